@@ -1,0 +1,110 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The configuration contract (see README, "Configuration"). This module is the only reader of
+ * `process.env`; everything else receives a `Config`. Parsing fails fast naming every bad variable.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url({ message: 'must be a URL such as http://127.0.0.1:8000' }).optional())
+  .optional();
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const EnvSchema = z
+  .object({
+    DYNAMODB_ENDPOINT: optionalUrl,
+    AWS_REGION: optionalString,
+    SETTLEOPS_TABLE: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)')
+      .default('settleops'),
+    SETTLEOPS_DATA_DIR: optionalString,
+    SETTLEOPS_CACHE_DIR: optionalString,
+    SETTLEOPS_AUTO_MATCH_THRESHOLD: intIn(1, 100, 98),
+    SETTLEOPS_REVIEW_THRESHOLD: intIn(0, 100, 85),
+    SETTLEOPS_MATCHING_PROFILE: optionalString,
+    SETTLEOPS_SLA_POLICY: optionalString,
+    SETTLEOPS_SWEEP_INTERVAL_SECONDS: intIn(1, 3600, 30),
+    SETTLEOPS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .refine((e) => e.SETTLEOPS_REVIEW_THRESHOLD < e.SETTLEOPS_AUTO_MATCH_THRESHOLD, {
+    path: ['SETTLEOPS_REVIEW_THRESHOLD'],
+    message: 'must be below SETTLEOPS_AUTO_MATCH_THRESHOLD',
+  });
+
+export interface Config {
+  readonly dynamodb: {
+    /** An existing DynamoDB to use as is; unset → embedded DynamoDB Local. */
+    readonly endpoint: string | undefined;
+    readonly region: string;
+    readonly table: string;
+  };
+  /** Where embedded data persists (`./.settleops` by default). */
+  readonly dataDir: string;
+  /** Where downloaded artefacts (DynamoDB Local) are cached. */
+  readonly cacheDir: string;
+  readonly matching: {
+    readonly autoMatchThreshold: number;
+    readonly reviewThreshold: number;
+    /** JSON file overriding the default tolerance profile and penalties. */
+    readonly profilePath: string | undefined;
+  };
+  /** JSON file overriding the default SLA policy. */
+  readonly slaPolicyPath: string | undefined;
+  readonly sweepIntervalSeconds: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment once. Throws `ConfigError` listing every invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const cacheHome = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return {
+    dynamodb: {
+      endpoint: e.DYNAMODB_ENDPOINT,
+      region: e.AWS_REGION ?? 'us-east-1',
+      table: e.SETTLEOPS_TABLE,
+    },
+    dataDir: resolve(cwd, e.SETTLEOPS_DATA_DIR ?? '.settleops'),
+    cacheDir: resolve(cwd, e.SETTLEOPS_CACHE_DIR ?? join(cacheHome, 'settleops')),
+    matching: {
+      autoMatchThreshold: e.SETTLEOPS_AUTO_MATCH_THRESHOLD,
+      reviewThreshold: e.SETTLEOPS_REVIEW_THRESHOLD,
+      profilePath: e.SETTLEOPS_MATCHING_PROFILE,
+    },
+    slaPolicyPath: e.SETTLEOPS_SLA_POLICY,
+    sweepIntervalSeconds: e.SETTLEOPS_SWEEP_INTERVAL_SECONDS,
+    logLevel: e.SETTLEOPS_LOG_LEVEL,
+  };
+}

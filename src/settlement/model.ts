@@ -1,0 +1,278 @@
+import { z } from 'zod';
+import { isDecimalString } from './decimal.ts';
+import { isValidBic, isValidCurrency, isValidIsin, isValidIsoDate } from './identifiers.ts';
+
+/*
+ * The settlement domain's records. Every value that crosses a boundary (file, DynamoDB, agent tool)
+ * is parsed with these schemas; types are inferred from them so the two never drift.
+ */
+
+export const TradeSource = z.enum(['INTERNAL', 'COUNTERPARTY']);
+export type TradeSource = z.infer<typeof TradeSource>;
+export const Side = z.enum(['BUY', 'SELL']);
+export type Side = z.infer<typeof Side>;
+export const SettlementType = z.enum(['DVP', 'FOP']);
+export type SettlementType = z.infer<typeof SettlementType>;
+
+export const Identifier = z
+  .string()
+  .min(1, 'is empty')
+  .max(64, 'is longer than 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'may hold only letters, digits and . _ : / -');
+
+export const Isin = z.string().refine(isValidIsin, 'is not a valid ISIN (12 characters with a correct check digit)');
+export const Bic = z.string().refine(isValidBic, 'is not a valid BIC (8 or 11 characters, ISO 9362)');
+export const Currency = z.string().refine(isValidCurrency, 'is not an ISO 4217 currency code');
+export const IsoDate = z.string().refine(isValidIsoDate, 'is not a date in YYYY-MM-DD form');
+/** An instant in UTC, ISO 8601 with a `Z` (`2026-11-20T21:00:00.000Z`). */
+export const IsoDateTime = z.iso.datetime();
+
+/** A decimal written in plain notation. Exponents and float artefacts are refused, not rounded. */
+export const DecimalString = z
+  .string()
+  .refine(isDecimalString, 'is not a plain decimal (digits with an optional fraction; no exponent or grouping)');
+export const PositiveDecimal = DecimalString.refine(
+  (v) => !v.startsWith('-') && /[1-9]/.test(v),
+  'must be greater than zero',
+);
+
+/** The fields of a trade record, as received from a booking system or a counterparty. */
+export const TradeFields = z.object({
+  tradeId: Identifier,
+  source: TradeSource,
+  side: Side,
+  isin: Isin,
+  quantity: PositiveDecimal,
+  price: PositiveDecimal,
+  currency: Currency,
+  tradeDate: IsoDate,
+  settlementDate: IsoDate,
+  account: Identifier,
+  desk: Identifier,
+  /** On both records the counterparty firm's BIC: for a COUNTERPARTY record, the firm that sent it. */
+  counterpartyBic: Bic,
+  placeOfSettlement: Bic,
+  settlementType: SettlementType,
+  netAmount: PositiveDecimal.optional(),
+  /** Free text from the source system (never interpreted; agents treat it as untrusted). */
+  note: z.string().max(500).optional(),
+});
+
+/** A validated trade record as received. Unknown fields are refused so a typo never passes silently. */
+export const TradeInput = TradeFields.strict().refine((t) => t.settlementDate >= t.tradeDate, {
+  path: ['settlementDate'],
+  message: 'is before the trade date',
+});
+export type TradeInput = z.infer<typeof TradeInput>;
+
+export const TradeStatus = z.enum(['UNMATCHED', 'PENDING_REVIEW', 'MATCHED', 'EXCEPTION']);
+export type TradeStatus = z.infer<typeof TradeStatus>;
+
+/** `INTERNAL#T-10042`: the store key of a trade (ids are unique per source, not across sources). */
+export type TradeRef = `${TradeSource}#${string}`;
+export function tradeRef(t: { source: TradeSource; tradeId: string }): TradeRef {
+  return `${t.source}#${t.tradeId}`;
+}
+
+/** A stored trade: the input plus lifecycle state. `version` starts at 1 and increases on every change. */
+export const Trade = TradeFields.extend({
+  status: TradeStatus,
+  version: z.number().int().positive(),
+  /** SHA-256 of the canonical input fields: tells a re-delivery (same hash) from an amendment. */
+  contentHash: z.string(),
+  matchId: z.string().optional(),
+  /** The deadline by which this trade must be matched (market SLA policy), UTC. */
+  matchDeadline: IsoDateTime,
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  /** Who last created or amended it (principal id, or `system:ingest`); four-eyes checks use it. */
+  lastChangedBy: z.string(),
+});
+export type Trade = z.infer<typeof Trade>;
+
+/** ISO 15022/20022 unmatched reason codes SettleOps raises (MT548 `:24B::NMAT`, sese.024). */
+export const ReasonCode = z.enum(['DDEA', 'DQUA', 'NCRR', 'DDAT', 'CMIS', 'DEPT', 'ICAG', 'DMON']);
+export type ReasonCode = z.infer<typeof ReasonCode>;
+
+export const MatchField = z.enum([
+  'quantity',
+  'price',
+  'netAmount',
+  'currency',
+  'settlementDate',
+  'counterpartyBic',
+  'placeOfSettlement',
+  'settlementType',
+]);
+export type MatchField = z.infer<typeof MatchField>;
+
+/**
+ * How one field compared. EXACT: equal. WITHIN: different but inside tolerance. RULE: outside tolerance
+ * but explained by an explicit auto-resolution rule (rounding, holiday roll). PARTIAL: close enough
+ * for a human to judge (BIC branch only). MISMATCH: a break. NOT_COMPARED: missing on one side.
+ */
+export const FieldOutcome = z.enum(['EXACT', 'WITHIN', 'RULE', 'PARTIAL', 'MISMATCH', 'NOT_COMPARED']);
+export type FieldOutcome = z.infer<typeof FieldOutcome>;
+
+export const FieldResult = z.object({
+  field: MatchField,
+  ours: z.string().nullable(),
+  theirs: z.string().nullable(),
+  /** Human-readable tolerance applied, e.g. `±1 bp` or `±2.00 EUR (≤ 100000)`. */
+  tolerance: z.string(),
+  within: z.boolean(),
+  outcome: FieldOutcome,
+  /** Points taken off the confidence (0 for EXACT). */
+  penalty: z.number().int().min(0).max(100),
+  reasonCode: ReasonCode.optional(),
+  /** The auto-resolution rule that explained the difference, for RULE outcomes. */
+  rule: z.string().optional(),
+});
+export type FieldResult = z.infer<typeof FieldResult>;
+
+export const MatchStatus = z.enum(['AUTO_MATCHED', 'PENDING_REVIEW', 'APPROVED', 'REJECTED']);
+export type MatchStatus = z.infer<typeof MatchStatus>;
+
+export const Decision = z.object({
+  by: z.string(),
+  at: IsoDateTime,
+  reason: z.string().max(500).optional(),
+});
+export type Decision = z.infer<typeof Decision>;
+
+export const Match = z.object({
+  matchId: z.string(),
+  internalRef: z.string(),
+  counterpartyRef: z.string(),
+  /** Versions of the two trades the comparison was made on: a later amendment invalidates a review. */
+  internalVersion: z.number().int().positive(),
+  counterpartyVersion: z.number().int().positive(),
+  confidence: z.number().int().min(0).max(100),
+  fields: z.array(FieldResult),
+  status: MatchStatus,
+  /** Other candidates that scored as well as this one (never auto-matched when present). */
+  ambiguousWith: z.array(z.string()).optional(),
+  decision: Decision.optional(),
+  desk: z.string(),
+  tradeDate: IsoDate,
+  createdAt: IsoDateTime,
+  version: z.number().int().positive(),
+});
+export type Match = z.infer<typeof Match>;
+
+export const ExceptionType = z.enum([
+  'PRICE',
+  'QUANTITY',
+  'CURRENCY',
+  'SETTLEMENT_DATE',
+  'NO_COUNTERPARTY_INSTRUCTION',
+  'PLACE_OF_SETTLEMENT',
+  'COUNTERPARTY',
+  'AMOUNT',
+]);
+export type ExceptionType = z.infer<typeof ExceptionType>;
+
+export const ExceptionStatus = z.enum(['OPEN', 'AUTO_RESOLVED', 'ESCALATED', 'RESOLVED']);
+export type ExceptionStatus = z.infer<typeof ExceptionStatus>;
+export const Priority = z.enum(['P1', 'P2', 'P3', 'P4']);
+export type Priority = z.infer<typeof Priority>;
+
+export const Resolution = z.object({
+  by: z.string(),
+  at: IsoDateTime,
+  /** The auto-resolution rule, or `matched`, `amended`, `manual`. */
+  how: z.string(),
+  note: z.string().max(1000).optional(),
+});
+export type Resolution = z.infer<typeof Resolution>;
+
+export const SettlementException = z.object({
+  exceptionId: z.string(),
+  tradeRef: z.string(),
+  /** The counterparty record compared against, when there was one. */
+  counterpartyRef: z.string().optional(),
+  type: ExceptionType,
+  reasonCode: ReasonCode,
+  details: z.string(),
+  ours: z.string().nullable().optional(),
+  theirs: z.string().nullable().optional(),
+  priority: Priority,
+  /** Notional (quantity × price) in the trade currency, for priority and reports. */
+  notional: DecimalString,
+  currency: Currency,
+  market: z.string(),
+  slaDeadline: IsoDateTime,
+  slaWarnAt: IsoDateTime,
+  status: ExceptionStatus,
+  warnedAt: IsoDateTime.optional(),
+  breachedAt: IsoDateTime.optional(),
+  resolution: Resolution.optional(),
+  desk: z.string(),
+  tradeDate: IsoDate,
+  createdAt: IsoDateTime,
+  version: z.number().int().positive(),
+});
+export type SettlementException = z.infer<typeof SettlementException>;
+
+/** Settlement instruction generated for an affirmed (auto-matched or approved) pair. */
+export const SettlementInstruction = z.object({
+  instructionId: z.string(),
+  matchId: z.string(),
+  tradeRef: z.string(),
+  side: Side,
+  isin: Isin,
+  quantity: PositiveDecimal,
+  settlementAmount: DecimalString.optional(),
+  currency: Currency,
+  settlementDate: IsoDate,
+  settlementType: SettlementType,
+  placeOfSettlement: Bic,
+  counterpartyBic: Bic,
+  account: z.string(),
+  createdAt: IsoDateTime,
+});
+export type SettlementInstruction = z.infer<typeof SettlementInstruction>;
+
+export const AuditActor = z.string().regex(/^(principal|agent|system):.+$/, 'must be principal:…, agent:… or system:…');
+
+export const AuditRecord = z.object({
+  entityId: z.string(),
+  /** Position in the entity's chain, from 1. */
+  seq: z.number().int().positive(),
+  action: z.string(),
+  actor: AuditActor,
+  details: z.record(z.string(), z.unknown()),
+  at: IsoDateTime,
+  /** SHA-256 of the previous record in this entity's chain (64 zeros for the first). */
+  prevHash: z.string().length(64),
+  /** SHA-256 over prevHash and this record's canonical content. */
+  hash: z.string().length(64),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+export const OutboxKind = z.enum([
+  'REVIEW_REQUESTED',
+  'REVIEW_DECIDED',
+  'EXCEPTIONS_RAISED',
+  'SLA_WARNING',
+  'SLA_BREACH',
+  'INSTRUCTION_CREATED',
+]);
+export type OutboxKind = z.infer<typeof OutboxKind>;
+
+/**
+ * A notification owed to the outside world, written in the same transaction as the state change it
+ * reports. The notifier delivers each once and records where (Slack channel + ts).
+ */
+export const OutboxRecord = z.object({
+  outboxId: z.string(),
+  kind: OutboxKind,
+  entityId: z.string(),
+  desk: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  createdAt: IsoDateTime,
+  status: z.enum(['PENDING', 'DELIVERED']),
+  deliveredAt: IsoDateTime.optional(),
+  delivery: z.record(z.string(), z.string()).optional(),
+});
+export type OutboxRecord = z.infer<typeof OutboxRecord>;
