@@ -28,6 +28,17 @@ const intIn = (min: number, max: number, fallback: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
+const optionalInt = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : undefined),
+    z
+      .number({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .optional(),
+  );
+
 const EnvSchema = z
   .object({
     DYNAMODB_ENDPOINT: optionalUrl,
@@ -38,16 +49,16 @@ const EnvSchema = z
       .default('settleops'),
     SETTLEOPS_DATA_DIR: optionalString,
     SETTLEOPS_CACHE_DIR: optionalString,
-    SETTLEOPS_AUTO_MATCH_THRESHOLD: intIn(1, 100, 98),
-    SETTLEOPS_REVIEW_THRESHOLD: intIn(0, 100, 85),
+    SETTLEOPS_AUTO_MATCH_THRESHOLD: optionalInt(1, 100),
+    SETTLEOPS_REVIEW_THRESHOLD: optionalInt(0, 100),
     SETTLEOPS_MATCHING_PROFILE: optionalString,
     SETTLEOPS_SLA_POLICY: optionalString,
     SETTLEOPS_SWEEP_INTERVAL_SECONDS: intIn(1, 3600, 30),
     SETTLEOPS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
-  .refine((e) => e.SETTLEOPS_REVIEW_THRESHOLD < e.SETTLEOPS_AUTO_MATCH_THRESHOLD, {
+  .refine((e) => (e.SETTLEOPS_REVIEW_THRESHOLD ?? 85) < (e.SETTLEOPS_AUTO_MATCH_THRESHOLD ?? 98), {
     path: ['SETTLEOPS_REVIEW_THRESHOLD'],
-    message: 'must be below SETTLEOPS_AUTO_MATCH_THRESHOLD',
+    message: 'must be below SETTLEOPS_AUTO_MATCH_THRESHOLD (default 98)',
   });
 
 export interface Config {
@@ -62,8 +73,8 @@ export interface Config {
   /** Where downloaded artefacts (DynamoDB Local) are cached. */
   readonly cacheDir: string;
   readonly matching: {
-    readonly autoMatchThreshold: number;
-    readonly reviewThreshold: number;
+    /** Set only when configured in the environment (otherwise the policy file's or the default). */
+    readonly thresholds: { readonly autoMatchThreshold?: number; readonly reviewThreshold?: number };
     /** JSON file overriding the default tolerance profile and penalties. */
     readonly profilePath: string | undefined;
   };
@@ -89,7 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     );
   }
   const e = parsed.data;
-  const cacheHome = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  const cacheHome =
+    env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== ''
+      ? env.XDG_CACHE_HOME
+      : join(homedir(), '.cache');
   return {
     dynamodb: {
       endpoint: e.DYNAMODB_ENDPOINT,
@@ -99,8 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     dataDir: resolve(cwd, e.SETTLEOPS_DATA_DIR ?? '.settleops'),
     cacheDir: resolve(cwd, e.SETTLEOPS_CACHE_DIR ?? join(cacheHome, 'settleops')),
     matching: {
-      autoMatchThreshold: e.SETTLEOPS_AUTO_MATCH_THRESHOLD,
-      reviewThreshold: e.SETTLEOPS_REVIEW_THRESHOLD,
+      thresholds: {
+        ...(e.SETTLEOPS_AUTO_MATCH_THRESHOLD === undefined
+          ? {}
+          : { autoMatchThreshold: e.SETTLEOPS_AUTO_MATCH_THRESHOLD }),
+        ...(e.SETTLEOPS_REVIEW_THRESHOLD === undefined
+          ? {}
+          : { reviewThreshold: e.SETTLEOPS_REVIEW_THRESHOLD }),
+      },
       profilePath: e.SETTLEOPS_MATCHING_PROFILE,
     },
     slaPolicyPath: e.SETTLEOPS_SLA_POLICY,

@@ -18,7 +18,9 @@ export interface BusinessCalendar {
 }
 
 /** Where a calendar's holidays come from. */
-type HolidaySource = { country: string; state?: string } | { rules: ReadonlyArray<[rule: string, name: string]> };
+type HolidaySource =
+  | { country: string; state?: string }
+  | { rules: ReadonlyArray<[rule: string, name: string]> };
 
 /** TARGET2 closing days (ECB): New Year, Good Friday, Easter Monday, 1 May, 25 and 26 December. */
 const TARGET2_RULES: ReadonlyArray<[string, string]> = [
@@ -45,7 +47,26 @@ const SOURCES: Record<string, HolidaySource> = {
 export const KNOWN_MARKETS = Object.keys(SOURCES);
 
 const EURO_SETTLEMENT_COUNTRIES = new Set([
-  'AT', 'BE', 'CY', 'DE', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PT', 'SI', 'SK',
+  'AT',
+  'BE',
+  'CY',
+  'DE',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PT',
+  'SI',
+  'SK',
 ]);
 
 /** The market a place of settlement (a CSD's BIC) belongs to: its country, with euro-area CSDs on TARGET2. */
@@ -71,7 +92,10 @@ class RuleCalendar implements BusinessCalendar {
       this.#holidays = new Holidays();
       for (const [rule, name] of source.rules) this.#holidays.setHoliday(rule, { name, type: 'public' });
     } else {
-      this.#holidays = source.state === undefined ? new Holidays(source.country) : new Holidays(source.country, source.state);
+      this.#holidays =
+        source.state === undefined
+          ? new Holidays(source.country)
+          : new Holidays(source.country, source.state);
     }
   }
 

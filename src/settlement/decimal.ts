@@ -4,7 +4,12 @@ import { Decimal } from 'decimal.js';
  * Money and prices are decimal strings in storage and `Decimal` values in code, never binary floats.
  * A dedicated constructor keeps precision generous and rounding explicit for everything here.
  */
-export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
+export const Dec = Decimal.clone({
+  precision: 40,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  toExpNeg: -30,
+  toExpPos: 40,
+});
 export type Dec = Decimal;
 
 /** Plain decimal notation: an optional minus, digits, an optional fraction. No exponent, no grouping. */

@@ -20,7 +20,9 @@ export const Identifier = z
   .max(64, 'is longer than 64 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'may hold only letters, digits and . _ : / -');
 
-export const Isin = z.string().refine(isValidIsin, 'is not a valid ISIN (12 characters with a correct check digit)');
+export const Isin = z
+  .string()
+  .refine(isValidIsin, 'is not a valid ISIN (12 characters with a correct check digit)');
 export const Bic = z.string().refine(isValidBic, 'is not a valid BIC (8 or 11 characters, ISO 9362)');
 export const Currency = z.string().refine(isValidCurrency, 'is not an ISO 4217 currency code');
 export const IsoDate = z.string().refine(isValidIsoDate, 'is not a date in YYYY-MM-DD form');
@@ -30,7 +32,10 @@ export const IsoDateTime = z.iso.datetime();
 /** A decimal written in plain notation. Exponents and float artefacts are refused, not rounded. */
 export const DecimalString = z
   .string()
-  .refine(isDecimalString, 'is not a plain decimal (digits with an optional fraction; no exponent or grouping)');
+  .refine(
+    isDecimalString,
+    'is not a plain decimal (digits with an optional fraction; no exponent or grouping)',
+  );
 export const PositiveDecimal = DecimalString.refine(
   (v) => !v.startsWith('-') && /[1-9]/.test(v),
   'must be greater than zero',
@@ -65,6 +70,14 @@ export const TradeInput = TradeFields.strict().refine((t) => t.settlementDate >=
 });
 export type TradeInput = z.infer<typeof TradeInput>;
 
+/**
+ * Every audited entity carries the head of its audit chain: `version` is the sequence number of its
+ * newest audit record and `auditHash` that record's hash (one state change = one version = one record).
+ */
+const AuditHead = {
+  auditHash: z.string().length(64),
+};
+
 export const TradeStatus = z.enum(['UNMATCHED', 'PENDING_REVIEW', 'MATCHED', 'EXCEPTION']);
 export type TradeStatus = z.infer<typeof TradeStatus>;
 
@@ -85,8 +98,13 @@ export const Trade = TradeFields.extend({
   matchDeadline: IsoDateTime,
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
-  /** Who last created or amended it (principal id, or `system:ingest`); four-eyes checks use it. */
+  /** Who last created or amended it (`principal:…` or `system:…`); four-eyes checks use it. */
   lastChangedBy: z.string(),
+  /** Set by ingestion and amendment, cleared when matching has run: a re-run after a crash finishes the work. */
+  needsMatching: z.boolean(),
+  /** Counterparty records a reviewer rejected for this trade: never proposed again. */
+  rejectedCandidates: z.array(z.string()).optional(),
+  ...AuditHead,
 });
 export type Trade = z.infer<typeof Trade>;
 
@@ -130,7 +148,8 @@ export const FieldResult = z.object({
 });
 export type FieldResult = z.infer<typeof FieldResult>;
 
-export const MatchStatus = z.enum(['AUTO_MATCHED', 'PENDING_REVIEW', 'APPROVED', 'REJECTED']);
+/** SUPERSEDED: one of its trades was amended after the comparison, so it no longer stands. */
+export const MatchStatus = z.enum(['AUTO_MATCHED', 'PENDING_REVIEW', 'APPROVED', 'REJECTED', 'SUPERSEDED']);
 export type MatchStatus = z.infer<typeof MatchStatus>;
 
 export const Decision = z.object({
@@ -157,6 +176,7 @@ export const Match = z.object({
   tradeDate: IsoDate,
   createdAt: IsoDateTime,
   version: z.number().int().positive(),
+  ...AuditHead,
 });
 export type Match = z.infer<typeof Match>;
 
@@ -211,6 +231,7 @@ export const SettlementException = z.object({
   tradeDate: IsoDate,
   createdAt: IsoDateTime,
   version: z.number().int().positive(),
+  ...AuditHead,
 });
 export type SettlementException = z.infer<typeof SettlementException>;
 
@@ -229,11 +250,15 @@ export const SettlementInstruction = z.object({
   placeOfSettlement: Bic,
   counterpartyBic: Bic,
   account: z.string(),
+  desk: z.string(),
+  tradeDate: IsoDate,
   createdAt: IsoDateTime,
 });
 export type SettlementInstruction = z.infer<typeof SettlementInstruction>;
 
-export const AuditActor = z.string().regex(/^(principal|agent|system):.+$/, 'must be principal:…, agent:… or system:…');
+export const AuditActor = z
+  .string()
+  .regex(/^(principal|agent|system):.+$/, 'must be principal:…, agent:… or system:…');
 
 export const AuditRecord = z.object({
   entityId: z.string(),

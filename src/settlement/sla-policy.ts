@@ -78,9 +78,11 @@ export class SlaPolicy {
     const rule = this.ruleFor(market);
     const calendar = this.calendars.forMarket(market);
     const anchor = rule.anchor === 'TRADE_DATE' ? trade.tradeDate : trade.settlementDate;
-    const day = rule.offsetBusinessDays === 0 ? anchor : calendar.addBusinessDays(anchor, rule.offsetBusinessDays);
+    const day =
+      rule.offsetBusinessDays === 0 ? anchor : calendar.addBusinessDays(anchor, rule.offsetBusinessDays);
     const local = DateTime.fromISO(`${day}T${rule.cutoff}`, { zone: rule.timeZone });
-    if (!local.isValid) throw new Error(`SLA rule for ${market}: ${local.invalidExplanation ?? 'invalid time'}`);
+    if (!local.isValid)
+      throw new Error(`SLA rule for ${market}: ${local.invalidExplanation ?? 'invalid time'}`);
     return toIso(local.toUTC().toMillis());
   }
 

@@ -1,0 +1,338 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { detectFormat, formatParseErrors, parseTradeFile } from './ingest/index.ts';
+import { runDemoDay } from './local/demo-day.ts';
+import { ensureDynamoDbLocal } from './local/dynamodb-local/artifact.ts';
+import { JavaMissingError } from './local/dynamodb-local/launcher.ts';
+import { openSettlementRuntime, type SettlementRuntime } from './local/settlement-runtime.ts';
+import { generateSettlementDay, toCsv } from './seed/index.ts';
+import { buildReport, formatReport } from './settlement/report.ts';
+import { verifyAllAudit, verifyEntityAudit } from './settlement/services/audit-verify.ts';
+import { decideReview } from './settlement/services/decide-review.ts';
+import { formatTradeView } from './settlement/services/format-trade-view.ts';
+import { ingestTrades } from './settlement/services/ingest-trades.ts';
+import { sweepSla } from './settlement/services/sweep-sla.ts';
+import { viewTrade } from './settlement/services/trade-view.ts';
+
+const HELP = `settleops — trade-settlement operations
+
+Usage: settleops <command> [options]
+
+Commands:
+  start [--trades N] [--seed S] [--speed X] [--once]
+                           run the embedded stack: DynamoDB Local, a seeded settlement day fed in
+                           over a simulated clock, matching and the SLA sweeper, printed as it happens
+  ingest FILE [--json] [--as PRINCIPAL]
+                           store and match trades from a CSV, JSON or NDJSON file
+  seed [--trades N] [--seed S] [--date D] [--out DIR]
+                           load a deterministic settlement day (or write it as CSV files to DIR)
+  report [--date D] [--desk X] [--json]
+                           the day's settlement picture
+  trade ID [--json]        one trade with its match, exceptions and audit trail
+  review approve|reject MATCH_ID --as PRINCIPAL [--reason TEXT]
+                           decide a match waiting for review (four eyes)
+  sweep [--json]           one pass of the SLA sweeper
+  audit verify [--entity ID] [--json]
+                           check the tamper-evident audit chains
+  setup                    fetch and verify DynamoDB Local (also run by npm install)
+
+Configuration comes from the environment: see README.md.`;
+
+/** A failure the user can act on: printed without a stack trace. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type Out = { json: boolean };
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    return 0;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'setup':
+      await ensureDynamoDbLocal(config.cacheDir, (m) => console.log(m));
+      console.log('DynamoDB Local is ready.');
+      return 0;
+    case 'start':
+      return start(config, rest);
+    case 'ingest':
+      return withRuntime(config, (rt) => ingest(rt, rest));
+    case 'seed':
+      return seed(config, rest);
+    case 'report':
+      return withRuntime(config, (rt) => report(rt, rest));
+    case 'trade':
+      return withRuntime(config, (rt) => trade(rt, rest));
+    case 'review':
+      return withRuntime(config, (rt) => review(rt, rest));
+    case 'sweep':
+      return withRuntime(config, (rt) => sweep(rt, rest));
+    case 'audit':
+      return withRuntime(config, (rt) => audit(rt, rest));
+    default:
+      throw new UsageError(`unknown command "${command}". Run \`settleops help\` for the list.`);
+  }
+}
+
+async function withRuntime(config: Config, run: (rt: SettlementRuntime) => Promise<number>): Promise<number> {
+  const rt = await openSettlementRuntime(config, { log: (m) => console.error(m) });
+  try {
+    return await run(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+function args<const T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: T,
+  positionals = 0,
+) {
+  try {
+    const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    if (parsed.positionals.length > positionals)
+      throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
+    return parsed;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`--${name} must be a positive whole number, got "${value}"`);
+  return Number(value);
+}
+
+function isoDate(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new UsageError(`--${name} must be a date as YYYY-MM-DD, got "${value}"`);
+  }
+  return value;
+}
+
+function print(out: Out, value: unknown, text: () => string): void {
+  console.log(out.json ? JSON.stringify(value, null, 2) : text());
+}
+
+async function start(config: Config, argv: readonly string[]): Promise<number> {
+  const { values } = args(argv, {
+    trades: { type: 'string' },
+    seed: { type: 'string' },
+    speed: { type: 'string' },
+    once: { type: 'boolean' },
+  });
+  return runDemoDay(config, {
+    trades: positiveInt(values.trades, 'trades', 2000),
+    seed: positiveInt(values.seed, 'seed', 42),
+    speed: positiveInt(values.speed, 'speed', 120),
+    once: values.once === true,
+  });
+}
+
+async function ingest(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = args(argv, { json: { type: 'boolean' }, as: { type: 'string' } }, 1);
+  const file = positionals[0];
+  if (file === undefined) throw new UsageError('ingest needs a FILE (CSV, JSON or NDJSON)');
+  let content: Buffer;
+  try {
+    content = await readFile(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const parsed = parseTradeFile(content, detectFormat(file, content));
+  const rejectedLines = new Set(parsed.errors.map((e) => e.line));
+  const actor = values.as === undefined ? undefined : `principal:${values.as}`;
+  const summary = await ingestTrades(rt.deps, parsed.rows, actor === undefined ? {} : { actor });
+  const result = {
+    file,
+    format: parsed.format,
+    ingested: summary.ingested,
+    unchanged: summary.unchanged,
+    amended: summary.amended,
+    rejected: rejectedLines.size,
+    conflicts: summary.conflicts,
+    matching: summary.matching,
+    errors: formatParseErrors(parsed),
+  };
+  print({ json: values.json === true }, result, () => {
+    const m = summary.matching;
+    return [
+      ...result.errors,
+      `${file}: ${result.ingested} ingested, ${result.unchanged} unchanged, ${result.amended} amended, ${result.rejected} rejected` +
+        (result.conflicts > 0 ? `, ${result.conflicts} not written (concurrent changes; run again)` : ''),
+      `matching: ${m.AUTO_MATCHED} auto-matched, ${m.PENDING_REVIEW} to review, ${m.EXCEPTION} exceptions, ${m.NO_CANDIDATE} awaiting a counterpart`,
+    ].join('\n');
+  });
+  return result.rejected > 0 || result.conflicts > 0 ? 1 : 0;
+}
+
+async function seed(config: Config, argv: readonly string[]): Promise<number> {
+  const { values } = args(argv, {
+    trades: { type: 'string' },
+    seed: { type: 'string' },
+    date: { type: 'string' },
+    out: { type: 'string' },
+  });
+  const date = isoDate(values.date, 'date');
+  const day = generateSettlementDay({
+    trades: positiveInt(values.trades, 'trades', 2000),
+    seed: positiveInt(values.seed, 'seed', 42),
+    ...(date === undefined ? {} : { date }),
+    today: new Date().toISOString().slice(0, 10),
+  });
+  if (values.out !== undefined) {
+    const internalFile = `${values.out}/internal-${day.tradeDate}.csv`;
+    const counterpartyFile = `${values.out}/counterparty-${day.tradeDate}.csv`;
+    await writeFile(internalFile, toCsv(day.internal));
+    await writeFile(counterpartyFile, toCsv(day.counterparty));
+    console.log(`wrote ${day.internal.length} internal trades to ${internalFile}`);
+    console.log(`wrote ${day.counterparty.length} counterparty records to ${counterpartyFile}`);
+    return 0;
+  }
+  return withRuntime(config, async (rt) => {
+    const rows = [...day.internal, ...day.counterparty].map((input, i) => ({ line: i + 1, input }));
+    const s = await ingestTrades(rt.deps, rows);
+    console.log(
+      `trade date ${day.tradeDate}: ${s.ingested} records ingested, ${s.unchanged} already there; ` +
+        `${s.matching.AUTO_MATCHED} auto-matched, ${s.matching.PENDING_REVIEW} to review, ${s.matching.EXCEPTION} exceptions`,
+    );
+    return 0;
+  });
+}
+
+async function report(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
+  const { values } = args(argv, {
+    date: { type: 'string' },
+    desk: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const now = rt.deps.now().toISOString();
+  const tradeDate = isoDate(values.date, 'date') ?? now.slice(0, 10);
+  const day = await rt.store.listDay(tradeDate, values.desk);
+  const r = buildReport(day, { tradeDate, now, ...(values.desk === undefined ? {} : { desk: values.desk }) });
+  print({ json: values.json === true }, r, () =>
+    r.trades.internal + r.trades.counterparty === 0
+      ? `No trades for trade date ${tradeDate}${values.desk === undefined ? '' : ` on desk ${values.desk}`}.`
+      : formatReport(r),
+  );
+  return 0;
+}
+
+async function trade(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = args(argv, { json: { type: 'boolean' } }, 1);
+  const id = positionals[0];
+  if (id === undefined) throw new UsageError('trade needs a trade ID, e.g. `settleops trade T-10042`');
+  const views = await viewTrade(rt.store, id);
+  if (views.length === 0) {
+    console.error(`No trade ${id}.`);
+    return 1;
+  }
+  print({ json: values.json === true }, views, () => views.map(formatTradeView).join('\n\n'));
+  return 0;
+}
+
+async function review(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = args(
+    argv,
+    { as: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' } },
+    2,
+  );
+  const [verb, matchId] = positionals;
+  if ((verb !== 'approve' && verb !== 'reject') || matchId === undefined) {
+    throw new UsageError('usage: settleops review approve|reject MATCH_ID --as PRINCIPAL [--reason TEXT]');
+  }
+  if (values.as === undefined)
+    throw new UsageError('review needs --as PRINCIPAL (who decides; four eyes are checked)');
+  const outcome = await decideReview(rt.deps, {
+    matchId,
+    decision: verb === 'approve' ? 'APPROVE' : 'REJECT',
+    principalId: values.as,
+    ...(values.reason === undefined ? {} : { reason: values.reason }),
+  });
+  print({ json: values.json === true }, outcome, () => {
+    switch (outcome.kind) {
+      case 'DECIDED':
+        return `${matchId}: ${outcome.match.status} by ${outcome.match.decision?.by} at ${outcome.match.decision?.at}`;
+      case 'ALREADY_DECIDED':
+        return `${matchId} was already ${outcome.match.status}${outcome.match.decision === undefined ? '' : ` by ${outcome.match.decision.by} at ${outcome.match.decision.at}`}; nothing changed.`;
+      case 'SAME_PERSON':
+        return `${values.as} booked or amended one of these trades and cannot also decide the match (four eyes).`;
+      case 'NOT_FOUND':
+        return `No match ${matchId}.`;
+      case 'CONFLICT':
+        return `${matchId} kept changing while deciding; try again.`;
+    }
+  });
+  return outcome.kind === 'DECIDED' ? 0 : 1;
+}
+
+async function sweep(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
+  const { values } = args(argv, { json: { type: 'boolean' } });
+  const r = await sweepSla(rt.deps);
+  print(
+    { json: values.json === true },
+    r,
+    () =>
+      `SLA sweep: ${r.missingCounterparty} missing counterparty records raised, ${r.warned} warnings, ${r.breached} breaches` +
+      (r.skipped > 0 ? ` (${r.skipped} already handled by another sweeper)` : ''),
+  );
+  return 0;
+}
+
+async function audit(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = args(argv, { entity: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  if (positionals[0] !== 'verify')
+    throw new UsageError('usage: settleops audit verify [--entity ID] [--json]');
+  const out = { json: values.json === true };
+  if (values.entity !== undefined) {
+    const entityId =
+      values.entity.includes('#') || values.entity.includes('|')
+        ? values.entity
+        : `INTERNAL#${values.entity}`;
+    const v = await verifyEntityAudit(rt.store, entityId);
+    if (v === undefined) {
+      console.error(`No entity ${entityId} and no audit records for it.`);
+      return 1;
+    }
+    print(out, v, () =>
+      v.problems.length === 0
+        ? `${entityId}: audit chain intact (${v.records} records)`
+        : `${entityId}: AUDIT CHAIN BROKEN\n${v.problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    return v.problems.length === 0 ? 0 : 1;
+  }
+  const all = await verifyAllAudit(rt.store);
+  print(out, all, () =>
+    all.failures.length === 0
+      ? `audit chains intact: ${all.entities} entities, ${all.records} records`
+      : [
+          `AUDIT CHAINS BROKEN for ${all.failures.length} of ${all.entities} entities:`,
+          ...all.failures.flatMap((f) => [`  ${f.entityId}:`, ...f.problems.map((p) => `    - ${p}`)]),
+        ].join('\n'),
+  );
+  return all.failures.length === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof JavaMissingError) {
+      console.error(`settleops: ${error.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(error);
+      process.exitCode = 1;
+    }
+  },
+);

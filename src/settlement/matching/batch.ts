@@ -1,0 +1,451 @@
+import type { CalendarRegistry } from '../calendar.ts';
+import { type FieldResult, type TradeSource, tradeRef } from '../model.ts';
+import { blockKey, candidateBlockKey } from './block-key.ts';
+import { type ComparableTrade, compareTrades, type TradeRecord } from './compare.ts';
+import { decisionKind, type MatchDecision, type ScoredCandidate } from './decide.ts';
+import { FastScorer, type PreparedTrade } from './fast-scorer.ts';
+import type { MatchingPolicy } from './policy.ts';
+
+/** The outcome for one of our trades. */
+export interface BatchMatch {
+  /** `INTERNAL#…` */
+  readonly internalRef: string;
+  readonly decision: MatchDecision;
+}
+
+export interface MatchBatchStats {
+  readonly internal: number;
+  readonly counterparty: number;
+  /** Level-1 blocks holding at least one trade of each side. */
+  readonly blocks: number;
+  /** Level-2 pair comparisons made. */
+  readonly comparisons: number;
+  /** Comparisons that left the fast path for `compareTrades` (values beyond its exact integer range). */
+  readonly fallbacks: number;
+  readonly autoMatched: number;
+  readonly review: number;
+  readonly exception: number;
+  readonly noCandidate: number;
+  readonly unmatchedCounterparty: number;
+}
+
+export interface MatchBatchResult {
+  /** One per internal trade, in input order. */
+  readonly results: BatchMatch[];
+  /** Counterparty refs not consumed by an auto-match, in input order. */
+  readonly unmatchedCounterparty: string[];
+  readonly stats: MatchBatchStats;
+}
+
+/**
+ * Matches a batch (re-runs, the bench): level 1 groups both sides by block key in a Map, level 2
+ * scores every pair inside a block, then pairs are decided one-to-one.
+ *
+ * One-to-one: a pair is auto-matched when each is the other's unambiguous best (confidence ≥
+ * autoMatch, no other candidate within the ambiguity margin on either side); matched pairs are
+ * removed and this repeats until nothing changes. The result does not depend on input order.
+ * Every other trade is decided over the counterparty records left unconsumed: REVIEW, EXCEPTION or
+ * NO_CANDIDATE as `decide` would; a trade that is the unambiguous best for its candidate but not
+ * the other way round goes to REVIEW with the competing internal refs in `ambiguousWith`.
+ *
+ * `best.fields` is computed on first access (with `compareTrades`) and cached: most pairs are
+ * exact and nobody reads their details.
+ */
+export function matchBatch(
+  internal: readonly TradeRecord[],
+  counterparty: readonly TradeRecord[],
+  policy: MatchingPolicy,
+  calendars: CalendarRegistry,
+): MatchBatchResult {
+  return run(internal, counterparty, policy, calendars, false);
+}
+
+/**
+ * Baseline for the benchmark and tests only: every internal trade against every counterparty record
+ * (a pair is a candidate when its level-1 keys agree), then the same decisions. Never use it in the product.
+ */
+export function matchAllPairsBaseline(
+  internal: readonly TradeRecord[],
+  counterparty: readonly TradeRecord[],
+  policy: MatchingPolicy,
+  calendars: CalendarRegistry,
+): MatchBatchResult {
+  return run(internal, counterparty, policy, calendars, true);
+}
+
+const NONE = 255;
+const NO_CANDIDATE: MatchDecision = Object.freeze({ kind: 'NO_CANDIDATE' });
+
+interface Context {
+  readonly policy: MatchingPolicy;
+  readonly calendars: CalendarRegistry;
+}
+
+/** A scored candidate whose field details are materialised on first read. */
+class LazyScoredCandidate implements ScoredCandidate {
+  readonly ref: string;
+  readonly confidence: number;
+  readonly #internal: ComparableTrade;
+  readonly #counterparty: ComparableTrade;
+  readonly #context: Context;
+  #fields: FieldResult[] | undefined;
+
+  constructor(
+    ref: string,
+    confidence: number,
+    internal: ComparableTrade,
+    counterparty: ComparableTrade,
+    context: Context,
+  ) {
+    this.ref = ref;
+    this.confidence = confidence;
+    this.#internal = internal;
+    this.#counterparty = counterparty;
+    this.#context = context;
+  }
+
+  get fields(): FieldResult[] {
+    this.#fields ??= compareTrades(
+      this.#internal,
+      this.#counterparty,
+      this.#context.policy,
+      this.#context.calendars,
+    ).fields;
+    return this.#fields;
+  }
+
+  toJSON(): { ref: string; confidence: number; fields: FieldResult[] } {
+    return { ref: this.ref, confidence: this.confidence, fields: this.fields };
+  }
+}
+
+function checkSources(trades: readonly TradeRecord[], expected: TradeSource, name: string): void {
+  for (let i = 0; i < trades.length; i++) {
+    const source = trades[i]?.source;
+    if (source !== expected)
+      throw new TypeError(`${name}[${i}].source is ${String(source)}, expected ${expected}`);
+  }
+}
+
+function run(
+  internal: readonly TradeRecord[],
+  counterparty: readonly TradeRecord[],
+  policy: MatchingPolicy,
+  calendars: CalendarRegistry,
+  allPairs: boolean,
+): MatchBatchResult {
+  const T0 = performance.now();
+  const lap = (l: string) => process.env.PROF && console.log(l, (performance.now() - T0).toFixed(0));
+  checkSources(internal, 'INTERNAL', 'internal');
+  checkSources(counterparty, 'COUNTERPARTY', 'counterparty');
+  const scorer = new FastScorer(policy, calendars);
+  const context: Context = { policy, calendars };
+  const ni = internal.length;
+  const nc = counterparty.length;
+
+  const ours: PreparedTrade[] = new Array(ni);
+  for (let i = 0; i < ni; i++) {
+    const t = internal[i] as TradeRecord;
+    ours[i] = scorer.prepare(t, tradeRef(t), candidateBlockKey(t));
+  }
+  const theirs: PreparedTrade[] = new Array(nc);
+  for (let c = 0; c < nc; c++) {
+    const t = counterparty[c] as TradeRecord;
+    theirs[c] = scorer.prepare(t, tradeRef(t), blockKey(t));
+  }
+
+  lap('prepared');
+  // Level 1: block ids by key (counterparty side indexed, our side looked up), then members per block
+  // in flat arrays (counting sort), so a block costs no allocation of its own.
+  let blockCount: number;
+  const blockOfOurs = new Int32Array(ni);
+  const blockOfTheirs = new Int32Array(nc);
+  if (allPairs) {
+    blockCount = ni > 0 && nc > 0 ? 1 : 0;
+  } else {
+    const ids = new Map<string, number>();
+    for (let c = 0; c < nc; c++) {
+      const key = (theirs[c] as PreparedTrade).key;
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(key, id);
+      }
+      blockOfTheirs[c] = id;
+    }
+    for (let i = 0; i < ni; i++) blockOfOurs[i] = ids.get((ours[i] as PreparedTrade).key) ?? -1;
+    blockCount = ids.size;
+  }
+  const ourStart = new Int32Array(blockCount + 1);
+  const theirStart = new Int32Array(blockCount + 1);
+  for (let i = 0; i < ni; i++) {
+    const b = blockOfOurs[i] as number;
+    if (b >= 0) ourStart[b + 1] = (ourStart[b + 1] as number) + 1;
+  }
+  for (let c = 0; c < nc; c++) {
+    const b = blockOfTheirs[c] as number;
+    theirStart[b + 1] = (theirStart[b + 1] as number) + 1;
+  }
+  for (let b = 0; b < blockCount; b++) {
+    ourStart[b + 1] = (ourStart[b + 1] as number) + (ourStart[b] as number);
+    theirStart[b + 1] = (theirStart[b + 1] as number) + (theirStart[b] as number);
+  }
+  const ourMembers = new Int32Array(ourStart[blockCount] ?? 0);
+  const theirMembers = new Int32Array(nc);
+  {
+    const fillOurs = ourStart.slice(0, blockCount);
+    for (let i = 0; i < ni; i++) {
+      const b = blockOfOurs[i] as number;
+      if (b < 0) continue;
+      const at = fillOurs[b] as number;
+      ourMembers[at] = i;
+      fillOurs[b] = at + 1;
+    }
+    const fillTheirs = theirStart.slice(0, blockCount);
+    for (let c = 0; c < nc; c++) {
+      const b = blockOfTheirs[c] as number;
+      const at = fillTheirs[b] as number;
+      theirMembers[at] = c;
+      fillTheirs[b] = at + 1;
+    }
+  }
+
+  lap('blocked');
+  const results: BatchMatch[] = new Array(ni);
+  const consumedGlobal = new Uint8Array(nc);
+  const counts = { comparisons: 0, blocks: 0, autoMatched: 0, review: 0, exception: 0, noCandidate: 0 };
+  const { autoMatch, ambiguityMargin: margin } = policy.thresholds;
+  let scratch = new Scratch(16, 16);
+
+  for (let block = 0; block < blockCount; block++) {
+    const oStart = ourStart[block] as number;
+    const bi = (ourStart[block + 1] as number) - oStart;
+    const tStart = theirStart[block] as number;
+    const bc = (theirStart[block + 1] as number) - tStart;
+    if (bi === 0 || bc === 0) continue;
+    counts.blocks++;
+    if (!scratch.fits(bi, bc))
+      scratch = new Scratch(Math.max(bi, scratch.rows * 2), Math.max(bc, scratch.cols * 2));
+    scratch.reset(bi, bc);
+    const { scores, matchOf, consumed, top1, top1Row, top2 } = scratch;
+
+    // Level 2: every pair in the block.
+    for (let a = 0; a < bi; a++) {
+      const o = ours[ourMembers[oStart + a] as number] as PreparedTrade;
+      const row = a * bc;
+      for (let b = 0; b < bc; b++) {
+        const t = theirs[theirMembers[tStart + b] as number] as PreparedTrade;
+        if (allPairs && o.key !== t.key) {
+          scores[row + b] = NONE;
+          continue;
+        }
+        scores[row + b] = scorer.score(o, t);
+        counts.comparisons++;
+      }
+    }
+
+    // One-to-one: repeatedly pair mutual unambiguous bests at or above the auto-match threshold.
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (let b = 0; b < bc; b++) {
+        let best = -1;
+        let bestRow = -1;
+        let second = -1;
+        if (consumed[b] === 0) {
+          for (let a = 0; a < bi; a++) {
+            if ((matchOf[a] as number) >= 0) continue;
+            const s = scores[a * bc + b] as number;
+            if (s === NONE) continue;
+            if (s > best) {
+              second = best;
+              best = s;
+              bestRow = a;
+            } else if (s > second) second = s;
+          }
+        }
+        top1[b] = best;
+        top1Row[b] = bestRow;
+        top2[b] = second;
+      }
+      for (let a = 0; a < bi; a++) {
+        if ((matchOf[a] as number) >= 0) continue;
+        const row = a * bc;
+        let best = -1;
+        let bestCol = -1;
+        let second = -1;
+        for (let b = 0; b < bc; b++) {
+          if (consumed[b] !== 0) continue;
+          const s = scores[row + b] as number;
+          if (s === NONE) continue;
+          if (s > best) {
+            second = best;
+            best = s;
+            bestCol = b;
+          } else if (s > second) second = s;
+        }
+        if (best < autoMatch || (second >= 0 && best - second <= margin)) continue;
+        // Column tops may still count trades matched earlier in this round: that only errs towards
+        // "ambiguous", and the next round recomputes them.
+        const rival = top1Row[bestCol] === a ? (top2[bestCol] as number) : (top1[bestCol] as number);
+        if (rival >= 0 && best - rival <= margin) continue;
+        matchOf[a] = bestCol;
+        consumed[bestCol] = 1;
+        progress = true;
+      }
+    }
+
+    // Decisions.
+    for (let a = 0; a < bi; a++) {
+      const oi = ourMembers[oStart + a] as number;
+      const o = ours[oi] as PreparedTrade;
+      const matched = matchOf[a] as number;
+      if (matched >= 0) {
+        const c = theirMembers[tStart + matched] as number;
+        consumedGlobal[c] = 1;
+        const t = theirs[c] as PreparedTrade;
+        const best = new LazyScoredCandidate(
+          t.ref,
+          scores[a * bc + matched] as number,
+          o.trade,
+          t.trade,
+          context,
+        );
+        results[oi] = { internalRef: o.ref, decision: { kind: 'AUTO_MATCH', best } };
+        counts.autoMatched++;
+        continue;
+      }
+      const row = a * bc;
+      let best = -1;
+      let bestCol = -1;
+      for (let b = 0; b < bc; b++) {
+        if (consumed[b] !== 0) continue;
+        const s = scores[row + b] as number;
+        if (s === NONE) continue;
+        if (
+          s > best ||
+          (s === best &&
+            refOf(theirs, theirMembers, tStart, b) < refOf(theirs, theirMembers, tStart, bestCol))
+        ) {
+          best = s;
+          bestCol = b;
+        }
+      }
+      if (bestCol < 0) {
+        results[oi] = { internalRef: o.ref, decision: NO_CANDIDATE };
+        counts.noCandidate++;
+        continue;
+      }
+      const rivals: Rival[] = [];
+      for (let b = 0; b < bc; b++) {
+        if (b === bestCol || consumed[b] !== 0) continue;
+        const s = scores[row + b] as number;
+        if (s !== NONE && best - s <= margin)
+          rivals.push({ ref: refOf(theirs, theirMembers, tStart, b), confidence: s });
+      }
+      if (rivals.length === 0 && best >= autoMatch) {
+        // Our unambiguous best, but some other trade of ours is as good (or better) for that record.
+        for (let other = 0; other < bi; other++) {
+          if (other === a || (matchOf[other] as number) >= 0) continue;
+          const s = scores[other * bc + bestCol] as number;
+          if (s !== NONE && best - s <= margin) {
+            rivals.push({
+              ref: (ours[ourMembers[oStart + other] as number] as PreparedTrade).ref,
+              confidence: s,
+            });
+          }
+        }
+      }
+      const c = theirMembers[tStart + bestCol] as number;
+      const t = theirs[c] as PreparedTrade;
+      const candidate = new LazyScoredCandidate(t.ref, best, o.trade, t.trade, context);
+      const kind = decisionKind(best, rivals.length > 0, policy.thresholds);
+      if (kind === 'REVIEW') {
+        rivals.sort(byConfidenceThenRef);
+        results[oi] = {
+          internalRef: o.ref,
+          decision: { kind, best: candidate, ambiguousWith: rivals.map((r) => r.ref) },
+        };
+        counts.review++;
+      } else if (kind === 'EXCEPTION') {
+        results[oi] = { internalRef: o.ref, decision: { kind, best: candidate } };
+        counts.exception++;
+      } else {
+        // Unreachable: an unambiguous best both ways would have been paired above.
+        throw new Error(`internal error: ${o.ref} left unpaired with an unambiguous best`);
+      }
+    }
+  }
+
+  for (let i = 0; i < ni; i++) {
+    if (results[i] === undefined) {
+      results[i] = { internalRef: (ours[i] as PreparedTrade).ref, decision: NO_CANDIDATE };
+      counts.noCandidate++;
+    }
+  }
+  lap('matched');
+  const unmatchedCounterparty: string[] = [];
+  for (let c = 0; c < nc; c++)
+    if (consumedGlobal[c] === 0) unmatchedCounterparty.push((theirs[c] as PreparedTrade).ref);
+
+  return {
+    results,
+    unmatchedCounterparty,
+    stats: {
+      internal: ni,
+      counterparty: nc,
+      blocks: counts.blocks,
+      comparisons: counts.comparisons,
+      fallbacks: scorer.fallbacks,
+      autoMatched: counts.autoMatched,
+      review: counts.review,
+      exception: counts.exception,
+      noCandidate: counts.noCandidate,
+      unmatchedCounterparty: unmatchedCounterparty.length,
+    },
+  };
+}
+
+interface Rival {
+  readonly ref: string;
+  readonly confidence: number;
+}
+
+function byConfidenceThenRef(a: Rival, b: Rival): number {
+  if (a.confidence !== b.confidence) return b.confidence - a.confidence;
+  return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
+}
+
+function refOf(theirs: readonly PreparedTrade[], members: Int32Array, start: number, b: number): string {
+  return (theirs[members[start + b] as number] as PreparedTrade).ref;
+}
+
+/** Per-block working arrays, reused across blocks and grown when a block is larger. */
+class Scratch {
+  readonly scores: Uint8Array;
+  readonly matchOf: Int32Array;
+  readonly consumed: Uint8Array;
+  readonly top1: Int16Array;
+  readonly top1Row: Int32Array;
+  readonly top2: Int16Array;
+
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+  ) {
+    this.scores = new Uint8Array(rows * cols);
+    this.matchOf = new Int32Array(rows);
+    this.consumed = new Uint8Array(cols);
+    this.top1 = new Int16Array(cols);
+    this.top1Row = new Int32Array(cols);
+    this.top2 = new Int16Array(cols);
+  }
+
+  fits(rows: number, cols: number): boolean {
+    return rows <= this.rows && cols <= this.cols;
+  }
+
+  reset(rows: number, cols: number): void {
+    this.matchOf.fill(-1, 0, rows);
+    this.consumed.fill(0, 0, cols);
+  }
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SLA_POLICY, SlaPolicyConfig } from './sla-policy.ts';
+
+/** Reads a JSON configuration file, naming the file in any error. */
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The SLA policy: defaults, with a JSON file's top-level keys (and markets one by one) laid over them. */
+export function loadSlaPolicyConfig(path: string | undefined): SlaPolicyConfig {
+  if (path === undefined) return DEFAULT_SLA_POLICY;
+  const raw = readJsonFile(path);
+  const overrides = SlaPolicyConfig.partial().safeParse(raw);
+  if (!overrides.success) {
+    const problems = overrides.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`${path}: invalid SLA policy:\n  - ${problems.join('\n  - ')}`);
+  }
+  const o = overrides.data;
+  return SlaPolicyConfig.parse({
+    ...DEFAULT_SLA_POLICY,
+    ...o,
+    markets: { ...DEFAULT_SLA_POLICY.markets, ...(o.markets ?? {}) },
+    notionalBands: { ...DEFAULT_SLA_POLICY.notionalBands, ...(o.notionalBands ?? {}) },
+  });
+}

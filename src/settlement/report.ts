@@ -1,0 +1,153 @@
+import { Dec } from './decimal.ts';
+import type { ExceptionType, SettlementException } from './model.ts';
+import type { DayRecords } from './store/settlement-store.ts';
+
+/** The day's settlement picture for one trade date (and optionally one desk). */
+export interface SettlementReport {
+  readonly tradeDate: string;
+  readonly desk: string | null;
+  readonly generatedAt: string;
+  readonly trades: { readonly internal: number; readonly counterparty: number };
+  readonly matching: {
+    readonly autoMatched: number;
+    readonly approved: number;
+    readonly pendingReview: number;
+    readonly rejected: number;
+    readonly unmatched: number;
+    readonly inException: number;
+  };
+  /** Internal trades matched (auto or approved), percent with one decimal, as a string. */
+  readonly matchRate: string;
+  /** Internal trades matched with no human touch, percent. */
+  readonly stpRate: string;
+  readonly exceptions: {
+    readonly open: number;
+    readonly autoResolved: number;
+    readonly resolved: number;
+    readonly openByType: Readonly<Partial<Record<ExceptionType, number>>>;
+    /** Open exceptions by time since raised. */
+    readonly openByAge: { readonly under1h: number; readonly from1hTo4h: number; readonly over4h: number };
+  };
+  readonly sla: {
+    readonly warnings: number;
+    readonly breaches: number;
+    /** Open, unbreached exceptions whose deadline is the soonest. */
+    readonly nextDeadlines: ReadonlyArray<{
+      readonly exceptionId: string;
+      readonly deadline: string;
+      readonly priority: string;
+    }>;
+  };
+  readonly topCounterparties: ReadonlyArray<{ readonly bic: string; readonly openBreaks: number }>;
+}
+
+const HOUR = 3_600_000;
+
+/** Pure: builds the report from the day's records (read through the byDay index). */
+export function buildReport(
+  day: DayRecords,
+  opts: { tradeDate: string; desk?: string; now: string },
+): SettlementReport {
+  const internal = day.trades.filter((t) => t.source === 'INTERNAL');
+  const matchById = new Map(day.matches.map((m) => [m.matchId, m]));
+  let autoMatched = 0;
+  let approved = 0;
+  let pendingReview = 0;
+  let unmatched = 0;
+  let inException = 0;
+  for (const t of internal) {
+    const m = t.matchId === undefined ? undefined : matchById.get(t.matchId);
+    if (t.status === 'MATCHED' && m?.status === 'AUTO_MATCHED') autoMatched++;
+    else if (t.status === 'MATCHED') approved++;
+    else if (t.status === 'PENDING_REVIEW') pendingReview++;
+    else if (t.status === 'EXCEPTION') inException++;
+    else unmatched++;
+  }
+  const rejected = day.matches.filter((m) => m.status === 'REJECTED').length;
+
+  const open = day.exceptions.filter((e) => e.status === 'OPEN' || e.status === 'ESCALATED');
+  const openByType: Partial<Record<ExceptionType, number>> = {};
+  const openByAge = { under1h: 0, from1hTo4h: 0, over4h: 0 };
+  const now = Date.parse(opts.now);
+  for (const e of open) {
+    openByType[e.type] = (openByType[e.type] ?? 0) + 1;
+    const age = now - Date.parse(e.createdAt);
+    if (age < HOUR) openByAge.under1h++;
+    else if (age <= 4 * HOUR) openByAge.from1hTo4h++;
+    else openByAge.over4h++;
+  }
+
+  const tradeByRef = new Map(day.trades.map((t) => [`${t.source}#${t.tradeId}`, t]));
+  const breaksByBic = new Map<string, number>();
+  for (const e of open) {
+    const bic = tradeByRef.get(e.tradeRef)?.counterpartyBic;
+    if (bic !== undefined) breaksByBic.set(bic, (breaksByBic.get(bic) ?? 0) + 1);
+  }
+
+  return {
+    tradeDate: opts.tradeDate,
+    desk: opts.desk ?? null,
+    generatedAt: opts.now,
+    trades: { internal: internal.length, counterparty: day.trades.length - internal.length },
+    matching: { autoMatched, approved, pendingReview, rejected, unmatched, inException },
+    matchRate: percent(autoMatched + approved, internal.length),
+    stpRate: percent(autoMatched, internal.length),
+    exceptions: {
+      open: open.length,
+      autoResolved: day.exceptions.filter((e) => e.status === 'AUTO_RESOLVED').length,
+      resolved: day.exceptions.filter((e) => e.status === 'RESOLVED').length,
+      openByType,
+      openByAge,
+    },
+    sla: {
+      warnings: open.filter((e) => e.warnedAt !== undefined && e.breachedAt === undefined).length,
+      breaches: day.exceptions.filter((e) => e.breachedAt !== undefined).length,
+      nextDeadlines: soonest(
+        open.filter((e) => e.breachedAt === undefined),
+        5,
+      ),
+    },
+    topCounterparties: [...breaksByBic.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 5)
+      .map(([bic, openBreaks]) => ({ bic, openBreaks })),
+  };
+}
+
+function soonest(list: readonly SettlementException[], n: number) {
+  return [...list]
+    .sort((a, b) => a.slaDeadline.localeCompare(b.slaDeadline) || a.exceptionId.localeCompare(b.exceptionId))
+    .slice(0, n)
+    .map((e) => ({ exceptionId: e.exceptionId, deadline: e.slaDeadline, priority: e.priority }));
+}
+
+/** `part / whole` as a percentage with one decimal (`"97.4"`), exact decimal arithmetic. */
+export function percent(part: number, whole: number): string {
+  if (whole === 0) return '0.0';
+  return new Dec(part).times(100).div(whole).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1);
+}
+
+/** Plain-text rendering for the terminal. */
+export function formatReport(r: SettlementReport): string {
+  const lines = [
+    `Settlement report — trade date ${r.tradeDate}${r.desk === null ? '' : `, desk ${r.desk}`}`,
+    `  Trades: ${r.trades.internal} internal, ${r.trades.counterparty} counterparty records`,
+    `  Matched: ${r.matching.autoMatched} automatically, ${r.matching.approved} approved by a reviewer`,
+    `  Waiting: ${r.matching.pendingReview} for review, ${r.matching.unmatched} without a counterparty record, ${r.matching.inException} in exception`,
+    `  Match rate ${r.matchRate} %, STP rate ${r.stpRate} %`,
+    `  Exceptions: ${r.exceptions.open} open, ${r.exceptions.autoResolved} auto-resolved, ${r.exceptions.resolved} resolved`,
+  ];
+  const types = Object.entries(r.exceptions.openByType).sort((a, b) => b[1] - a[1]);
+  if (types.length > 0) lines.push(`    open by type: ${types.map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  const a = r.exceptions.openByAge;
+  lines.push(`    open by age: < 1 h ${a.under1h}, 1–4 h ${a.from1hTo4h}, > 4 h ${a.over4h}`);
+  lines.push(`  SLA: ${r.sla.warnings} warnings, ${r.sla.breaches} breaches`);
+  for (const d of r.sla.nextDeadlines)
+    lines.push(`    next: ${d.exceptionId} due ${d.deadline} (${d.priority})`);
+  if (r.topCounterparties.length > 0) {
+    lines.push(
+      `  Counterparties with most open breaks: ${r.topCounterparties.map((c) => `${c.bic} ${c.openBreaks}`).join(', ')}`,
+    );
+  }
+  return lines.join('\n');
+}

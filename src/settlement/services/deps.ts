@@ -1,0 +1,28 @@
+import type { CalendarRegistry } from '../calendar.ts';
+import type { MatchingPolicy } from '../matching/index.ts';
+import type { SlaPolicy } from '../sla-policy.ts';
+import type { SettlementStore } from '../store/settlement-store.ts';
+
+/** What the settlement use cases need. Composition roots build it; use cases never pick adapters. */
+export interface SettlementDeps {
+  readonly store: SettlementStore;
+  /** The current instant; tests pass a fixed or stepping clock. */
+  readonly now: () => Date;
+  readonly matching: MatchingPolicy;
+  readonly calendars: CalendarRegistry;
+  readonly sla: SlaPolicy;
+}
+
+export const SYSTEM = {
+  ingest: 'system:ingest',
+  matcher: 'system:matcher',
+  autoResolver: 'system:auto-resolver',
+  sweeper: 'system:sla-sweeper',
+} as const;
+
+export function nowIso(deps: Pick<SettlementDeps, 'now'>): string {
+  return deps.now().toISOString();
+}
+
+/** How many times a use case re-reads and retries after losing an optimistic-concurrency race. */
+export const MAX_ATTEMPTS = 5;

@@ -1,0 +1,144 @@
+import { marketOfPlaceOfSettlement } from '../calendar.ts';
+import { Dec, dec } from '../decimal.ts';
+import { ALL_EXCEPTION_KEYS, type ExceptionDraft, exceptionIdFor } from '../exceptions.ts';
+import type { SettlementException, Trade } from '../model.ts';
+import type { ChangeSet } from '../store/change-set.ts';
+import type { SettlementStore } from '../store/settlement-store.ts';
+import { type SettlementDeps, SYSTEM } from './deps.ts';
+
+export function isOpen(e: SettlementException): boolean {
+  return e.status === 'OPEN' || e.status === 'ESCALATED';
+}
+
+/** Every exception recorded for an internal trade (at most one per field, plus CMIS): one BatchGetItem. */
+export function exceptionsOfTrade(store: SettlementStore, tradeRef: string): Promise<SettlementException[]> {
+  return store.getExceptions(ALL_EXCEPTION_KEYS.map((k) => exceptionIdFor(tradeRef, k)));
+}
+
+export interface SyncOptions {
+  readonly internal: Trade;
+  readonly counterpartyRef: string | undefined;
+  readonly drafts: readonly ExceptionDraft[];
+  readonly existing: readonly SettlementException[];
+  /** Open exceptions not in `drafts` are resolved this way (`matched`, `amended`, …); undefined leaves them. */
+  readonly resolveOthersAs: string | undefined;
+  readonly actor: string;
+  readonly at: string;
+}
+
+/**
+ * Brings a trade's exceptions in line with what the latest comparison found: creates new ones,
+ * updates changed ones, reopens closed ones that broke again, resolves the ones that no longer
+ * apply. Returns the ids of exceptions that are newly escalated (they are owed an alert).
+ */
+export function syncExceptions(cs: ChangeSet, deps: Pick<SettlementDeps, 'sla'>, o: SyncOptions): string[] {
+  const byId = new Map(o.existing.map((e) => [e.exceptionId, e]));
+  const wanted = new Set<string>();
+  const escalated: string[] = [];
+  for (const draft of o.drafts) {
+    const id = exceptionIdFor(`INTERNAL#${o.internal.tradeId}`, draft.key);
+    wanted.add(id);
+    const current = byId.get(id);
+    const fresh = exceptionFromDraft(deps, draft, o.internal, o.counterpartyRef, o.at);
+    if (current === undefined) {
+      cs.create('exception', fresh, {
+        action: fresh.status === 'AUTO_RESOLVED' ? 'EXCEPTION_AUTO_RESOLVED' : 'EXCEPTION_RAISED',
+        actor: fresh.status === 'AUTO_RESOLVED' ? SYSTEM.autoResolver : o.actor,
+        details: {
+          type: fresh.type,
+          reasonCode: fresh.reasonCode,
+          ours: draft.ours,
+          theirs: draft.theirs,
+          ...ruleOf(draft),
+        },
+        at: o.at,
+      });
+      if (fresh.status === 'ESCALATED') escalated.push(id);
+      continue;
+    }
+    const sameFacts =
+      current.ours === draft.ours &&
+      current.theirs === draft.theirs &&
+      current.counterpartyRef === o.counterpartyRef &&
+      current.status === fresh.status;
+    if (sameFacts) continue;
+    // Keep when it was first raised and the SLA marks already sent; take the new facts.
+    const { resolution: _dropped, ...rest } = current;
+    const next = {
+      ...rest,
+      ...pickFacts(fresh),
+      ...(fresh.resolution === undefined ? {} : { resolution: fresh.resolution }),
+    };
+    cs.update('exception', current, next, {
+      action: isOpen(current) ? 'EXCEPTION_UPDATED' : 'EXCEPTION_REOPENED',
+      actor: o.actor,
+      details: { ours: draft.ours, theirs: draft.theirs, status: next.status, ...ruleOf(draft) },
+      at: o.at,
+    });
+    if (next.status === 'ESCALATED' && !isOpen(current)) escalated.push(id);
+  }
+  if (o.resolveOthersAs !== undefined) {
+    for (const e of o.existing) {
+      if (wanted.has(e.exceptionId) || !isOpen(e)) continue;
+      cs.update(
+        'exception',
+        e,
+        { ...e, status: 'RESOLVED', resolution: { by: o.actor, at: o.at, how: o.resolveOthersAs } },
+        { action: 'EXCEPTION_RESOLVED', actor: o.actor, details: { how: o.resolveOthersAs }, at: o.at },
+      );
+    }
+  }
+  return escalated;
+}
+
+function ruleOf(draft: ExceptionDraft): { rule?: string } {
+  return draft.autoResolvedBy === undefined ? {} : { rule: draft.autoResolvedBy };
+}
+
+function pickFacts(e: Omit<SettlementException, 'version' | 'auditHash'>) {
+  return {
+    type: e.type,
+    reasonCode: e.reasonCode,
+    details: e.details,
+    ours: e.ours,
+    theirs: e.theirs,
+    status: e.status,
+    ...(e.counterpartyRef === undefined ? {} : { counterpartyRef: e.counterpartyRef }),
+  };
+}
+
+/** A new exception: SLA deadline from the trade's matching deadline, warning point and priority from policy. */
+export function exceptionFromDraft(
+  deps: Pick<SettlementDeps, 'sla'>,
+  draft: ExceptionDraft,
+  internal: Trade,
+  counterpartyRef: string | undefined,
+  at: string,
+): Omit<SettlementException, 'version' | 'auditHash'> {
+  const notional = dec(internal.quantity).times(dec(internal.price));
+  const deadline = internal.matchDeadline;
+  const autoResolved = draft.autoResolvedBy !== undefined;
+  return {
+    exceptionId: exceptionIdFor(`INTERNAL#${internal.tradeId}`, draft.key),
+    tradeRef: `INTERNAL#${internal.tradeId}`,
+    ...(counterpartyRef === undefined ? {} : { counterpartyRef }),
+    type: draft.type,
+    reasonCode: draft.reasonCode,
+    details: draft.details,
+    ours: draft.ours,
+    theirs: draft.theirs,
+    priority: deps.sla.priority(notional.toFixed(), internal.currency, at, deadline),
+    notional: notional.toDecimalPlaces(2, Dec.ROUND_HALF_EVEN).toFixed(),
+    currency: internal.currency,
+    market: marketOfPlaceOfSettlement(internal.placeOfSettlement),
+    slaDeadline: deadline,
+    slaWarnAt: deps.sla.warnAt(at, deadline),
+    status: autoResolved ? 'AUTO_RESOLVED' : 'ESCALATED',
+    ...(autoResolved
+      ? { resolution: { by: SYSTEM.autoResolver, at, how: draft.autoResolvedBy ?? 'rule' } }
+      : {}),
+    desk: internal.desk,
+    tradeDate: internal.tradeDate,
+    createdAt: at,
+  };
+}

@@ -1,0 +1,280 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit-chain.ts';
+import { marketOfPlaceOfSettlement } from '../calendar.ts';
+import type { Match, Trade, TradeInput } from '../model.ts';
+import { ChangeSet, type Unsealed } from '../store/change-set.ts';
+import { MAX_ATTEMPTS, nowIso, type SettlementDeps, SYSTEM } from './deps.ts';
+import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
+import { type MatchOutcome, matchTrade, tradeRefOf } from './match-trade.ts';
+
+export interface IngestRow {
+  /** Where the row came from (file line or record number), for reporting. */
+  readonly line: number;
+  readonly input: TradeInput;
+}
+
+export type RowResult = 'INGESTED' | 'UNCHANGED' | 'AMENDED' | 'CONFLICT';
+
+export interface IngestSummary {
+  readonly ingested: number;
+  readonly unchanged: number;
+  readonly amended: number;
+  /** Rows that could not be written after retries (concurrent writers); re-running finishes them. */
+  readonly conflicts: number;
+  readonly matching: Readonly<Record<MatchOutcome['kind'], number>>;
+}
+
+export interface IngestOptions {
+  /** `principal:…` or `system:…`: recorded as who booked or amended the trades (four eyes). */
+  readonly actor?: string;
+  /** Trades written per transaction (each with its audit record: 2 items per trade, ≤ 100 items). */
+  readonly batchSize?: number;
+  /** Concurrent matching tasks. */
+  readonly concurrency?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** SHA-256 of a trade's received content: the same content is a re-delivery, different content an amendment. */
+export function contentHash(input: TradeInput): string {
+  return createHash('sha256').update(canonicalJson(input)).digest('hex');
+}
+
+/**
+ * Stores trades and matches them. Idempotent: re-ingesting the same rows changes nothing, and
+ * re-running after a crash finishes whatever the crash interrupted (trades are stored with
+ * `needsMatching` set in the same transaction as their audit record; matching clears it).
+ */
+export async function ingestTrades(
+  deps: SettlementDeps,
+  rows: readonly IngestRow[],
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
+  const actor = options.actor ?? SYSTEM.ingest;
+  const batchSize = Math.max(1, Math.min(50, options.batchSize ?? 50));
+  const counts = { ingested: 0, unchanged: 0, amended: 0, conflicts: 0 };
+  const toMatch = new Set<string>();
+
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    const existing = new Map(
+      (await deps.store.getTrades(batch.map((r) => tradeRefOf(r.input)))).map((t) => [tradeRefOf(t), t]),
+    );
+    const fresh: IngestRow[] = [];
+    for (const row of batch) {
+      const current = existing.get(tradeRefOf(row.input));
+      if (current === undefined) {
+        fresh.push(row);
+      } else if (current.contentHash === contentHash(row.input)) {
+        counts.unchanged++;
+        if (current.needsMatching) toMatch.add(tradeRefOf(current));
+      } else {
+        const amended = await amendTrade(deps, row.input, actor);
+        count(counts, amended.result);
+        for (const ref of amended.rematch) toMatch.add(ref);
+      }
+    }
+    if (fresh.length > 0) {
+      const cs = new ChangeSet();
+      for (const row of fresh) createTrade(cs, deps, row.input, actor);
+      if ((await deps.store.commit(cs)).ok) {
+        counts.ingested += fresh.length;
+        for (const row of fresh) toMatch.add(tradeRefOf(row.input));
+      } else {
+        // Someone wrote one of these trades meanwhile: settle each row on its own.
+        for (const row of fresh) {
+          const result = await upsertOne(deps, row.input, actor);
+          count(counts, result);
+          if (result !== 'CONFLICT') toMatch.add(tradeRefOf(row.input));
+        }
+      }
+    }
+    options.onProgress?.(Math.min(i + batchSize, rows.length), rows.length);
+  }
+
+  const matching = await matchAll(deps, [...toMatch], options.concurrency ?? 8);
+  return { ...counts, matching };
+}
+
+function count(
+  counts: { ingested: number; unchanged: number; amended: number; conflicts: number },
+  r: RowResult,
+) {
+  if (r === 'INGESTED') counts.ingested++;
+  else if (r === 'UNCHANGED') counts.unchanged++;
+  else if (r === 'AMENDED') counts.amended++;
+  else counts.conflicts++;
+}
+
+async function upsertOne(deps: SettlementDeps, input: TradeInput, actor: string): Promise<RowResult> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await deps.store.getTrade(tradeRefOf(input));
+    if (current !== undefined) {
+      return current.contentHash === contentHash(input)
+        ? 'UNCHANGED'
+        : (await amendTrade(deps, input, actor)).result;
+    }
+    const cs = new ChangeSet();
+    createTrade(cs, deps, input, actor);
+    if ((await deps.store.commit(cs)).ok) return 'INGESTED';
+  }
+  return 'CONFLICT';
+}
+
+function createTrade(cs: ChangeSet, deps: SettlementDeps, input: TradeInput, actor: string): void {
+  const at = nowIso(deps);
+  const market = marketOfPlaceOfSettlement(input.placeOfSettlement);
+  const trade: Unsealed<Trade> = {
+    ...input,
+    status: 'UNMATCHED',
+    contentHash: contentHash(input),
+    matchDeadline: deps.sla.matchDeadline(input, market),
+    createdAt: at,
+    updatedAt: at,
+    lastChangedBy: actor,
+    needsMatching: true,
+  };
+  cs.create('trade', trade, { action: 'INGESTED', actor, details: { ...input }, at });
+}
+
+/**
+ * An existing trade received with different content: the new content becomes the next version and
+ * is matched again. A match it was part of no longer stands (SUPERSEDED, its partner reopened), and
+ * exceptions raised on the old content are resolved as `amended`.
+ */
+export async function amendTrade(
+  deps: SettlementDeps,
+  input: TradeInput,
+  actor: string,
+): Promise<{ result: RowResult; rematch: string[] }> {
+  const ref = tradeRefOf(input);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await deps.store.getTrade(ref);
+    if (current === undefined) {
+      const result = await upsertOne(deps, input, actor);
+      return { result, rematch: result === 'CONFLICT' ? [] : [ref] };
+    }
+    if (current.contentHash === contentHash(input)) return { result: 'UNCHANGED', rematch: [] };
+    const at = nowIso(deps);
+    const cs = new ChangeSet();
+    const changed = Object.keys(input).filter(
+      (k) => (input as Record<string, unknown>)[k] !== (current as Record<string, unknown>)[k],
+    );
+    const {
+      matchId: _oldMatch,
+      rejectedCandidates: _rejected,
+      netAmount: _oldNet,
+      note: _oldNote,
+      ...kept
+    } = current;
+    cs.update(
+      'trade',
+      current,
+      {
+        ...kept,
+        ...input,
+        status: 'UNMATCHED',
+        contentHash: contentHash(input),
+        matchDeadline: deps.sla.matchDeadline(input, marketOfPlaceOfSettlement(input.placeOfSettlement)),
+        updatedAt: at,
+        lastChangedBy: actor,
+        needsMatching: true,
+      },
+      {
+        action: 'AMENDED',
+        actor,
+        details: {
+          changed,
+          ...Object.fromEntries(changed.map((k) => [k, (input as Record<string, unknown>)[k]])),
+        },
+        at,
+      },
+    );
+    const refs = [ref];
+    const match = current.matchId === undefined ? undefined : await deps.store.getMatch(current.matchId);
+    if (match !== undefined && isStanding(match)) {
+      cs.update(
+        'match',
+        match,
+        { ...match, status: 'SUPERSEDED' },
+        {
+          action: 'SUPERSEDED',
+          actor,
+          details: { amended: ref, previousStatus: match.status },
+          at,
+        },
+      );
+      const partnerRef = match.internalRef === ref ? match.counterpartyRef : match.internalRef;
+      const partner = await deps.store.getTrade(partnerRef);
+      if (partner !== undefined && partner.matchId === match.matchId) {
+        const { matchId: _m, ...rest } = partner;
+        cs.update(
+          'trade',
+          partner,
+          { ...rest, status: 'UNMATCHED', needsMatching: true, updatedAt: at },
+          {
+            action: 'MATCH_SUPERSEDED',
+            actor,
+            details: { matchId: match.matchId, amended: ref },
+            at,
+          },
+        );
+        refs.push(partnerRef);
+      }
+      cs.outbox({
+        outboxId: `OB|SUPERSEDED|${match.matchId}`,
+        kind: 'REVIEW_DECIDED',
+        entityId: match.matchId,
+        desk: match.desk,
+        payload: { matchId: match.matchId, status: 'SUPERSEDED', amended: ref },
+        createdAt: at,
+        status: 'PENDING',
+      });
+    }
+    if (current.source === 'INTERNAL') {
+      syncExceptions(cs, deps, {
+        internal: current,
+        counterpartyRef: undefined,
+        drafts: [],
+        existing: await exceptionsOfTrade(deps.store, ref),
+        resolveOthersAs: 'amended',
+        actor,
+        at,
+      });
+    }
+    if ((await deps.store.commit(cs)).ok) return { result: 'AMENDED', rematch: refs };
+  }
+  return { result: 'CONFLICT', rematch: [] };
+}
+
+function isStanding(m: Match): boolean {
+  return m.status === 'AUTO_MATCHED' || m.status === 'PENDING_REVIEW' || m.status === 'APPROVED';
+}
+
+/** Matches trades with bounded concurrency; counts outcomes by kind. */
+export async function matchAll(
+  deps: SettlementDeps,
+  refs: readonly string[],
+  concurrency: number,
+): Promise<Record<MatchOutcome['kind'], number>> {
+  const tally: Record<MatchOutcome['kind'], number> = {
+    NOT_FOUND: 0,
+    NOT_OPEN: 0,
+    UP_TO_DATE: 0,
+    AUTO_MATCHED: 0,
+    PENDING_REVIEW: 0,
+    EXCEPTION: 0,
+    NO_CANDIDATE: 0,
+    CONFLICT: 0,
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < refs.length) {
+      const ref = refs[next++];
+      if (ref === undefined) break;
+      const outcome = await matchTrade(deps, ref);
+      tally[outcome.kind]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  return tally;
+}

@@ -1,0 +1,120 @@
+import { missingCounterpartyDraft } from '../exceptions.ts';
+import type { OutboxRecord, SettlementException } from '../model.ts';
+import { ChangeSet } from '../store/change-set.ts';
+import type { Page } from '../store/settlement-store.ts';
+import { nowIso, type SettlementDeps, SYSTEM } from './deps.ts';
+import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
+import { exceptionsAlert } from './match-trade.ts';
+
+export interface SweepResult {
+  readonly warned: number;
+  readonly breached: number;
+  readonly missingCounterparty: number;
+  /** Items another sweeper (or a concurrent change) handled first. */
+  readonly skipped: number;
+}
+
+/**
+ * One pass of the SLA sweeper. Finds, through the due index, internal trades still without a
+ * counterparty record past their deadline (raises CMIS) and exceptions past their warning point or
+ * deadline (marks them and writes one alert). Each mark is a conditional write together with its
+ * alert, so two sweepers running at once produce one mark and one alert per item.
+ */
+export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
+  const now = nowIso(deps);
+  let warned = 0;
+  let breached = 0;
+  let missingCounterparty = 0;
+  let skipped = 0;
+
+  for await (const trade of drain((cursor) => deps.store.listMatchDue(now, pageOptions(cursor)))) {
+    if (trade.source !== 'INTERNAL' || trade.status !== 'UNMATCHED') continue;
+    const cs = new ChangeSet();
+    const next = cs.update(
+      'trade',
+      trade,
+      { ...trade, status: 'EXCEPTION', needsMatching: false, updatedAt: now },
+      {
+        action: 'COUNTERPARTY_MISSING',
+        actor: SYSTEM.sweeper,
+        details: { deadline: trade.matchDeadline },
+        at: now,
+      },
+    );
+    const escalated = syncExceptions(cs, deps, {
+      internal: trade,
+      counterpartyRef: undefined,
+      drafts: [missingCounterpartyDraft(trade.matchDeadline)],
+      existing: await exceptionsOfTrade(deps.store, `INTERNAL#${trade.tradeId}`),
+      resolveOthersAs: undefined,
+      actor: SYSTEM.sweeper,
+      at: now,
+    });
+    if (escalated.length > 0) cs.outbox(exceptionsAlert(next, escalated, now));
+    if ((await deps.store.commit(cs)).ok) missingCounterparty++;
+    else skipped++;
+  }
+
+  for await (const e of drain((cursor) => deps.store.listSlaDue(now, pageOptions(cursor)))) {
+    const breach = e.breachedAt === undefined && now >= e.slaDeadline;
+    const warn = !breach && e.warnedAt === undefined && now >= e.slaWarnAt;
+    if (!breach && !warn) continue;
+    const cs = new ChangeSet();
+    const priority = deps.sla.priority(e.notional, e.currency, now, e.slaDeadline);
+    const next: Omit<SettlementException, 'version' | 'auditHash'> = breach
+      ? { ...e, breachedAt: now, priority: 'P1' }
+      : { ...e, warnedAt: now, priority };
+    cs.update('exception', e, next, {
+      action: breach ? 'SLA_BREACHED' : 'SLA_WARNING',
+      actor: SYSTEM.sweeper,
+      details: { deadline: e.slaDeadline, priority: next.priority },
+      at: now,
+    });
+    cs.outbox(slaAlert(e, breach ? 'SLA_BREACH' : 'SLA_WARNING', now, next.priority));
+    if ((await deps.store.commit(cs)).ok) {
+      if (breach) breached++;
+      else warned++;
+    } else {
+      skipped++;
+    }
+  }
+  return { warned, breached, missingCounterparty, skipped };
+}
+
+function slaAlert(
+  e: SettlementException,
+  kind: 'SLA_WARNING' | 'SLA_BREACH',
+  at: string,
+  priority: string,
+): OutboxRecord {
+  return {
+    outboxId: `OB|${kind}|${e.exceptionId}`,
+    kind,
+    entityId: e.exceptionId,
+    desk: e.desk,
+    payload: {
+      exceptionId: e.exceptionId,
+      tradeRef: e.tradeRef,
+      type: e.type,
+      reasonCode: e.reasonCode,
+      deadline: e.slaDeadline,
+      priority,
+    },
+    createdAt: at,
+    status: 'PENDING',
+  };
+}
+
+function pageOptions(cursor: string | undefined): { limit: number; cursor?: string } {
+  return cursor === undefined ? { limit: 100 } : { limit: 100, cursor };
+}
+
+/** Every item of a paged query, page by page. */
+async function* drain<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T> {
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    yield* page.items;
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+}

@@ -1,0 +1,107 @@
+import { GENESIS_HASH, sealAuditRecord } from '../audit-chain.ts';
+import type {
+  AuditRecord,
+  Match,
+  OutboxRecord,
+  SettlementException,
+  SettlementInstruction,
+  Trade,
+} from '../model.ts';
+
+/** The audited entities and their types. */
+export interface Entities {
+  trade: Trade;
+  match: Match;
+  exception: SettlementException;
+}
+export type EntityKind = keyof Entities;
+
+export interface AuditEntry {
+  readonly action: string;
+  /** `principal:…`, `agent:…` or `system:…`. */
+  readonly actor: string;
+  readonly details: Record<string, unknown>;
+  readonly at: string;
+}
+
+export type Unsealed<T> = Omit<T, 'version' | 'auditHash'>;
+
+export type Write =
+  | { readonly op: 'create'; readonly kind: EntityKind; readonly entity: Entities[EntityKind] }
+  | {
+      readonly op: 'update';
+      readonly kind: EntityKind;
+      readonly entity: Entities[EntityKind];
+      readonly expectedVersion: number;
+    }
+  | { readonly op: 'instruction'; readonly instruction: SettlementInstruction }
+  | { readonly op: 'outbox'; readonly record: OutboxRecord }
+  | { readonly op: 'audit'; readonly record: AuditRecord };
+
+/**
+ * The writes of one state change, committed together (one DynamoDB transaction) or not at all.
+ * Each entity change bumps its version by one and appends exactly one audit record chained to the
+ * entity's previous one, so version = length of the entity's audit chain.
+ */
+export class ChangeSet {
+  readonly #writes: Write[] = [];
+
+  get writes(): readonly Write[] {
+    return this.#writes;
+  }
+
+  get size(): number {
+    return this.#writes.length;
+  }
+
+  /** A new entity at version 1; fails the commit if it already exists. */
+  create<K extends EntityKind>(kind: K, entity: Unsealed<Entities[K]>, audit: AuditEntry): Entities[K] {
+    const id = entityIdOf(kind, entity);
+    const record = sealAuditRecord(GENESIS_HASH, { entityId: id, seq: 1, ...audit });
+    const sealed = { ...entity, version: 1, auditHash: record.hash } as Entities[K];
+    this.#writes.push({ op: 'create', kind, entity: sealed }, { op: 'audit', record });
+    return sealed;
+  }
+
+  /** The next version of `current`; fails the commit if the stored version is no longer `current.version`. */
+  update<K extends EntityKind>(
+    kind: K,
+    current: Entities[K],
+    next: Unsealed<Entities[K]>,
+    audit: AuditEntry,
+  ): Entities[K] {
+    const id = entityIdOf(kind, current);
+    if (entityIdOf(kind, next) !== id) throw new Error(`update of ${kind} ${id} changes its id`);
+    const seq = current.version + 1;
+    const record = sealAuditRecord(current.auditHash, { entityId: id, seq, ...audit });
+    const sealed = { ...next, version: seq, auditHash: record.hash } as Entities[K];
+    this.#writes.push(
+      { op: 'update', kind, entity: sealed, expectedVersion: current.version },
+      { op: 'audit', record },
+    );
+    return sealed;
+  }
+
+  /** Create-only: a second commit of the same instruction id fails the transaction. */
+  instruction(instruction: SettlementInstruction): void {
+    this.#writes.push({ op: 'instruction', instruction });
+  }
+
+  /** Create-only: an alert owed exactly once. */
+  outbox(record: OutboxRecord): void {
+    this.#writes.push({ op: 'outbox', record });
+  }
+}
+
+export function entityIdOf(kind: EntityKind, entity: Unsealed<Entities[EntityKind]>): string {
+  switch (kind) {
+    case 'trade': {
+      const t = entity as Unsealed<Trade>;
+      return `${t.source}#${t.tradeId}`;
+    }
+    case 'match':
+      return (entity as Unsealed<Match>).matchId;
+    case 'exception':
+      return (entity as Unsealed<SettlementException>).exceptionId;
+  }
+}

@@ -1,0 +1,415 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  AuditRecord,
+  ExceptionStatus,
+  Match,
+  OutboxRecord,
+  SettlementException,
+  SettlementInstruction,
+  Trade,
+} from '../model.ts';
+import type { ChangeSet, Entities, EntityKind, Write } from './change-set.ts';
+import {
+  auditItem,
+  exceptionItem,
+  type Item,
+  instructionItem,
+  keys,
+  matchItem,
+  outboxItem,
+  parseItem,
+  tradeItem,
+} from './items.ts';
+import type { AuditScanItem, CommitResult, DayRecords, Page, SettlementStore } from './settlement-store.ts';
+import type { IndexName } from './table.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const MAX_TRANSACTION_ITEMS = 100;
+const BATCH_GET_LIMIT = 100;
+
+/** The settlement store on DynamoDB (`@aws-sdk/lib-dynamodb`), one table with sparse indexes. */
+export class DynamoDbSettlementStore implements SettlementStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getTrade(ref: string): Promise<Trade | undefined> {
+    const item = await this.#get(keys.trade(ref));
+    return item === undefined ? undefined : parseItem.trade(item);
+  }
+
+  async getTrades(refs: readonly string[]): Promise<Trade[]> {
+    const items = await this.#batchGet(refs.map((r) => keys.trade(r)));
+    return items.map(parseItem.trade);
+  }
+
+  async getMatch(matchId: string): Promise<Match | undefined> {
+    const item = await this.#get(keys.match(matchId));
+    return item === undefined ? undefined : parseItem.match(item);
+  }
+
+  async getException(exceptionId: string): Promise<SettlementException | undefined> {
+    const item = await this.#get(keys.exception(exceptionId));
+    return item === undefined ? undefined : parseItem.exception(item);
+  }
+
+  async getExceptions(exceptionIds: readonly string[]): Promise<SettlementException[]> {
+    const items = await this.#batchGet(exceptionIds.map((id) => keys.exception(id)));
+    return items.map(parseItem.exception);
+  }
+
+  async getInstruction(instructionId: string): Promise<SettlementInstruction | undefined> {
+    const item = await this.#get(keys.instruction(instructionId));
+    return item === undefined ? undefined : parseItem.instruction(item);
+  }
+
+  async listBlock(blockKey: string): Promise<Trade[]> {
+    const items = await this.#queryAll('byBlock', keys.block(blockKey));
+    return items.map(parseItem.trade);
+  }
+
+  async listPendingReviews(options: { limit?: number; cursor?: string } = {}): Promise<Page<Match>> {
+    return this.#page('byQueue', keys.queue.reviews, undefined, options, parseItem.match);
+  }
+
+  async listExceptionsByStatus(
+    status: ExceptionStatus,
+    options: { deadlineBefore?: string; limit?: number; cursor?: string } = {},
+  ): Promise<Page<SettlementException>> {
+    return this.#page(
+      'byQueue',
+      keys.queue.exceptions(status),
+      options.deadlineBefore,
+      options,
+      parseItem.exception,
+    );
+  }
+
+  async listSlaDue(
+    now: string,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<SettlementException>> {
+    return this.#page('byDue', keys.due.sla, now, options, parseItem.exception);
+  }
+
+  async listMatchDue(now: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Trade>> {
+    return this.#page('byDue', keys.due.match, now, options, parseItem.trade);
+  }
+
+  async listDay(tradeDate: string, desk?: string): Promise<DayRecords> {
+    const items = await this.#queryAll(
+      'byDay',
+      keys.day(tradeDate),
+      desk === undefined ? undefined : `${desk}#`,
+    );
+    const trades: Trade[] = [];
+    const matches: Match[] = [];
+    const exceptions: SettlementException[] = [];
+    const instructions: SettlementInstruction[] = [];
+    for (const item of items) {
+      switch (item.itemType) {
+        case 'TRADE':
+          trades.push(parseItem.trade(item));
+          break;
+        case 'MATCH':
+          matches.push(parseItem.match(item));
+          break;
+        case 'EXCEPTION':
+          exceptions.push(parseItem.exception(item));
+          break;
+        case 'INSTRUCTION':
+          instructions.push(parseItem.instruction(item));
+          break;
+      }
+    }
+    return { trades, matches, exceptions, instructions };
+  }
+
+  async listAudit(entityId: string): Promise<AuditRecord[]> {
+    const items = await this.#queryAll(undefined, keys.auditPartition(entityId));
+    return items.map(parseItem.audit);
+  }
+
+  async listPendingOutbox(options: { limit?: number; cursor?: string } = {}): Promise<Page<OutboxRecord>> {
+    return this.#page('byQueue', keys.queue.outboxPending, undefined, options, parseItem.outbox);
+  }
+
+  async commit(changes: ChangeSet): Promise<CommitResult> {
+    const items = changes.writes.map((w) => this.#transactItem(w));
+    if (items.length === 0) return { ok: true };
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new Error(
+        `a change set of ${items.length} writes exceeds DynamoDB's ${MAX_TRANSACTION_ITEMS}-item transaction`,
+      );
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+        if (reasons.includes('ConditionalCheckFailed')) {
+          const failed = reasons
+            .map((code, i) =>
+              code === 'ConditionalCheckFailed' ? describeWrite(changes.writes[i]) : undefined,
+            )
+            .filter((d) => d !== undefined);
+          return { ok: false, reason: 'CONFLICT', message: `changed concurrently: ${failed.join(', ')}` };
+        }
+        if (reasons.includes('TransactionConflict')) {
+          return { ok: false, reason: 'CONFLICT', message: 'another transaction was writing the same items' };
+        }
+      }
+      throw error;
+    }
+  }
+
+  async markOutboxDelivered(
+    outboxId: string,
+    delivery: Readonly<Record<string, string>>,
+    at: string,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.outbox(outboxId),
+          UpdateExpression:
+            'SET #s = :delivered, deliveredAt = :at, delivery = :d REMOVE byQueuePk, byQueueSk',
+          ConditionExpression: '#s = :pending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':delivered': 'DELIVERED',
+            ':pending': 'PENDING',
+            ':at': at,
+            ':d': delivery,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async *scanAuditData(): AsyncGenerator<AuditScanItem> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'itemType IN (:t, :m, :e, :a)',
+          ExpressionAttributeValues: { ':t': 'TRADE', ':m': 'MATCH', ':e': 'EXCEPTION', ':a': 'AUDIT' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        if (item.itemType === 'AUDIT') {
+          yield { kind: 'record', record: parseItem.audit(item) };
+        } else {
+          const entityId =
+            item.itemType === 'TRADE'
+              ? `${String(item.source)}#${String(item.tradeId)}`
+              : String(item.itemType === 'MATCH' ? item.matchId : item.exceptionId);
+          yield { kind: 'head', entityId, seq: Number(item.version), hash: String(item.auditHash) };
+        }
+      }
+      start = out.LastEvaluatedKey;
+    } while (start !== undefined);
+  }
+
+  #transactItem(w: Write): TransactItem {
+    const TableName = this.tableName;
+    switch (w.op) {
+      case 'create':
+        return {
+          Put: {
+            TableName,
+            Item: entityItem(w.kind, w.entity),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+      case 'update':
+        return {
+          Put: {
+            TableName,
+            Item: entityItem(w.kind, w.entity),
+            ConditionExpression: '#v = :expected',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':expected': w.expectedVersion },
+          },
+        };
+      case 'instruction':
+        return {
+          Put: {
+            TableName,
+            Item: instructionItem(w.instruction),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+      case 'outbox':
+        return {
+          Put: { TableName, Item: outboxItem(w.record), ConditionExpression: 'attribute_not_exists(pk)' },
+        };
+      case 'audit':
+        return {
+          Put: { TableName, Item: auditItem(w.record), ConditionExpression: 'attribute_not_exists(pk)' },
+        };
+    }
+  }
+
+  async #get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  async #batchGet(keyList: ReadonlyArray<{ pk: string; sk: string }>): Promise<Item[]> {
+    const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+    const found: Item[] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let pending: Array<Record<string, unknown>> = unique.slice(i, i + BATCH_GET_LIMIT);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...(out.Responses?.[this.tableName] ?? []));
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  #queryInput(
+    index: IndexName | undefined,
+    pk: string,
+    skBound: string | undefined,
+    prefix?: string,
+  ): QueryCommandInput {
+    const pkName = index === undefined ? 'pk' : `${index}Pk`;
+    const skName = index === undefined ? 'sk' : `${index}Sk`;
+    const names: Record<string, string> = { '#pk': pkName };
+    const values: Record<string, unknown> = { ':pk': pk };
+    let condition = '#pk = :pk';
+    if (prefix !== undefined) {
+      names['#sk'] = skName;
+      values[':prefix'] = prefix;
+      condition += ' AND begins_with(#sk, :prefix)';
+    } else if (skBound !== undefined) {
+      // Sort keys are `<instant>#<id>`: everything at or before the instant sorts below `<instant>#\uffff`.
+      names['#sk'] = skName;
+      values[':bound'] = `${skBound}#\uffff`;
+      condition += ' AND #sk <= :bound';
+    }
+    return {
+      TableName: this.tableName,
+      ...(index === undefined ? { ConsistentRead: true } : { IndexName: index }),
+      KeyConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  async #queryAll(index: IndexName | undefined, pk: string, prefix?: string): Promise<Item[]> {
+    const input = this.#queryInput(index, pk, undefined, prefix);
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
+  }
+
+  async #page<T>(
+    index: IndexName,
+    pk: string,
+    skBound: string | undefined,
+    options: { limit?: number; cursor?: string },
+    parse: (i: Item) => T,
+  ): Promise<Page<T>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        ...this.#queryInput(index, pk, skBound),
+        Limit: options.limit ?? 100,
+        ExclusiveStartKey: options.cursor === undefined ? undefined : decodeCursor(options.cursor),
+      }),
+    );
+    const items = (out.Items ?? []).map(parse);
+    return out.LastEvaluatedKey === undefined
+      ? { items }
+      : { items, cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+}
+
+function entityItem(kind: EntityKind, entity: Entities[EntityKind]): Item {
+  switch (kind) {
+    case 'trade':
+      return tradeItem(entity as Trade);
+    case 'match':
+      return matchItem(entity as Match);
+    case 'exception':
+      return exceptionItem(entity as SettlementException);
+  }
+}
+
+function describeWrite(w: Write | undefined): string {
+  if (w === undefined) return 'unknown item';
+  switch (w.op) {
+    case 'create':
+    case 'update':
+      return `${w.kind} ${entityLabel(w.kind, w.entity)}`;
+    case 'instruction':
+      return `instruction ${w.instruction.instructionId}`;
+    case 'outbox':
+      return `outbox ${w.record.outboxId}`;
+    case 'audit':
+      return `audit ${w.record.entityId}#${w.record.seq}`;
+  }
+}
+
+function entityLabel(kind: EntityKind, e: Entities[EntityKind]): string {
+  if (kind === 'trade') return `${(e as Trade).source}#${(e as Trade).tradeId}`;
+  if (kind === 'match') return (e as Match).matchId;
+  return (e as SettlementException).exceptionId;
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new Error('invalid page cursor');
+}
+
+function backoff(attempt: number): Promise<void> {
+  // Full jitter: a random wait up to an exponentially growing cap.
+  const cap = Math.min(2_000, 50 * 2 ** attempt);
+  return new Promise((r) => setTimeout(r, Math.random() * cap));
+}

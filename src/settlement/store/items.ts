@@ -1,0 +1,138 @@
+import type { ZodType } from 'zod';
+import { blockKey } from '../matching/index.ts';
+import {
+  AuditRecord,
+  Match,
+  OutboxRecord,
+  SettlementException,
+  SettlementInstruction,
+  Trade,
+} from '../model.ts';
+import type { IndexName } from './table.ts';
+
+/*
+ * Pure item builders: domain record → DynamoDB item (with its index keys) and back. Index keys are
+ * derived from state here and nowhere else, so an item is always in exactly the indexes its state
+ * calls for (e.g. a trade leaves the block index when it is matched).
+ */
+
+export type Item = Record<string, unknown>;
+type IndexKeys = Partial<Record<`${IndexName}Pk` | `${IndexName}Sk`, string>>;
+
+export const ROOT_SK = '#';
+
+export const keys = {
+  trade: (ref: string) => ({ pk: `TRADE#${ref}`, sk: ROOT_SK }),
+  match: (id: string) => ({ pk: `MATCH#${id}`, sk: ROOT_SK }),
+  exception: (id: string) => ({ pk: `EXC#${id}`, sk: ROOT_SK }),
+  instruction: (id: string) => ({ pk: `SI#${id}`, sk: ROOT_SK }),
+  outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: ROOT_SK }),
+  audit: (entityId: string, seq: number) => ({ pk: `AUDIT#${entityId}`, sk: String(seq).padStart(10, '0') }),
+  auditPartition: (entityId: string) => `AUDIT#${entityId}`,
+  block: (blockKey: string) => `BLOCK#${blockKey}`,
+  queue: {
+    reviews: 'MATCH#PENDING_REVIEW',
+    exceptions: (status: string) => `EXC#${status}`,
+    outboxPending: 'OUTBOX#PENDING',
+  },
+  due: { sla: 'DUE#SLA', match: 'DUE#MATCH' },
+  day: (tradeDate: string) => `DAY#${tradeDate}`,
+  daySk: (desk: string, kind: 'TRADE' | 'MATCH' | 'EXC' | 'SI', id: string) => `${desk}#${kind}#${id}`,
+} as const;
+
+/** Trades still open to a counterpart: not matched and not waiting for a reviewer's decision. */
+export function isCandidate(t: Pick<Trade, 'status'>): boolean {
+  return t.status === 'UNMATCHED' || t.status === 'EXCEPTION';
+}
+
+/** The next instant the SLA sweeper must look at an exception (warning, then breach), if any. */
+export function nextSlaDue(e: SettlementException): string | undefined {
+  if (e.status !== 'OPEN' && e.status !== 'ESCALATED') return undefined;
+  if (e.breachedAt !== undefined) return undefined;
+  return e.warnedAt === undefined ? e.slaWarnAt : e.slaDeadline;
+}
+
+export function tradeItem(t: Trade): Item {
+  const ref = `${t.source}#${t.tradeId}`;
+  const idx: IndexKeys = {
+    byDayPk: keys.day(t.tradeDate),
+    byDaySk: keys.daySk(t.desk, 'TRADE', ref),
+  };
+  if (isCandidate(t)) {
+    idx.byBlockPk = keys.block(blockKey(t));
+    idx.byBlockSk = ref;
+  }
+  // An internal trade nobody has sent a record for yet: CMIS is raised if its deadline passes.
+  if (t.source === 'INTERNAL' && t.status === 'UNMATCHED') {
+    idx.byDuePk = keys.due.match;
+    idx.byDueSk = `${t.matchDeadline}#${ref}`;
+  }
+  return { ...keys.trade(ref), itemType: 'TRADE', ...idx, ...t };
+}
+
+export function matchItem(m: Match): Item {
+  const idx: IndexKeys = { byDayPk: keys.day(m.tradeDate), byDaySk: keys.daySk(m.desk, 'MATCH', m.matchId) };
+  if (m.status === 'PENDING_REVIEW') {
+    idx.byQueuePk = keys.queue.reviews;
+    idx.byQueueSk = `${m.createdAt}#${m.matchId}`;
+  }
+  return { ...keys.match(m.matchId), itemType: 'MATCH', ...idx, ...m };
+}
+
+export function exceptionItem(e: SettlementException): Item {
+  const idx: IndexKeys = {
+    byDayPk: keys.day(e.tradeDate),
+    byDaySk: keys.daySk(e.desk, 'EXC', e.exceptionId),
+    byQueuePk: keys.queue.exceptions(e.status),
+    byQueueSk: `${e.slaDeadline}#${e.exceptionId}`,
+  };
+  const due = nextSlaDue(e);
+  if (due !== undefined) {
+    idx.byDuePk = keys.due.sla;
+    idx.byDueSk = `${due}#${e.exceptionId}`;
+  }
+  return { ...keys.exception(e.exceptionId), itemType: 'EXCEPTION', ...idx, ...e };
+}
+
+export function instructionItem(si: SettlementInstruction): Item {
+  return {
+    ...keys.instruction(si.instructionId),
+    itemType: 'INSTRUCTION',
+    byDayPk: keys.day(si.tradeDate),
+    byDaySk: keys.daySk(si.desk, 'SI', si.instructionId),
+    ...si,
+  };
+}
+
+export function outboxItem(o: OutboxRecord): Item {
+  const idx: IndexKeys = {};
+  if (o.status === 'PENDING') {
+    idx.byQueuePk = keys.queue.outboxPending;
+    idx.byQueueSk = `${o.createdAt}#${o.outboxId}`;
+  }
+  return { ...keys.outbox(o.outboxId), itemType: 'OUTBOX', ...idx, ...o };
+}
+
+export function auditItem(r: AuditRecord): Item {
+  return { ...keys.audit(r.entityId, r.seq), itemType: 'AUDIT', ...r };
+}
+
+const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'itemType', 'expiresAt']);
+
+/** Strips storage attributes and validates the rest: a malformed item is an error, never passed on. */
+export function fromItem<T>(schema: ZodType<T>, item: Item): T {
+  const record: Item = {};
+  for (const [k, v] of Object.entries(item)) {
+    if (!STORAGE_ATTRIBUTES.has(k) && !k.startsWith('by')) record[k] = v;
+  }
+  return schema.parse(record);
+}
+
+export const parseItem = {
+  trade: (i: Item) => fromItem(Trade, i),
+  match: (i: Item) => fromItem(Match, i),
+  exception: (i: Item) => fromItem(SettlementException, i),
+  instruction: (i: Item) => fromItem(SettlementInstruction, i),
+  outbox: (i: Item) => fromItem(OutboxRecord, i),
+  audit: (i: Item) => fromItem(AuditRecord, i),
+};
