@@ -102,6 +102,8 @@ export const Trade = TradeFields.extend({
   lastChangedBy: z.string(),
   /** Set by ingestion and amendment, cleared when matching has run: a re-run after a crash finishes the work. */
   needsMatching: z.boolean(),
+  /** True once any exception was recorded for this trade (so trades without any skip the lookup). */
+  hasExceptions: z.boolean(),
   /** Counterparty records a reviewer rejected for this trade: never proposed again. */
   rejectedCandidates: z.array(z.string()).optional(),
   ...AuditHead,

@@ -1,9 +1,8 @@
 import type { CalendarRegistry } from '../calendar.ts';
 import { type FieldResult, type TradeSource, tradeRef } from '../model.ts';
-import { blockKey, candidateBlockKey } from './block-key.ts';
 import { type ComparableTrade, compareTrades, type TradeRecord } from './compare.ts';
 import { decisionKind, type MatchDecision, type ScoredCandidate } from './decide.ts';
-import { FastScorer, type PreparedTrade } from './fast-scorer.ts';
+import { FastScorer, zeros } from './fast-scorer.ts';
 import type { MatchingPolicy } from './policy.ts';
 
 /** The outcome for one of our trades. */
@@ -81,27 +80,25 @@ interface Context {
   readonly calendars: CalendarRegistry;
 }
 
-/** A scored candidate whose field details are materialised on first read. */
+/** A scored candidate whose ref and field details are materialised on first read. */
 class LazyScoredCandidate implements ScoredCandidate {
-  readonly ref: string;
   readonly confidence: number;
+  readonly #counterparty: TradeRecord;
   readonly #internal: ComparableTrade;
-  readonly #counterparty: ComparableTrade;
   readonly #context: Context;
+  #ref: string | undefined;
   #fields: FieldResult[] | undefined;
 
-  constructor(
-    ref: string,
-    confidence: number,
-    internal: ComparableTrade,
-    counterparty: ComparableTrade,
-    context: Context,
-  ) {
-    this.ref = ref;
+  constructor(counterparty: TradeRecord, confidence: number, internal: ComparableTrade, context: Context) {
+    this.#counterparty = counterparty;
     this.confidence = confidence;
     this.#internal = internal;
-    this.#counterparty = counterparty;
     this.#context = context;
+  }
+
+  get ref(): string {
+    this.#ref ??= tradeRef(this.#counterparty);
+    return this.#ref;
   }
 
   get fields(): FieldResult[] {
@@ -119,12 +116,8 @@ class LazyScoredCandidate implements ScoredCandidate {
   }
 }
 
-function checkSources(trades: readonly TradeRecord[], expected: TradeSource, name: string): void {
-  for (let i = 0; i < trades.length; i++) {
-    const source = trades[i]?.source;
-    if (source !== expected)
-      throw new TypeError(`${name}[${i}].source is ${String(source)}, expected ${expected}`);
-  }
+function checkSource(t: TradeRecord, expected: TradeSource, name: string, i: number): void {
+  if (t.source !== expected) throw new TypeError(`${name}[${i}].source is ${String(t.source)}, expected ${expected}`);
 }
 
 function run(
@@ -136,48 +129,52 @@ function run(
 ): MatchBatchResult {
   const T0 = performance.now();
   const lap = (l: string) => process.env.PROF && console.log(l, (performance.now() - T0).toFixed(0));
-  checkSources(internal, 'INTERNAL', 'internal');
-  checkSources(counterparty, 'COUNTERPARTY', 'counterparty');
   const scorer = new FastScorer(policy, calendars);
   const context: Context = { policy, calendars };
   const ni = internal.length;
   const nc = counterparty.length;
+  const ours = scorer.allocate(internal);
+  const theirs = scorer.allocate(counterparty);
 
-  const ours: PreparedTrade[] = new Array(ni);
-  for (let i = 0; i < ni; i++) {
-    const t = internal[i] as TradeRecord;
-    ours[i] = scorer.prepare(t, tradeRef(t), candidateBlockKey(t));
-  }
-  const theirs: PreparedTrade[] = new Array(nc);
+  // One pass per side (each trade object is read once): check the source, parse the trade for
+  // level 2, and find its level-1 block. The index is keyed on the block key's parts — ISIN, then
+  // trade date, then side (the source is the batch side) — which is `blockKey()` without building a
+  // string per trade. A counterparty record goes in block (slot, its side); our trade looks in
+  // (slot, opposite side).
+  const index = new Map<string, Map<string, number>>();
+  let slots = 0;
+  const blockOfTheirs = zeros(nc);
   for (let c = 0; c < nc; c++) {
     const t = counterparty[c] as TradeRecord;
-    theirs[c] = scorer.prepare(t, tradeRef(t), blockKey(t));
-  }
-
-  lap('prepared');
-  // Level 1: block ids by key (counterparty side indexed, our side looked up), then members per block
-  // in flat arrays (counting sort), so a block costs no allocation of its own.
-  let blockCount: number;
-  const blockOfOurs = new Int32Array(ni);
-  const blockOfTheirs = new Int32Array(nc);
-  if (allPairs) {
-    blockCount = ni > 0 && nc > 0 ? 1 : 0;
-  } else {
-    const ids = new Map<string, number>();
-    for (let c = 0; c < nc; c++) {
-      const key = (theirs[c] as PreparedTrade).key;
-      let id = ids.get(key);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(key, id);
-      }
-      blockOfTheirs[c] = id;
+    checkSource(t, 'COUNTERPARTY', 'counterparty', c);
+    scorer.prepareRow(theirs, c, t);
+    if (allPairs) continue;
+    let byDate = index.get(t.isin);
+    if (byDate === undefined) {
+      byDate = new Map();
+      index.set(t.isin, byDate);
     }
-    for (let i = 0; i < ni; i++) blockOfOurs[i] = ids.get((ours[i] as PreparedTrade).key) ?? -1;
-    blockCount = ids.size;
+    let slot = byDate.get(t.tradeDate);
+    if (slot === undefined) {
+      slot = slots++;
+      byDate.set(t.tradeDate, slot);
+    }
+    blockOfTheirs[c] = slot * 2 + (t.side === 'BUY' ? 0 : 1);
   }
-  const ourStart = new Int32Array(blockCount + 1);
-  const theirStart = new Int32Array(blockCount + 1);
+  const blockOfOurs = zeros(ni);
+  for (let i = 0; i < ni; i++) {
+    const t = internal[i] as TradeRecord;
+    checkSource(t, 'INTERNAL', 'internal', i);
+    scorer.prepareRow(ours, i, t);
+    if (allPairs) continue;
+    const slot = index.get(t.isin)?.get(t.tradeDate);
+    blockOfOurs[i] = slot === undefined ? -1 : slot * 2 + (t.side === 'BUY' ? 1 : 0);
+  }
+  // The baseline puts everything in one block and checks the key per pair instead.
+  const blockCount = allPairs ? (ni > 0 && nc > 0 ? 1 : 0) : slots * 2;
+  lap('prepared+blocked');
+  const ourStart = zeros(blockCount + 1);
+  const theirStart = zeros(blockCount + 1);
   for (let i = 0; i < ni; i++) {
     const b = blockOfOurs[i] as number;
     if (b >= 0) ourStart[b + 1] = (ourStart[b + 1] as number) + 1;
@@ -190,8 +187,8 @@ function run(
     ourStart[b + 1] = (ourStart[b + 1] as number) + (ourStart[b] as number);
     theirStart[b + 1] = (theirStart[b + 1] as number) + (theirStart[b] as number);
   }
-  const ourMembers = new Int32Array(ourStart[blockCount] ?? 0);
-  const theirMembers = new Int32Array(nc);
+  const ourMembers = zeros(ourStart[blockCount] ?? 0);
+  const theirMembers = zeros(nc);
   {
     const fillOurs = ourStart.slice(0, blockCount);
     for (let i = 0; i < ni; i++) {
@@ -212,10 +209,13 @@ function run(
 
   lap('blocked');
   const results: BatchMatch[] = new Array(ni);
-  const consumedGlobal = new Uint8Array(nc);
+  const consumedGlobal = zeros(nc);
   const counts = { comparisons: 0, blocks: 0, autoMatched: 0, review: 0, exception: 0, noCandidate: 0 };
   const { autoMatch, ambiguityMargin: margin } = policy.thresholds;
   let scratch = new Scratch(16, 16);
+  // Within one side the source is the same, so ref order is trade-id order.
+  const theirId = (b: number, tStart: number) =>
+    (counterparty[theirMembers[tStart + b] as number] as TradeRecord).tradeId;
 
   for (let block = 0; block < blockCount; block++) {
     const oStart = ourStart[block] as number;
@@ -231,15 +231,19 @@ function run(
 
     // Level 2: every pair in the block.
     for (let a = 0; a < bi; a++) {
-      const o = ours[ourMembers[oStart + a] as number] as PreparedTrade;
+      const oi = ourMembers[oStart + a] as number;
+      const o = internal[oi] as TradeRecord;
       const row = a * bc;
       for (let b = 0; b < bc; b++) {
-        const t = theirs[theirMembers[tStart + b] as number] as PreparedTrade;
-        if (allPairs && o.key !== t.key) {
-          scores[row + b] = NONE;
-          continue;
+        const ci = theirMembers[tStart + b] as number;
+        if (allPairs) {
+          const t = counterparty[ci] as TradeRecord;
+          if (o.isin !== t.isin || o.tradeDate !== t.tradeDate || o.side === t.side) {
+            scores[row + b] = NONE;
+            continue;
+          }
         }
-        scores[row + b] = scorer.score(o, t);
+        scores[row + b] = scorer.score(ours, oi, theirs, ci);
         counts.comparisons++;
       }
     }
@@ -297,20 +301,18 @@ function run(
     // Decisions.
     for (let a = 0; a < bi; a++) {
       const oi = ourMembers[oStart + a] as number;
-      const o = ours[oi] as PreparedTrade;
+      const o = internal[oi] as TradeRecord;
       const matched = matchOf[a] as number;
       if (matched >= 0) {
         const c = theirMembers[tStart + matched] as number;
         consumedGlobal[c] = 1;
-        const t = theirs[c] as PreparedTrade;
         const best = new LazyScoredCandidate(
-          t.ref,
+          counterparty[c] as TradeRecord,
           scores[a * bc + matched] as number,
-          o.trade,
-          t.trade,
+          o,
           context,
         );
-        results[oi] = { internalRef: o.ref, decision: { kind: 'AUTO_MATCH', best } };
+        results[oi] = { internalRef: tradeRef(o), decision: { kind: 'AUTO_MATCH', best } };
         counts.autoMatched++;
         continue;
       }
@@ -321,17 +323,13 @@ function run(
         if (consumed[b] !== 0) continue;
         const s = scores[row + b] as number;
         if (s === NONE) continue;
-        if (
-          s > best ||
-          (s === best &&
-            refOf(theirs, theirMembers, tStart, b) < refOf(theirs, theirMembers, tStart, bestCol))
-        ) {
+        if (s > best || (s === best && theirId(b, tStart) < theirId(bestCol, tStart))) {
           best = s;
           bestCol = b;
         }
       }
       if (bestCol < 0) {
-        results[oi] = { internalRef: o.ref, decision: NO_CANDIDATE };
+        results[oi] = { internalRef: tradeRef(o), decision: NO_CANDIDATE };
         counts.noCandidate++;
         continue;
       }
@@ -339,8 +337,12 @@ function run(
       for (let b = 0; b < bc; b++) {
         if (b === bestCol || consumed[b] !== 0) continue;
         const s = scores[row + b] as number;
-        if (s !== NONE && best - s <= margin)
-          rivals.push({ ref: refOf(theirs, theirMembers, tStart, b), confidence: s });
+        if (s !== NONE && best - s <= margin) {
+          rivals.push({
+            ref: tradeRef(counterparty[theirMembers[tStart + b] as number] as TradeRecord),
+            confidence: s,
+          });
+        }
       }
       if (rivals.length === 0 && best >= autoMatch) {
         // Our unambiguous best, but some other trade of ours is as good (or better) for that record.
@@ -349,43 +351,45 @@ function run(
           const s = scores[other * bc + bestCol] as number;
           if (s !== NONE && best - s <= margin) {
             rivals.push({
-              ref: (ours[ourMembers[oStart + other] as number] as PreparedTrade).ref,
+              ref: tradeRef(internal[ourMembers[oStart + other] as number] as TradeRecord),
               confidence: s,
             });
           }
         }
       }
-      const c = theirMembers[tStart + bestCol] as number;
-      const t = theirs[c] as PreparedTrade;
-      const candidate = new LazyScoredCandidate(t.ref, best, o.trade, t.trade, context);
+      const candidate = new LazyScoredCandidate(
+        counterparty[theirMembers[tStart + bestCol] as number] as TradeRecord,
+        best,
+        o,
+        context,
+      );
       const kind = decisionKind(best, rivals.length > 0, policy.thresholds);
       if (kind === 'REVIEW') {
         rivals.sort(byConfidenceThenRef);
-        results[oi] = {
-          internalRef: o.ref,
-          decision: { kind, best: candidate, ambiguousWith: rivals.map((r) => r.ref) },
-        };
+        const ambiguousWith = rivals.map((r) => r.ref);
+        results[oi] = { internalRef: tradeRef(o), decision: { kind, best: candidate, ambiguousWith } };
         counts.review++;
       } else if (kind === 'EXCEPTION') {
-        results[oi] = { internalRef: o.ref, decision: { kind, best: candidate } };
+        results[oi] = { internalRef: tradeRef(o), decision: { kind, best: candidate } };
         counts.exception++;
       } else {
         // Unreachable: an unambiguous best both ways would have been paired above.
-        throw new Error(`internal error: ${o.ref} left unpaired with an unambiguous best`);
+        throw new Error(`internal error: ${tradeRef(o)} left unpaired with an unambiguous best`);
       }
     }
   }
 
   for (let i = 0; i < ni; i++) {
     if (results[i] === undefined) {
-      results[i] = { internalRef: (ours[i] as PreparedTrade).ref, decision: NO_CANDIDATE };
+      results[i] = { internalRef: tradeRef(internal[i] as TradeRecord), decision: NO_CANDIDATE };
       counts.noCandidate++;
     }
   }
   lap('matched');
   const unmatchedCounterparty: string[] = [];
-  for (let c = 0; c < nc; c++)
-    if (consumedGlobal[c] === 0) unmatchedCounterparty.push((theirs[c] as PreparedTrade).ref);
+  for (let c = 0; c < nc; c++) {
+    if (consumedGlobal[c] === 0) unmatchedCounterparty.push(tradeRef(counterparty[c] as TradeRecord));
+  }
 
   return {
     results,
@@ -413,10 +417,6 @@ interface Rival {
 function byConfidenceThenRef(a: Rival, b: Rival): number {
   if (a.confidence !== b.confidence) return b.confidence - a.confidence;
   return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
-}
-
-function refOf(theirs: readonly PreparedTrade[], members: Int32Array, start: number, b: number): string {
-  return (theirs[members[start + b] as number] as PreparedTrade).ref;
 }
 
 /** Per-block working arrays, reused across blocks and grown when a block is larger. */

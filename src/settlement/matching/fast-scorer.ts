@@ -30,23 +30,39 @@ function p10(n: number): number {
   return P10[n] ?? Number.NaN;
 }
 
-/** A trade parsed once for the hot path. */
-export interface PreparedTrade {
-  readonly trade: ComparableTrade;
-  readonly ref: string;
-  /** Level-1 key: the trade's own block key (counterparty side) or its candidate key (our side). */
-  readonly key: string;
-  readonly qM: number;
-  readonly qS: number;
-  readonly pM: number;
-  readonly pS: number;
-  readonly nM: number;
-  readonly nS: number;
-  readonly currency: string;
-  readonly settlementDate: string;
-  readonly counterpartyBic: string;
-  readonly placeOfSettlement: string;
-  readonly settlementType: string;
+/*
+ * A prepared trade is 12 numbers in one flat array (row-major, `STRIDE` per trade): a pair comparison
+ * reads two short rows instead of chasing a trade object and its strings. Strings that are compared
+ * for equality (currency, dates, BICs, settlement type) become ids interned per scorer, so both sides
+ * of a batch share them; BICs are interned in their 11-character form, so equal ids mean "same BIC".
+ */
+const Q_M = 0;
+const Q_S = 1;
+const P_M = 2;
+const P_S = 3;
+const N_M = 4;
+const N_S = 5;
+const CURRENCY = 6;
+const SETTLEMENT_DATE = 7;
+const BIC = 8;
+const BIC_INSTITUTION = 9;
+const PLACE = 10;
+const SETTLEMENT_TYPE = 11;
+const STRIDE = 12;
+
+/** One side of a batch, parsed once: row `i` describes `trades[i]`. */
+export interface PreparedSide {
+  readonly trades: readonly ComparableTrade[];
+  readonly rows: number[];
+}
+
+/**
+ * A zero-filled number array. Plain arrays rather than typed arrays on purpose: they live on the JS
+ * heap, so allocating tens of megabytes of them does not trip V8's external-memory trigger, which
+ * otherwise forces a full mark-compact of the (large, live) trade data in the middle of a batch.
+ */
+export function zeros(n: number): number[] {
+  return new Array<number>(n).fill(0);
 }
 
 interface Parsed {
@@ -224,7 +240,11 @@ function verdict(
 /** Mirror of `roundingExplains` on parsed values: 1, 0, or −1 (fall back). */
 function roundingExplainsFast(am: number, as: number, bm: number, bs: number, minScale: number): number {
   if (as === bs) return 0;
-  const [pm, ps, lm, ls] = as > bs ? [am, as, bm, bs] : [bm, bs, am, as];
+  const aPrecise = as > bs;
+  const pm = aPrecise ? am : bm;
+  const ps = aPrecise ? as : bs;
+  const lm = aPrecise ? bm : am;
+  const ls = aPrecise ? bs : as;
   if (ls < minScale) return 0;
   const divisor = p10(ps - ls);
   if (!Number.isSafeInteger(divisor)) return -1;
@@ -236,29 +256,68 @@ function roundingExplainsFast(am: number, as: number, bm: number, bs: number, mi
   return halfUp === lm || halfEven === lm ? 1 : 0;
 }
 
-function sameBicFast(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (a.length === 8 && b.length === 11) return b.endsWith('XXX') && b.startsWith(a);
-  if (a.length === 11 && b.length === 8) return a.endsWith('XXX') && a.startsWith(b);
-  return false;
-}
-
 interface CurrencyProfile {
   readonly quantity: FastTolerance;
   readonly price: FastTolerance;
   readonly netAmount: FastTolerance;
 }
 
+/** Strings ↔ small integer ids. */
+class Interner {
+  readonly #ids = new Map<string, number>();
+  readonly values: string[] = [];
+
+  id(value: string): number {
+    let id = this.#ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.#ids.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+}
+
+/** BICs interned as ISO 9362 equivalence classes: `ABCDUS33` and `ABCDUS33XXX` get one id. */
+class BicInterner {
+  readonly #byRaw = new Map<string, number>();
+  readonly #normalised = new Interner();
+  readonly #institutions = new Interner();
+  /** Institution id per BIC id; −1 for strings that are not 8 or 11 characters. */
+  readonly institution: number[] = [];
+
+  get values(): readonly string[] {
+    return this.#normalised.values;
+  }
+
+  id(raw: string): number {
+    let id = this.#byRaw.get(raw);
+    if (id === undefined) {
+      id = this.#normalised.id(raw.length === 8 ? `${raw}XXX` : raw);
+      this.#byRaw.set(raw, id);
+      const valid = raw.length === 8 || raw.length === 11;
+      this.institution[id] = valid ? this.#institutions.id(raw.slice(0, 8)) : -1;
+    }
+    return id;
+  }
+}
+
 /**
  * Scores pairs of prepared trades exactly as `compareTrades` would (its confidence), for one policy.
- * Keeps small caches (per-currency tolerances, calendar rolls); not shared across threads.
+ * Holds the interned strings and small caches (tolerances per currency, calendar rolls): use one
+ * scorer for both sides of a batch.
  */
 export class FastScorer {
   readonly #policy: MatchingPolicy;
   readonly #calendars: CalendarRegistry;
-  readonly #profiles = new Map<string, CurrencyProfile>();
-  readonly #rolls = new Map<string, Map<string, string>>();
-  readonly #calendarByPlace = new Map<string, BusinessCalendar>();
+  readonly #currencies = new Interner();
+  readonly #dates = new Interner();
+  readonly #bics = new BicInterner();
+  readonly #places = new BicInterner();
+  readonly #types = new Interner();
+  readonly #profiles: CurrencyProfile[] = [];
+  /** Rolled date per place id and date id. */
+  readonly #rolls: Array<Array<string | undefined>> = [];
   readonly #multiplier: number;
   readonly #rounding: boolean;
   readonly #minScale: number;
@@ -278,77 +337,107 @@ export class FastScorer {
     this.#pen = policy.penalties;
   }
 
-  prepare(trade: ComparableTrade, ref: string, key: string): PreparedTrade {
-    const tmp = this.#tmp;
-    parseFast(trade.quantity, tmp);
-    const qM = tmp.m;
-    const qS = tmp.s;
-    parseFast(trade.price, tmp);
-    const pM = tmp.m;
-    const pS = tmp.s;
-    parseFast(trade.netAmount, tmp);
-    return {
-      trade,
-      ref,
-      key,
-      qM,
-      qS,
-      pM,
-      pS,
-      nM: tmp.m,
-      nS: tmp.s,
-      currency: trade.currency,
-      settlementDate: trade.settlementDate,
-      counterpartyBic: trade.counterpartyBic,
-      placeOfSettlement: trade.placeOfSettlement,
-      settlementType: trade.settlementType,
-    };
+  /** Prepares a whole side. */
+  prepare(trades: readonly ComparableTrade[]): PreparedSide {
+    const side = this.allocate(trades);
+    for (let i = 0; i < trades.length; i++) this.prepareRow(side, i, trades[i] as ComparableTrade);
+    return side;
   }
 
-  /** The confidence of `compareTrades(ours.trade, theirs.trade, policy, calendars)`. */
-  score(ours: PreparedTrade, theirs: PreparedTrade): number {
+  /** An empty side for `trades`, to fill with `prepareRow` (so a caller can do its own work in the same pass). */
+  allocate(trades: readonly ComparableTrade[]): PreparedSide {
+    return { trades, rows: zeros(trades.length * STRIDE) };
+  }
+
+  prepareRow(side: PreparedSide, i: number, t: ComparableTrade): void {
+    const rows = side.rows;
+    const at = i * STRIDE;
+    const tmp = this.#tmp;
+    parseFast(t.quantity, tmp);
+    rows[at + Q_M] = tmp.m;
+    rows[at + Q_S] = tmp.s;
+    parseFast(t.price, tmp);
+    rows[at + P_M] = tmp.m;
+    rows[at + P_S] = tmp.s;
+    parseFast(t.netAmount, tmp);
+    rows[at + N_M] = tmp.m;
+    rows[at + N_S] = tmp.s;
+    const currency = this.#currencies.id(t.currency);
+    if (this.#profiles[currency] === undefined) this.#profiles[currency] = this.#compileProfile(t.currency);
+    rows[at + CURRENCY] = currency;
+    rows[at + SETTLEMENT_DATE] = this.#dates.id(t.settlementDate);
+    const bic = this.#bics.id(t.counterpartyBic);
+    rows[at + BIC] = bic;
+    rows[at + BIC_INSTITUTION] = this.#bics.institution[bic] ?? -1;
+    rows[at + PLACE] = this.#places.id(t.placeOfSettlement);
+    rows[at + SETTLEMENT_TYPE] = this.#types.id(t.settlementType);
+  }
+
+  /** The confidence of `compareTrades(ours.trades[i], theirs.trades[c], policy, calendars)`. */
+  score(ours: PreparedSide, i: number, theirs: PreparedSide, c: number): number {
+    const o = ours.rows;
+    const t = theirs.rows;
+    const a = i * STRIDE;
+    const b = c * STRIDE;
     const pen = this.#pen;
-    const profile = this.#profile(ours.currency);
+    const currency = o[a + CURRENCY] as number;
+    const profile = this.#profiles[currency] as CurrencyProfile;
     let total = 0;
 
-    let p = this.#numeric(profile.quantity, pen.quantity, ours.qM, ours.qS, theirs.qM, theirs.qS, false);
-    if (p < 0) return this.#fallback(ours, theirs);
+    const oq = o[a + Q_S] as number;
+    const tq = t[b + Q_S] as number;
+    let p = this.#numeric(profile.quantity, pen.quantity, o[a + Q_M] as number, oq, t[b + Q_M] as number, tq, false);
+    if (p < 0) return this.#fallback(ours, i, theirs, c);
     total += p;
-    p = this.#numeric(profile.price, pen.price, ours.pM, ours.pS, theirs.pM, theirs.pS, this.#rounding);
-    if (p < 0) return this.#fallback(ours, theirs);
+    const op = o[a + P_S] as number;
+    const tp = t[b + P_S] as number;
+    p = this.#numeric(profile.price, pen.price, o[a + P_M] as number, op, t[b + P_M] as number, tp, this.#rounding);
+    if (p < 0) return this.#fallback(ours, i, theirs, c);
     total += p;
-    if (ours.nS === MISSING || theirs.nS === MISSING) total += pen.netAmount.NOT_COMPARED;
+    const on = o[a + N_S] as number;
+    const tn = t[b + N_S] as number;
+    if (on === MISSING || tn === MISSING) total += pen.netAmount.NOT_COMPARED;
     else {
-      p = this.#numeric(
-        profile.netAmount,
-        pen.netAmount,
-        ours.nM,
-        ours.nS,
-        theirs.nM,
-        theirs.nS,
-        this.#rounding,
-      );
-      if (p < 0) return this.#fallback(ours, theirs);
+      p = this.#numeric(profile.netAmount, pen.netAmount, o[a + N_M] as number, on, t[b + N_M] as number, tn, this.#rounding);
+      if (p < 0) return this.#fallback(ours, i, theirs, c);
       total += p;
     }
 
-    if (ours.currency !== theirs.currency) total += pen.currency.MISMATCH;
-    if (ours.settlementDate !== theirs.settlementDate) {
+    if (currency !== t[b + CURRENCY]) total += pen.currency.MISMATCH;
+    const ourDate = o[a + SETTLEMENT_DATE] as number;
+    const theirDate = t[b + SETTLEMENT_DATE] as number;
+    if (ourDate !== theirDate) {
       total +=
-        this.#holidayRoll &&
-        this.#rollExplains(ours.placeOfSettlement, ours.settlementDate, theirs.settlementDate)
+        this.#holidayRoll && this.#rollExplains(o[a + PLACE] as number, ourDate, theirDate)
           ? pen.settlementDate.RULE
           : pen.settlementDate.MISMATCH;
     }
-    if (!sameBicFast(ours.counterpartyBic, theirs.counterpartyBic)) {
-      total += bicsDifferOnlyInBranch(ours.counterpartyBic, theirs.counterpartyBic)
+    if (o[a + BIC] !== t[b + BIC]) {
+      total += this.#branchOnly(o[a + BIC_INSTITUTION] as number, t[b + BIC_INSTITUTION] as number, ours, i, theirs, c)
         ? pen.counterpartyBic.PARTIAL
         : pen.counterpartyBic.MISMATCH;
     }
-    if (!sameBicFast(ours.placeOfSettlement, theirs.placeOfSettlement))
-      total += pen.placeOfSettlement.MISMATCH;
-    if (ours.settlementType !== theirs.settlementType) total += pen.settlementType.MISMATCH;
+    if (o[a + PLACE] !== t[b + PLACE]) total += pen.placeOfSettlement.MISMATCH;
+    if (o[a + SETTLEMENT_TYPE] !== t[b + SETTLEMENT_TYPE]) total += pen.settlementType.MISMATCH;
     return total >= 100 ? 0 : 100 - total;
+  }
+
+  /**
+   * For two BICs that are not the same BIC: does only the branch differ? With 8/11-character BICs
+   * that is "same first 8 characters"; anything else is left to `bicsDifferOnlyInBranch` itself.
+   */
+  #branchOnly(
+    ourInstitution: number,
+    theirInstitution: number,
+    ours: PreparedSide,
+    i: number,
+    theirs: PreparedSide,
+    c: number,
+  ): boolean {
+    if (ourInstitution >= 0 && theirInstitution >= 0) return ourInstitution === theirInstitution;
+    const o = ours.trades[i] as ComparableTrade;
+    const t = theirs.trades[c] as ComparableTrade;
+    return bicsDifferOnlyInBranch(o.counterpartyBic, t.counterpartyBic);
   }
 
   /** Penalty for one numeric field, or −1 to fall back. */
@@ -373,39 +462,37 @@ export class FastScorer {
     return v === NEAR ? pen.PARTIAL : pen.MISMATCH;
   }
 
-  #fallback(ours: PreparedTrade, theirs: PreparedTrade): number {
+  #fallback(ours: PreparedSide, i: number, theirs: PreparedSide, c: number): number {
     this.fallbacks++;
-    return compareTrades(ours.trade, theirs.trade, this.#policy, this.#calendars).confidence;
+    const o = ours.trades[i] as ComparableTrade;
+    const t = theirs.trades[c] as ComparableTrade;
+    return compareTrades(o, t, this.#policy, this.#calendars).confidence;
   }
 
-  #profile(currency: string): CurrencyProfile {
-    let profile = this.#profiles.get(currency);
-    if (profile === undefined) {
-      const compile = (field: NumericField) => compileTolerance(toleranceFor(this.#policy, field, currency));
-      profile = { quantity: compile('quantity'), price: compile('price'), netAmount: compile('netAmount') };
-      this.#profiles.set(currency, profile);
-    }
-    return profile;
+  #compileProfile(currency: string): CurrencyProfile {
+    const compile = (field: NumericField) => compileTolerance(toleranceFor(this.#policy, field, currency));
+    return { quantity: compile('quantity'), price: compile('price'), netAmount: compile('netAmount') };
   }
 
-  #rollExplains(placeOfSettlement: string, a: string, b: string): boolean {
-    let rolls = this.#rolls.get(placeOfSettlement);
-    let calendar = this.#calendarByPlace.get(placeOfSettlement);
-    if (rolls === undefined || calendar === undefined) {
-      calendar = this.#calendars.forPlaceOfSettlement(placeOfSettlement);
-      rolls = new Map();
-      this.#calendarByPlace.set(placeOfSettlement, calendar);
-      this.#rolls.set(placeOfSettlement, rolls);
+  #rollExplains(place: number, ourDate: number, theirDate: number): boolean {
+    let rolls = this.#rolls[place];
+    if (rolls === undefined) {
+      rolls = [];
+      this.#rolls[place] = rolls;
     }
-    const cal = calendar;
     const memo = rolls;
-    return holidayRollExplains(a, b, (d) => {
-      let rolled = memo.get(d);
+    const dates = this.#dates.values;
+    let calendar: BusinessCalendar | undefined;
+    const roll = (date: string): string => {
+      const id = date === dates[ourDate] ? ourDate : theirDate;
+      let rolled = memo[id];
       if (rolled === undefined) {
-        rolled = cal.rollForward(d);
-        memo.set(d, rolled);
+        calendar ??= this.#calendars.forPlaceOfSettlement(this.#places.values[place] as string);
+        rolled = calendar.rollForward(date);
+        memo[id] = rolled;
       }
       return rolled;
-    });
+    };
+    return holidayRollExplains(dates[ourDate] as string, dates[theirDate] as string, roll);
   }
 }

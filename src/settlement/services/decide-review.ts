@@ -3,7 +3,7 @@ import type { Decision, Match } from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
 import { MAX_ATTEMPTS, nowIso, type SettlementDeps } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
-import { exceptionsAlert, instructionFor } from './match-trade.ts';
+import { exceptionsAlert, instructionFor } from './match-plan.ts';
 
 export interface ReviewDecisionRequest {
   readonly matchId: string;
@@ -88,6 +88,7 @@ export async function decideReview(
         {
           ...internalRest,
           status: 'EXCEPTION',
+          hasExceptions: true,
           rejectedCandidates: [...(internal.rejectedCandidates ?? []), match.counterpartyRef],
           updatedAt: at,
         },
@@ -104,11 +105,11 @@ export async function decideReview(
         },
         { action: 'REVIEW_REJECTED', actor, details: { matchId: match.matchId }, at },
       );
-      const escalated = syncExceptions(cs, deps, {
+      const { escalated } = syncExceptions(cs, deps, {
         internal,
         counterpartyRef: match.counterpartyRef,
         drafts: classifyBreaks(match.fields).filter((d) => d.autoResolvedBy === undefined),
-        existing: await exceptionsOfTrade(deps.store, match.internalRef),
+        existing: await exceptionsOfTrade(deps.store, internal),
         resolveOthersAs: undefined,
         actor,
         at,

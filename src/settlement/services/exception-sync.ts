@@ -11,8 +11,14 @@ export function isOpen(e: SettlementException): boolean {
 }
 
 /** Every exception recorded for an internal trade (at most one per field, plus CMIS): one BatchGetItem. */
-export function exceptionsOfTrade(store: SettlementStore, tradeRef: string): Promise<SettlementException[]> {
-  return store.getExceptions(ALL_EXCEPTION_KEYS.map((k) => exceptionIdFor(tradeRef, k)));
+export async function exceptionsOfTrade(store: SettlementStore, trade: Trade): Promise<SettlementException[]> {
+  if (!trade.hasExceptions) return [];
+  return store.getExceptions(exceptionIdsOf(`${trade.source}#${trade.tradeId}`));
+}
+
+/** The ids an internal trade's exceptions can have. */
+export function exceptionIdsOf(tradeRef: string): string[] {
+  return ALL_EXCEPTION_KEYS.map((k) => exceptionIdFor(tradeRef, k));
 }
 
 export interface SyncOptions {
@@ -26,22 +32,29 @@ export interface SyncOptions {
   readonly at: string;
 }
 
+export interface SyncResult {
+  /** Exceptions newly escalated: each is owed an alert. */
+  readonly escalated: string[];
+  /** The new versions of every exception written. */
+  readonly written: SettlementException[];
+}
+
 /**
  * Brings a trade's exceptions in line with what the latest comparison found: creates new ones,
- * updates changed ones, reopens closed ones that broke again, resolves the ones that no longer
- * apply. Returns the ids of exceptions that are newly escalated (they are owed an alert).
+ * updates changed ones, reopens closed ones that broke again, resolves the ones that no longer apply.
  */
-export function syncExceptions(cs: ChangeSet, deps: Pick<SettlementDeps, 'sla'>, o: SyncOptions): string[] {
+export function syncExceptions(cs: ChangeSet, deps: Pick<SettlementDeps, 'sla'>, o: SyncOptions): SyncResult {
   const byId = new Map(o.existing.map((e) => [e.exceptionId, e]));
   const wanted = new Set<string>();
   const escalated: string[] = [];
+  const written: SettlementException[] = [];
   for (const draft of o.drafts) {
     const id = exceptionIdFor(`INTERNAL#${o.internal.tradeId}`, draft.key);
     wanted.add(id);
     const current = byId.get(id);
     const fresh = exceptionFromDraft(deps, draft, o.internal, o.counterpartyRef, o.at);
     if (current === undefined) {
-      cs.create('exception', fresh, {
+      written.push(cs.create('exception', fresh, {
         action: fresh.status === 'AUTO_RESOLVED' ? 'EXCEPTION_AUTO_RESOLVED' : 'EXCEPTION_RAISED',
         actor: fresh.status === 'AUTO_RESOLVED' ? SYSTEM.autoResolver : o.actor,
         details: {
@@ -52,7 +65,7 @@ export function syncExceptions(cs: ChangeSet, deps: Pick<SettlementDeps, 'sla'>,
           ...ruleOf(draft),
         },
         at: o.at,
-      });
+      }));
       if (fresh.status === 'ESCALATED') escalated.push(id);
       continue;
     }
@@ -69,26 +82,30 @@ export function syncExceptions(cs: ChangeSet, deps: Pick<SettlementDeps, 'sla'>,
       ...pickFacts(fresh),
       ...(fresh.resolution === undefined ? {} : { resolution: fresh.resolution }),
     };
-    cs.update('exception', current, next, {
-      action: isOpen(current) ? 'EXCEPTION_UPDATED' : 'EXCEPTION_REOPENED',
-      actor: o.actor,
-      details: { ours: draft.ours, theirs: draft.theirs, status: next.status, ...ruleOf(draft) },
-      at: o.at,
-    });
+    written.push(
+      cs.update('exception', current, next, {
+        action: isOpen(current) ? 'EXCEPTION_UPDATED' : 'EXCEPTION_REOPENED',
+        actor: o.actor,
+        details: { ours: draft.ours, theirs: draft.theirs, status: next.status, ...ruleOf(draft) },
+        at: o.at,
+      }),
+    );
     if (next.status === 'ESCALATED' && !isOpen(current)) escalated.push(id);
   }
   if (o.resolveOthersAs !== undefined) {
     for (const e of o.existing) {
       if (wanted.has(e.exceptionId) || !isOpen(e)) continue;
-      cs.update(
-        'exception',
-        e,
-        { ...e, status: 'RESOLVED', resolution: { by: o.actor, at: o.at, how: o.resolveOthersAs } },
-        { action: 'EXCEPTION_RESOLVED', actor: o.actor, details: { how: o.resolveOthersAs }, at: o.at },
+      written.push(
+        cs.update(
+          'exception',
+          e,
+          { ...e, status: 'RESOLVED', resolution: { by: o.actor, at: o.at, how: o.resolveOthersAs } },
+          { action: 'EXCEPTION_RESOLVED', actor: o.actor, details: { how: o.resolveOthersAs }, at: o.at },
+        ),
       );
     }
   }
-  return escalated;
+  return { escalated, written };
 }
 
 function ruleOf(draft: ExceptionDraft): { rule?: string } {

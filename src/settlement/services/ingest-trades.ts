@@ -3,9 +3,10 @@ import { canonicalJson } from '../audit-chain.ts';
 import { marketOfPlaceOfSettlement } from '../calendar.ts';
 import type { Match, Trade, TradeInput } from '../model.ts';
 import { ChangeSet, type Unsealed } from '../store/change-set.ts';
+import { inParallel } from './concurrency.ts';
 import { MAX_ATTEMPTS, nowIso, type SettlementDeps, SYSTEM } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
-import { type MatchOutcome, matchTrade, tradeRefOf } from './match-trade.ts';
+import { type MatchTally, matchMany, tradeRefOf } from './match-trade.ts';
 
 export interface IngestRow {
   /** Where the row came from (file line or record number), for reporting. */
@@ -21,7 +22,7 @@ export interface IngestSummary {
   readonly amended: number;
   /** Rows that could not be written after retries (concurrent writers); re-running finishes them. */
   readonly conflicts: number;
-  readonly matching: Readonly<Record<MatchOutcome['kind'], number>>;
+  readonly matching: Readonly<MatchTally>;
 }
 
 export interface IngestOptions {
@@ -51,11 +52,15 @@ export async function ingestTrades(
 ): Promise<IngestSummary> {
   const actor = options.actor ?? SYSTEM.ingest;
   const batchSize = Math.max(1, Math.min(50, options.batchSize ?? 50));
+  const concurrency = Math.max(1, options.concurrency ?? 4);
   const counts = { ingested: 0, unchanged: 0, amended: 0, conflicts: 0 };
   const toMatch = new Set<string>();
+  const written: Trade[] = [];
 
-  for (let i = 0; i < rows.length; i += batchSize) {
-    const batch = rows.slice(i, i + batchSize);
+  const batches: IngestRow[][] = [];
+  for (let i = 0; i < rows.length; i += batchSize) batches.push(rows.slice(i, i + batchSize));
+  let done = 0;
+  await inParallel(batches, concurrency, async (batch) => {
     const existing = new Map(
       (await deps.store.getTrades(batch.map((r) => tradeRefOf(r.input)))).map((t) => [tradeRefOf(t), t]),
     );
@@ -75,10 +80,11 @@ export async function ingestTrades(
     }
     if (fresh.length > 0) {
       const cs = new ChangeSet();
-      for (const row of fresh) createTrade(cs, deps, row.input, actor);
+      const trades = fresh.map((row) => createTrade(cs, deps, row.input, actor));
       if ((await deps.store.commit(cs)).ok) {
         counts.ingested += fresh.length;
-        for (const row of fresh) toMatch.add(tradeRefOf(row.input));
+        written.push(...trades);
+        for (const t of trades) toMatch.add(tradeRefOf(t));
       } else {
         // Someone wrote one of these trades meanwhile: settle each row on its own.
         for (const row of fresh) {
@@ -88,10 +94,14 @@ export async function ingestTrades(
         }
       }
     }
-    options.onProgress?.(Math.min(i + batchSize, rows.length), rows.length);
-  }
+    done += batch.length;
+    options.onProgress?.(done, rows.length);
+  });
 
-  const matching = await matchAll(deps, [...toMatch], options.concurrency ?? 8);
+  // Match in file order, so the outcome does not depend on how the batches interleaved.
+  const order = new Set(rows.map((r) => tradeRefOf(r.input)).filter((ref) => toMatch.has(ref)));
+  for (const ref of toMatch) order.add(ref);
+  const matching = await matchMany(deps, [...order], written, concurrency);
   return { ...counts, matching };
 }
 
@@ -120,7 +130,7 @@ async function upsertOne(deps: SettlementDeps, input: TradeInput, actor: string)
   return 'CONFLICT';
 }
 
-function createTrade(cs: ChangeSet, deps: SettlementDeps, input: TradeInput, actor: string): void {
+function createTrade(cs: ChangeSet, deps: SettlementDeps, input: TradeInput, actor: string): Trade {
   const at = nowIso(deps);
   const market = marketOfPlaceOfSettlement(input.placeOfSettlement);
   const trade: Unsealed<Trade> = {
@@ -132,8 +142,9 @@ function createTrade(cs: ChangeSet, deps: SettlementDeps, input: TradeInput, act
     updatedAt: at,
     lastChangedBy: actor,
     needsMatching: true,
+    hasExceptions: false,
   };
-  cs.create('trade', trade, { action: 'INGESTED', actor, details: { ...input }, at });
+  return cs.create('trade', trade, { action: 'INGESTED', actor, details: { ...input }, at });
 }
 
 /**
@@ -235,7 +246,7 @@ export async function amendTrade(
         internal: current,
         counterpartyRef: undefined,
         drafts: [],
-        existing: await exceptionsOfTrade(deps.store, ref),
+        existing: await exceptionsOfTrade(deps.store, current),
         resolveOthersAs: 'amended',
         actor,
         at,
@@ -248,33 +259,4 @@ export async function amendTrade(
 
 function isStanding(m: Match): boolean {
   return m.status === 'AUTO_MATCHED' || m.status === 'PENDING_REVIEW' || m.status === 'APPROVED';
-}
-
-/** Matches trades with bounded concurrency; counts outcomes by kind. */
-export async function matchAll(
-  deps: SettlementDeps,
-  refs: readonly string[],
-  concurrency: number,
-): Promise<Record<MatchOutcome['kind'], number>> {
-  const tally: Record<MatchOutcome['kind'], number> = {
-    NOT_FOUND: 0,
-    NOT_OPEN: 0,
-    UP_TO_DATE: 0,
-    AUTO_MATCHED: 0,
-    PENDING_REVIEW: 0,
-    EXCEPTION: 0,
-    NO_CANDIDATE: 0,
-    CONFLICT: 0,
-  };
-  let next = 0;
-  const worker = async () => {
-    while (next < refs.length) {
-      const ref = refs[next++];
-      if (ref === undefined) break;
-      const outcome = await matchTrade(deps, ref);
-      tally[outcome.kind]++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  return tally;
 }

@@ -1,47 +1,13 @@
-import { classifyBreaks, exceptionIdFor } from '../exceptions.ts';
-import { candidateBlockKey, compareTrades, decide, type MatchDecision } from '../matching/index.ts';
-import type { FieldResult, Match, OutboxRecord, SettlementInstruction, Trade } from '../model.ts';
+import { blockKey, candidateBlockKey } from '../matching/index.ts';
+import type { SettlementException, Trade } from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
 import { isCandidate } from '../store/items.ts';
-import { MAX_ATTEMPTS, nowIso, type SettlementDeps, SYSTEM } from './deps.ts';
-import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
+import { inParallel } from './concurrency.ts';
+import { MAX_ATTEMPTS, nowIso, type SettlementDeps } from './deps.ts';
+import { exceptionIdsOf } from './exception-sync.ts';
+import { type MatchOutcome, type MatchOutcomeKind, type MatchPlan, planMatch, tradeRefOf } from './match-plan.ts';
 
-export type MatchOutcome =
-  | { readonly kind: 'NOT_FOUND'; readonly ref: string }
-  /** Already matched or waiting for a reviewer: nothing to do. */
-  | { readonly kind: 'NOT_OPEN'; readonly ref: string; readonly status: Trade['status'] }
-  /** Matching already ran on this version of the trade. */
-  | { readonly kind: 'UP_TO_DATE'; readonly ref: string }
-  | {
-      readonly kind: 'AUTO_MATCHED';
-      readonly ref: string;
-      readonly matchId: string;
-      readonly confidence: number;
-    }
-  | {
-      readonly kind: 'PENDING_REVIEW';
-      readonly ref: string;
-      readonly matchId: string;
-      readonly confidence: number;
-    }
-  | {
-      readonly kind: 'EXCEPTION';
-      readonly ref: string;
-      readonly exceptionIds: readonly string[];
-      readonly confidence: number;
-    }
-  | { readonly kind: 'NO_CANDIDATE'; readonly ref: string }
-  /** Lost the race MAX_ATTEMPTS times in a row (heavy contention); safe to run again. */
-  | { readonly kind: 'CONFLICT'; readonly ref: string };
-
-export function tradeRefOf(t: Pick<Trade, 'source' | 'tradeId'>): string {
-  return `${t.source}#${t.tradeId}`;
-}
-
-/** Match id: the pair and the versions compared, so a re-run never creates a second match for them. */
-export function matchIdFor(internal: Trade, counterparty: Trade): string {
-  return `M|${tradeRefOf(internal)}@${internal.version}|${tradeRefOf(counterparty)}@${counterparty.version}`;
-}
+export { type MatchOutcome, type MatchOutcomeKind, tradeRefOf } from './match-plan.ts';
 
 /**
  * Level 1 then level 2 for one trade: candidates from its block, each compared field by field,
@@ -56,259 +22,153 @@ export async function matchTrade(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const trade = await deps.store.getTrade(ref);
     if (trade === undefined) return { kind: 'NOT_FOUND', ref };
-    if (!isCandidate(trade)) return { kind: 'NOT_OPEN', ref, status: trade.status };
-    if (!trade.needsMatching && options.force !== true) return { kind: 'UP_TO_DATE', ref };
-
-    const candidates = (await deps.store.listBlock(candidateBlockKey(trade))).filter(
-      (c) => !rejectedPair(trade, c),
-    );
-    const byRef = new Map(candidates.map((c) => [tradeRefOf(c), c]));
-    const scored = candidates.map((c) => {
-      const [internal, counterparty] = orient(trade, c);
-      const r = compareTrades(internal, counterparty, deps.matching, deps.calendars);
-      return { ref: tradeRefOf(c), confidence: r.confidence, fields: r.fields };
-    });
-    const decision = decide(scored, deps.matching);
-
-    // A counterparty record that only breaks against an internal trade is judged from the internal
-    // trade's side, where all its candidates are weighed, so a better pairing is never overwritten.
-    if (decision.kind === 'EXCEPTION' && trade.source === 'COUNTERPARTY') {
-      const internal = byRef.get(decision.best.ref);
-      const done = await settle(deps, trade, { kind: 'NO_CANDIDATE' }, undefined);
-      if (!done) continue;
-      if (internal !== undefined) {
-        const fromInternal = await matchTrade(deps, tradeRefOf(internal), { force: true });
-        if (fromInternal.kind !== 'CONFLICT')
-          return fromInternal.kind === 'EXCEPTION' ? { ...fromInternal, ref } : fromInternal;
-      }
-      return { kind: 'NO_CANDIDATE', ref };
+    const skip = skipReason(trade, options.force === true);
+    if (skip !== undefined) return skip;
+    const candidates = await deps.store.listBlock(candidateBlockKey(trade));
+    const internals = [trade, ...candidates].filter((t) => t.source === 'INTERNAL' && t.hasExceptions);
+    const exceptions = await deps.store.getExceptions(internals.flatMap((t) => exceptionIdsOf(tradeRefOf(t))));
+    const plan = planMatch(deps, trade, candidates, exceptionsByTrade(exceptions), nowIso(deps));
+    if (!(await deps.store.commit(plan.changes)).ok) continue;
+    if (plan.judgeFrom !== undefined) {
+      const fromInternal = await matchTrade(deps, plan.judgeFrom, { force: true });
+      return fromInternal.kind === 'EXCEPTION' ? { ...fromInternal, ref } : plan.outcome;
     }
-
-    const other = decision.kind === 'NO_CANDIDATE' ? undefined : byRef.get(decision.best.ref);
-    const outcome = await settle(deps, trade, decision, other);
-    if (outcome !== false) return outcome;
+    return plan.outcome;
   }
   return { kind: 'CONFLICT', ref };
 }
 
-function rejectedPair(a: Trade, b: Trade): boolean {
-  return (
-    (a.rejectedCandidates ?? []).includes(tradeRefOf(b)) ||
-    (b.rejectedCandidates ?? []).includes(tradeRefOf(a))
-  );
-}
-
-function orient(a: Trade, b: Trade): [internal: Trade, counterparty: Trade] {
-  return a.source === 'INTERNAL' ? [a, b] : [b, a];
-}
-
-/** Writes one decision. Returns the outcome, or false when a concurrent change won (retry). */
-async function settle(
-  deps: SettlementDeps,
-  trade: Trade,
-  decision: MatchDecision,
-  other: Trade | undefined,
-): Promise<MatchOutcome | false> {
-  const at = nowIso(deps);
+function skipReason(trade: Trade, force: boolean): MatchOutcome | undefined {
   const ref = tradeRefOf(trade);
-  const cs = new ChangeSet();
+  if (!isCandidate(trade)) return { kind: 'NOT_OPEN', ref, status: trade.status };
+  if (!trade.needsMatching && !force) return { kind: 'UP_TO_DATE', ref };
+  return undefined;
+}
 
-  if (decision.kind === 'NO_CANDIDATE' || other === undefined) {
-    cs.update(
-      'trade',
-      trade,
-      { ...trade, needsMatching: false, updatedAt: at },
-      {
-        action: 'MATCHING_RAN',
-        actor: SYSTEM.matcher,
-        details: { result: 'no counterpart yet' },
-        at,
-      },
-    );
-    return (await deps.store.commit(cs)).ok ? { kind: 'NO_CANDIDATE', ref } : false;
+function exceptionsByTrade(list: readonly SettlementException[]): (ref: string) => readonly SettlementException[] {
+  const byTrade = new Map<string, SettlementException[]>();
+  for (const e of list) byTrade.set(e.tradeRef, [...(byTrade.get(e.tradeRef) ?? []), e]);
+  return (ref) => byTrade.get(ref) ?? [];
+}
+
+export type MatchTally = Record<MatchOutcomeKind, number>;
+
+export function emptyTally(): MatchTally {
+  return {
+    NOT_FOUND: 0,
+    NOT_OPEN: 0,
+    UP_TO_DATE: 0,
+    AUTO_MATCHED: 0,
+    PENDING_REVIEW: 0,
+    EXCEPTION: 0,
+    NO_CANDIDATE: 0,
+    CONFLICT: 0,
+  };
+}
+
+const TRANSACTION_ITEMS = 100;
+
+/**
+ * Matches many trades with the decisions `matchTrade` would take one by one, in far fewer round
+ * trips: each level-1 block is read once, decisions are planned against an in-memory view that
+ * follows its own writes, and the writes of many decisions go out in one transaction (never two
+ * writes to one item in a transaction). If a transaction loses a race with another writer, none
+ * of it was written, and those trades and the rest are matched one by one from fresh reads.
+ *
+ * `known` are trades the caller has just written (their current versions), saving the reads.
+ */
+export async function matchMany(
+  deps: SettlementDeps,
+  refs: readonly string[],
+  known: readonly Trade[] = [],
+  concurrency = 8,
+): Promise<MatchTally> {
+  const view = new Map(known.map((t) => [tradeRefOf(t), t]));
+  for (const t of await deps.store.getTrades(refs.filter((r) => !view.has(r)))) view.set(tradeRefOf(t), t);
+
+  // Level 1, once per block: the candidates of every trade to match.
+  const blocks = new Map<string, Set<string>>();
+  const blockKeys = new Set<string>();
+  for (const r of refs) {
+    const t = view.get(r);
+    if (t !== undefined) blockKeys.add(candidateBlockKey(t));
   }
-
-  const [internal, counterparty] = orient(trade, other);
-  const existing = await exceptionsOfTrade(deps.store, tradeRefOf(internal));
-  const best = decision.best;
-  const drafts = classifyBreaks(best.fields);
-  const matchId = matchIdFor(internal, counterparty);
-
-  if (decision.kind === 'EXCEPTION') {
-    const escalated = syncExceptions(cs, deps, {
-      internal,
-      counterpartyRef: tradeRefOf(counterparty),
-      drafts,
-      existing,
-      resolveOthersAs: 'superseded by a new comparison',
-      actor: SYSTEM.matcher,
-      at,
-    });
-    const nextInternal = cs.update(
-      'trade',
-      internal,
-      { ...internal, status: 'EXCEPTION', needsMatching: false, updatedAt: at },
-      {
-        action: 'MATCHING_RAN',
-        actor: SYSTEM.matcher,
-        details: {
-          result: 'exception',
-          counterparty: tradeRefOf(counterparty),
-          confidence: best.confidence,
-          breaks: breakSummary(best.fields),
-        },
-        at,
-      },
-    );
-    if (counterparty.needsMatching) {
-      cs.update(
-        'trade',
-        counterparty,
-        { ...counterparty, needsMatching: false, updatedAt: at },
-        {
-          action: 'MATCHING_RAN',
-          actor: SYSTEM.matcher,
-          details: {
-            result: 'exception on internal trade',
-            internal: tradeRefOf(internal),
-            confidence: best.confidence,
-          },
-          at,
-        },
-      );
+  await inParallel([...blockKeys], concurrency, async (key) => {
+    for (const t of await deps.store.listBlock(key)) {
+      const mine = view.get(tradeRefOf(t));
+      if (mine === undefined || mine.version < t.version) view.set(tradeRefOf(t), t);
     }
-    if (escalated.length > 0) cs.outbox(exceptionsAlert(nextInternal, escalated, at));
-    if (!(await deps.store.commit(cs)).ok) return false;
-    return {
-      kind: 'EXCEPTION',
-      ref,
-      confidence: best.confidence,
-      exceptionIds: drafts.map((d) => exceptionIdFor(tradeRefOf(internal), d.key)),
-    };
-  }
-
-  const review = decision.kind === 'REVIEW';
-  const match: Omit<Match, 'version' | 'auditHash'> = {
-    matchId,
-    internalRef: tradeRefOf(internal),
-    counterpartyRef: tradeRefOf(counterparty),
-    internalVersion: internal.version,
-    counterpartyVersion: counterparty.version,
-    confidence: best.confidence,
-    fields: best.fields,
-    status: review ? 'PENDING_REVIEW' : 'AUTO_MATCHED',
-    ...(review && decision.ambiguousWith.length > 0 ? { ambiguousWith: [...decision.ambiguousWith] } : {}),
-    desk: internal.desk,
-    tradeDate: internal.tradeDate,
-    createdAt: at,
-  };
-  cs.create('match', match, {
-    action: review ? 'REVIEW_REQUESTED' : 'AUTO_MATCHED',
-    actor: SYSTEM.matcher,
-    details: {
-      confidence: best.confidence,
-      internal: match.internalRef,
-      counterparty: match.counterpartyRef,
-    },
-    at,
   });
-  const status = review ? 'PENDING_REVIEW' : 'MATCHED';
-  for (const t of [internal, counterparty]) {
-    cs.update(
-      'trade',
-      t,
-      { ...t, status, matchId, needsMatching: false, updatedAt: at },
-      {
-        action: review ? 'REVIEW_REQUESTED' : 'MATCHED',
-        actor: SYSTEM.matcher,
-        details: { matchId, confidence: best.confidence },
-        at,
-      },
-    );
+  const place = (t: Trade) => {
+    const key = blockKey(t);
+    const members = blocks.get(key) ?? new Set<string>();
+    if (isCandidate(t)) members.add(tradeRefOf(t));
+    else members.delete(tradeRefOf(t));
+    blocks.set(key, members);
+  };
+  for (const t of view.values()) place(t);
+
+  const exceptions = new Map<string, SettlementException[]>();
+  const withExceptions = [...view.values()].filter((t) => t.source === 'INTERNAL' && t.hasExceptions);
+  for (const e of await deps.store.getExceptions(withExceptions.flatMap((t) => exceptionIdsOf(tradeRefOf(t))))) {
+    exceptions.set(e.tradeRef, [...(exceptions.get(e.tradeRef) ?? []), e]);
   }
-  // Rule-explained differences are recorded as auto-resolved exceptions; anything open from an
-  // earlier comparison no longer applies.
-  syncExceptions(cs, deps, {
-    internal,
-    counterpartyRef: tradeRefOf(counterparty),
-    drafts: drafts.filter((d) => d.autoResolvedBy !== undefined),
-    existing,
-    resolveOthersAs: review ? 'superseded by a review' : 'matched',
-    actor: SYSTEM.matcher,
-    at,
-  });
-  if (review) {
-    cs.outbox(reviewAlert(match, internal, counterparty, at));
-  } else {
-    cs.instruction(instructionFor(matchId, internal, at));
+  const apply = (plan: MatchPlan) => {
+    for (const t of plan.trades) {
+      view.set(tradeRefOf(t), t);
+      place(t);
+    }
+    for (const e of plan.exceptions) {
+      const others = (exceptions.get(e.tradeRef) ?? []).filter((x) => x.exceptionId !== e.exceptionId);
+      exceptions.set(e.tradeRef, [...others, e]);
+    }
+  };
+
+  const results: Array<MatchOutcome | undefined> = new Array(refs.length);
+  let pending = new ChangeSet();
+  let pendingItems = new Set<string>();
+  let pendingResults: Array<[index: number, outcome: MatchOutcome]> = [];
+  let lost = false;
+  const flush = async () => {
+    if (pending.size > 0 && !(await deps.store.commit(pending)).ok) lost = true;
+    else for (const [i, outcome] of pendingResults) results[i] = outcome;
+    pending = new ChangeSet();
+    pendingItems = new Set();
+    pendingResults = [];
+  };
+
+  for (let i = 0; i < refs.length && !lost; i++) {
+    let ref: string | undefined = refs[i];
+    let force = false;
+    let first: MatchOutcome | undefined;
+    while (ref !== undefined && !lost) {
+      const trade = view.get(ref);
+      const skip = trade === undefined ? ({ kind: 'NOT_FOUND', ref } as const) : skipReason(trade, force);
+      if (trade === undefined || skip !== undefined) {
+        first ??= skip;
+        break;
+      }
+      const candidates = [...(blocks.get(candidateBlockKey(trade)) ?? [])].flatMap((r) => view.get(r) ?? []);
+      const plan = planMatch(deps, trade, candidates, (r) => exceptions.get(r) ?? [], nowIso(deps));
+      const items = plan.changes.itemKeys();
+      if (items.some((k) => pendingItems.has(k)) || pending.size + items.length > TRANSACTION_ITEMS) await flush();
+      if (lost) break;
+      pending.append(plan.changes);
+      for (const k of items) pendingItems.add(k);
+      apply(plan);
+      // A counterparty record judged from an internal trade's side reports that side's exception.
+      first = first === undefined || plan.outcome.kind === 'EXCEPTION' ? { ...plan.outcome, ref: refs[i] as string } : first;
+      ref = plan.judgeFrom;
+      force = true;
+    }
+    if (first !== undefined && !lost) pendingResults.push([i, first]);
   }
-  if (!(await deps.store.commit(cs)).ok) return false;
-  return { kind: review ? 'PENDING_REVIEW' : 'AUTO_MATCHED', ref, matchId, confidence: best.confidence };
-}
+  if (!lost) await flush();
 
-function breakSummary(fields: readonly FieldResult[]): string[] {
-  return fields
-    .filter((f) => f.outcome === 'MISMATCH' || f.outcome === 'PARTIAL')
-    .map((f) => `${f.field}:${f.reasonCode ?? ''}`);
-}
-
-/** Our settlement instruction for an affirmed pair (one per match, idempotent by id). */
-export function instructionFor(matchId: string, internal: Trade, at: string): SettlementInstruction {
-  return {
-    instructionId: `SI|${matchId}`,
-    matchId,
-    tradeRef: tradeRefOf(internal),
-    side: internal.side,
-    isin: internal.isin,
-    quantity: internal.quantity,
-    ...(internal.settlementType === 'DVP' && internal.netAmount !== undefined
-      ? { settlementAmount: internal.netAmount }
-      : {}),
-    currency: internal.currency,
-    settlementDate: internal.settlementDate,
-    settlementType: internal.settlementType,
-    placeOfSettlement: internal.placeOfSettlement,
-    counterpartyBic: internal.counterpartyBic,
-    account: internal.account,
-    desk: internal.desk,
-    tradeDate: internal.tradeDate,
-    createdAt: at,
-  };
-}
-
-export function reviewAlert(
-  match: Omit<Match, 'version' | 'auditHash'>,
-  internal: Trade,
-  counterparty: Trade,
-  at: string,
-): OutboxRecord {
-  return {
-    outboxId: `OB|REVIEW|${match.matchId}`,
-    kind: 'REVIEW_REQUESTED',
-    entityId: match.matchId,
-    desk: internal.desk,
-    payload: {
-      matchId: match.matchId,
-      confidence: match.confidence,
-      internal: tradeRefOf(internal),
-      counterparty: tradeRefOf(counterparty),
-      isin: internal.isin,
-      differences: match.fields.filter((f) => f.outcome !== 'EXACT' && f.outcome !== 'NOT_COMPARED'),
-      ambiguousWith: match.ambiguousWith ?? [],
-    },
-    createdAt: at,
-    status: 'PENDING',
-  };
-}
-
-export function exceptionsAlert(internal: Trade, exceptionIds: readonly string[], at: string): OutboxRecord {
-  return {
-    outboxId: `OB|EXC|${tradeRefOf(internal)}|v${internal.version}`,
-    kind: 'EXCEPTIONS_RAISED',
-    entityId: tradeRefOf(internal),
-    desk: internal.desk,
-    payload: { tradeRef: tradeRefOf(internal), exceptionIds: [...exceptionIds] },
-    createdAt: at,
-    status: 'PENDING',
-  };
+  const tally = emptyTally();
+  for (let i = 0; i < refs.length; i++) {
+    const outcome = results[i] ?? (await matchTrade(deps, refs[i] as string));
+    tally[outcome.kind]++;
+  }
+  return tally;
 }

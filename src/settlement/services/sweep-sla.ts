@@ -4,7 +4,7 @@ import { ChangeSet } from '../store/change-set.ts';
 import type { Page } from '../store/settlement-store.ts';
 import { nowIso, type SettlementDeps, SYSTEM } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
-import { exceptionsAlert } from './match-trade.ts';
+import { exceptionsAlert } from './match-plan.ts';
 
 export interface SweepResult {
   readonly warned: number;
@@ -33,7 +33,7 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
     const next = cs.update(
       'trade',
       trade,
-      { ...trade, status: 'EXCEPTION', needsMatching: false, updatedAt: now },
+      { ...trade, status: 'EXCEPTION', needsMatching: false, hasExceptions: true, updatedAt: now },
       {
         action: 'COUNTERPARTY_MISSING',
         actor: SYSTEM.sweeper,
@@ -41,11 +41,11 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
         at: now,
       },
     );
-    const escalated = syncExceptions(cs, deps, {
+    const { escalated } = syncExceptions(cs, deps, {
       internal: trade,
       counterpartyRef: undefined,
       drafts: [missingCounterpartyDraft(trade.matchDeadline)],
-      existing: await exceptionsOfTrade(deps.store, `INTERNAL#${trade.tradeId}`),
+      existing: await exceptionsOfTrade(deps.store, trade),
       resolveOthersAs: undefined,
       actor: SYSTEM.sweeper,
       at: now,

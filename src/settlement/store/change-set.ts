@@ -54,6 +54,16 @@ export class ChangeSet {
     return this.#writes.length;
   }
 
+  /** Appends another change set's writes (to commit several decisions in one transaction). */
+  append(other: ChangeSet): void {
+    this.#writes.push(...other.writes);
+  }
+
+  /** One key per item written: a transaction may not write the same item twice. */
+  itemKeys(): string[] {
+    return this.#writes.map(writeKey);
+  }
+
   /** A new entity at version 1; fails the commit if it already exists. */
   create<K extends EntityKind>(kind: K, entity: Unsealed<Entities[K]>, audit: AuditEntry): Entities[K] {
     const id = entityIdOf(kind, entity);
@@ -103,5 +113,19 @@ export function entityIdOf(kind: EntityKind, entity: Unsealed<Entities[EntityKin
       return (entity as Unsealed<Match>).matchId;
     case 'exception':
       return (entity as Unsealed<SettlementException>).exceptionId;
+  }
+}
+
+function writeKey(w: Write): string {
+  switch (w.op) {
+    case 'create':
+    case 'update':
+      return `${w.kind}:${entityIdOf(w.kind, w.entity)}`;
+    case 'instruction':
+      return `instruction:${w.instruction.instructionId}`;
+    case 'outbox':
+      return `outbox:${w.record.outboxId}`;
+    case 'audit':
+      return `audit:${w.record.entityId}:${w.record.seq}`;
   }
 }

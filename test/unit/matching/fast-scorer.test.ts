@@ -200,7 +200,7 @@ describe('FastScorer', () => {
     const scorer = new FastScorer(policy, calendars);
     const mismatches: unknown[] = [];
     for (const [ours, theirs] of pairs) {
-      const fast = scorer.score(scorer.prepare(ours, 'I', 'k'), scorer.prepare(theirs, 'C', 'k'));
+      const fast = scorer.score(scorer.prepare([ours]), 0, scorer.prepare([theirs]), 0);
       const reference = compareTrades(ours, theirs, policy, calendars).confidence;
       if (fast !== reference) mismatches.push({ ours, theirs, fast, reference });
     }

@@ -1,0 +1,303 @@
+import { classifyBreaks, exceptionIdFor } from '../exceptions.ts';
+import { compareTrades, decide, type MatchDecision } from '../matching/index.ts';
+import type { FieldResult, Match, OutboxRecord, SettlementException, SettlementInstruction, Trade } from '../model.ts';
+import { ChangeSet } from '../store/change-set.ts';
+import { SYSTEM, type SettlementDeps } from './deps.ts';
+import { syncExceptions } from './exception-sync.ts';
+
+export type MatchOutcome =
+  | { readonly kind: 'NOT_FOUND'; readonly ref: string }
+  /** Already matched or waiting for a reviewer: nothing to do. */
+  | { readonly kind: 'NOT_OPEN'; readonly ref: string; readonly status: Trade['status'] }
+  /** Matching already ran on this version of the trade. */
+  | { readonly kind: 'UP_TO_DATE'; readonly ref: string }
+  | { readonly kind: 'AUTO_MATCHED'; readonly ref: string; readonly matchId: string; readonly confidence: number }
+  | { readonly kind: 'PENDING_REVIEW'; readonly ref: string; readonly matchId: string; readonly confidence: number }
+  | {
+      readonly kind: 'EXCEPTION';
+      readonly ref: string;
+      readonly exceptionIds: readonly string[];
+      readonly confidence: number;
+    }
+  | { readonly kind: 'NO_CANDIDATE'; readonly ref: string }
+  /** Lost the race MAX_ATTEMPTS times in a row (heavy contention); safe to run again. */
+  | { readonly kind: 'CONFLICT'; readonly ref: string };
+
+export type MatchOutcomeKind = MatchOutcome['kind'];
+
+const CANDIDATE_FLOOR = 50;
+
+/**
+ * What matching one trade decides and writes, computed from what was read (the trade, its
+ * candidates, the internal trade's exceptions) without I/O, so the same plan serves a single
+ * trade and a batch of trades committed together.
+ */
+export interface MatchPlan {
+  readonly changes: ChangeSet;
+  readonly outcome: MatchOutcome;
+  /** The new versions of the trades the plan writes. */
+  readonly trades: readonly Trade[];
+  /** The new versions of the exceptions the plan writes. */
+  readonly exceptions: readonly SettlementException[];
+  /**
+   * A counterparty record that only breaks against an internal trade: the break is judged from that
+   * internal trade's side (where all its candidates are weighed), so match this ref next with force.
+   */
+  readonly judgeFrom?: string;
+}
+
+export function tradeRefOf(t: Pick<Trade, 'source' | 'tradeId'>): string {
+  return `${t.source}#${t.tradeId}`;
+}
+
+/** Match id: the pair and the versions compared, so a re-run never creates a second match for them. */
+export function matchIdFor(internal: Trade, counterparty: Trade): string {
+  return `M|${tradeRefOf(internal)}@${internal.version}|${tradeRefOf(counterparty)}@${counterparty.version}`;
+}
+
+export function isRejectedPair(a: Trade, b: Trade): boolean {
+  return (a.rejectedCandidates ?? []).includes(tradeRefOf(b)) || (b.rejectedCandidates ?? []).includes(tradeRefOf(a));
+}
+
+function orient(a: Trade, b: Trade): [internal: Trade, counterparty: Trade] {
+  return a.source === 'INTERNAL' ? [a, b] : [b, a];
+}
+
+/**
+ * Level 2 and the decision for one trade against the candidates of its level-1 block.
+ * `exceptionsOf` returns the recorded exceptions of an internal trade (empty if it has none).
+ */
+export function planMatch(
+  deps: Pick<SettlementDeps, 'matching' | 'calendars' | 'sla'>,
+  trade: Trade,
+  candidates: readonly Trade[],
+  exceptionsOf: (internalRef: string) => readonly SettlementException[],
+  at: string,
+): MatchPlan {
+  const ref = tradeRefOf(trade);
+  const open = candidates.filter((c) => !isRejectedPair(trade, c));
+  const byRef = new Map(open.map((c) => [tradeRefOf(c), c]));
+  const scored = open
+    .map((c) => {
+      const [internal, counterparty] = orient(trade, c);
+      const r = compareTrades(internal, counterparty, deps.matching, deps.calendars);
+      return { ref: tradeRefOf(c), confidence: r.confidence, fields: r.fields };
+    })
+    // A record this far from ours is another trade, not a broken copy of this one.
+    .filter((s) => s.confidence >= CANDIDATE_FLOOR);
+  const decision: MatchDecision = decide(scored, deps.matching);
+  const other = decision.kind === 'NO_CANDIDATE' ? undefined : byRef.get(decision.best.ref);
+
+  if (decision.kind === 'NO_CANDIDATE' || other === undefined) return noCandidate(trade, at, 'no counterpart yet');
+  if (decision.kind === 'EXCEPTION' && trade.source === 'COUNTERPARTY') {
+    return { ...noCandidate(trade, at, 'breaks against an internal trade'), judgeFrom: decision.best.ref };
+  }
+
+  const [internal, counterparty] = orient(trade, other);
+  const internalRef = tradeRefOf(internal);
+  const existing = exceptionsOf(internalRef);
+  const best = decision.best;
+  const drafts = classifyBreaks(best.fields);
+  const cs = new ChangeSet();
+
+  if (decision.kind === 'EXCEPTION') {
+    const synced = syncExceptions(cs, deps, {
+      internal,
+      counterpartyRef: tradeRefOf(counterparty),
+      drafts,
+      existing,
+      resolveOthersAs: 'superseded by a new comparison',
+      actor: SYSTEM.matcher,
+      at,
+    });
+    const nextInternal = cs.update(
+      'trade',
+      internal,
+      { ...internal, status: 'EXCEPTION', needsMatching: false, hasExceptions: true, updatedAt: at },
+      {
+        action: 'MATCHING_RAN',
+        actor: SYSTEM.matcher,
+        details: {
+          result: 'exception',
+          counterparty: tradeRefOf(counterparty),
+          confidence: best.confidence,
+          breaks: breakSummary(best.fields),
+        },
+        at,
+      },
+    );
+    const trades = [nextInternal];
+    if (counterparty.needsMatching) {
+      trades.push(
+        cs.update(
+          'trade',
+          counterparty,
+          { ...counterparty, needsMatching: false, updatedAt: at },
+          {
+            action: 'MATCHING_RAN',
+            actor: SYSTEM.matcher,
+            details: { result: 'exception on internal trade', internal: internalRef, confidence: best.confidence },
+            at,
+          },
+        ),
+      );
+    }
+    if (synced.escalated.length > 0) cs.outbox(exceptionsAlert(nextInternal, synced.escalated, at));
+    return {
+      changes: cs,
+      trades,
+      exceptions: synced.written,
+      outcome: {
+        kind: 'EXCEPTION',
+        ref,
+        confidence: best.confidence,
+        exceptionIds: drafts.map((d) => exceptionIdFor(internalRef, d.key)),
+      },
+    };
+  }
+
+  const review = decision.kind === 'REVIEW';
+  const matchId = matchIdFor(internal, counterparty);
+  const match: Omit<Match, 'version' | 'auditHash'> = {
+    matchId,
+    internalRef,
+    counterpartyRef: tradeRefOf(counterparty),
+    internalVersion: internal.version,
+    counterpartyVersion: counterparty.version,
+    confidence: best.confidence,
+    fields: best.fields,
+    status: review ? 'PENDING_REVIEW' : 'AUTO_MATCHED',
+    ...(review && decision.ambiguousWith.length > 0 ? { ambiguousWith: [...decision.ambiguousWith] } : {}),
+    desk: internal.desk,
+    tradeDate: internal.tradeDate,
+    createdAt: at,
+  };
+  cs.create('match', match, {
+    action: review ? 'REVIEW_REQUESTED' : 'AUTO_MATCHED',
+    actor: SYSTEM.matcher,
+    details: { confidence: best.confidence, internal: match.internalRef, counterparty: match.counterpartyRef },
+    at,
+  });
+  // Rule-explained differences are recorded as auto-resolved exceptions; anything open from an
+  // earlier comparison no longer applies.
+  const ruled = drafts.filter((d) => d.autoResolvedBy !== undefined);
+  const synced = syncExceptions(cs, deps, {
+    internal,
+    counterpartyRef: tradeRefOf(counterparty),
+    drafts: ruled,
+    existing,
+    resolveOthersAs: review ? 'superseded by a review' : 'matched',
+    actor: SYSTEM.matcher,
+    at,
+  });
+  const status = review ? 'PENDING_REVIEW' : 'MATCHED';
+  const trades = [internal, counterparty].map((t) =>
+    cs.update(
+      'trade',
+      t,
+      {
+        ...t,
+        status,
+        matchId,
+        needsMatching: false,
+        ...(t === internal && ruled.length > 0 ? { hasExceptions: true } : {}),
+        updatedAt: at,
+      },
+      {
+        action: review ? 'REVIEW_REQUESTED' : 'MATCHED',
+        actor: SYSTEM.matcher,
+        details: { matchId, confidence: best.confidence },
+        at,
+      },
+    ),
+  );
+  if (review) {
+    cs.outbox(reviewAlert(match, internal, counterparty, at));
+  } else {
+    cs.instruction(instructionFor(matchId, internal, at));
+  }
+  return {
+    changes: cs,
+    trades,
+    exceptions: synced.written,
+    outcome: { kind: review ? 'PENDING_REVIEW' : 'AUTO_MATCHED', ref, matchId, confidence: best.confidence },
+  };
+}
+
+function noCandidate(trade: Trade, at: string, result: string): MatchPlan {
+  const cs = new ChangeSet();
+  const next = cs.update(
+    'trade',
+    trade,
+    { ...trade, needsMatching: false, updatedAt: at },
+    { action: 'MATCHING_RAN', actor: SYSTEM.matcher, details: { result }, at },
+  );
+  return { changes: cs, trades: [next], exceptions: [], outcome: { kind: 'NO_CANDIDATE', ref: tradeRefOf(trade) } };
+}
+
+function breakSummary(fields: readonly FieldResult[]): string[] {
+  return fields
+    .filter((f) => f.outcome === 'MISMATCH' || f.outcome === 'PARTIAL')
+    .map((f) => `${f.field}:${f.reasonCode ?? ''}`);
+}
+
+/** Our settlement instruction for an affirmed pair (one per match, idempotent by id). */
+export function instructionFor(matchId: string, internal: Trade, at: string): SettlementInstruction {
+  return {
+    instructionId: `SI|${matchId}`,
+    matchId,
+    tradeRef: tradeRefOf(internal),
+    side: internal.side,
+    isin: internal.isin,
+    quantity: internal.quantity,
+    ...(internal.settlementType === 'DVP' && internal.netAmount !== undefined
+      ? { settlementAmount: internal.netAmount }
+      : {}),
+    currency: internal.currency,
+    settlementDate: internal.settlementDate,
+    settlementType: internal.settlementType,
+    placeOfSettlement: internal.placeOfSettlement,
+    counterpartyBic: internal.counterpartyBic,
+    account: internal.account,
+    desk: internal.desk,
+    tradeDate: internal.tradeDate,
+    createdAt: at,
+  };
+}
+
+export function reviewAlert(
+  match: Omit<Match, 'version' | 'auditHash'>,
+  internal: Trade,
+  counterparty: Trade,
+  at: string,
+): OutboxRecord {
+  return {
+    outboxId: `OB|REVIEW|${match.matchId}`,
+    kind: 'REVIEW_REQUESTED',
+    entityId: match.matchId,
+    desk: internal.desk,
+    payload: {
+      matchId: match.matchId,
+      confidence: match.confidence,
+      internal: tradeRefOf(internal),
+      counterparty: tradeRefOf(counterparty),
+      isin: internal.isin,
+      differences: match.fields.filter((f) => f.outcome !== 'EXACT' && f.outcome !== 'NOT_COMPARED'),
+      ambiguousWith: match.ambiguousWith ?? [],
+    },
+    createdAt: at,
+    status: 'PENDING',
+  };
+}
+
+export function exceptionsAlert(internal: Trade, exceptionIds: readonly string[], at: string): OutboxRecord {
+  return {
+    outboxId: `OB|EXC|${tradeRefOf(internal)}|v${internal.version}`,
+    kind: 'EXCEPTIONS_RAISED',
+    entityId: tradeRefOf(internal),
+    desk: internal.desk,
+    payload: { tradeRef: tradeRefOf(internal), exceptionIds: [...exceptionIds] },
+    createdAt: at,
+    status: 'PENDING',
+  };
+}

@@ -1,0 +1,84 @@
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { verifyAllAudit, verifyEntityAudit } from '../../src/settlement/services/audit-verify.ts';
+import { ingestTrades } from '../../src/settlement/services/ingest-trades.ts';
+import { keys } from '../../src/settlement/store/items.ts';
+import { createTestTable, type TestTable } from '../support/dynamodb.ts';
+import { rowsOf, settlementDeps, TestClock } from '../support/settlement.ts';
+import { aCounterpartyRecordOf, aTrade } from '../support/trade-factory.ts';
+
+const REF = 'INTERNAL#T-AUDIT';
+let table: TestTable;
+
+beforeEach(async () => {
+  table = await createTestTable();
+  const clock = new TestClock('2026-11-24T15:00:00.000Z');
+  const deps = settlementDeps(table.store, clock);
+  const ours = aTrade({ tradeId: 'T-AUDIT' });
+  await ingestTrades(deps, rowsOf(ours, aCounterpartyRecordOf(ours, { price: '102.50' })));
+  clock.advanceMinutes(5);
+  // An amendment adds a third record to the internal trade's chain.
+  await ingestTrades(deps, rowsOf({ ...ours, account: 'ACC-8' }));
+});
+
+describe('the audit chain', () => {
+  it('verifies an untouched store', async () => {
+    expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual([]);
+    const all = await verifyAllAudit(table.store);
+    expect(all.failures).toStrictEqual([]);
+    expect(all.records).toBeGreaterThanOrEqual(all.entities);
+  });
+
+  it('detects an edited record', async () => {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.audit(REF, 1),
+        UpdateExpression: 'SET actor = :a',
+        ExpressionAttributeValues: { ':a': 'principal:mallory' },
+      }),
+    );
+
+    expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual([
+      'record 1 was altered (its content does not match its hash)',
+    ]);
+    expect((await verifyAllAudit(table.store)).failures.map((f) => f.entityId)).toStrictEqual([REF]);
+  });
+
+  it('detects a record removed from the middle', async () => {
+    await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: keys.audit(REF, 2) }));
+
+    const problems = (await verifyEntityAudit(table.store, REF))?.problems ?? [];
+    expect(problems).toContain('record 2 is missing (next found: 3)');
+    expect(problems).toContain('record 3 does not link to the record before it');
+  });
+
+  it('detects the newest record removed', async () => {
+    const last = (await table.store.getTrade(REF))?.version ?? 0;
+    await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: keys.audit(REF, last) }));
+
+    expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual([
+      `the entity says its chain ends at record ${last}, the log ends at ${last - 1}`,
+    ]);
+  });
+
+  it('detects a record rewritten with a recomputed hash of its own', async () => {
+    // A forger who recomputes the edited record's hash still breaks the next record's link.
+    const records = await table.store.listAudit(REF);
+    const first = records[0];
+    if (first === undefined) throw new Error('no audit');
+    const { chainHash } = await import('../../src/settlement/audit-chain.ts');
+    const forged = { ...first, actor: 'principal:mallory' };
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.audit(REF, 1),
+        UpdateExpression: 'SET actor = :a, #h = :h',
+        ExpressionAttributeNames: { '#h': 'hash' },
+        ExpressionAttributeValues: { ':a': forged.actor, ':h': chainHash(first.prevHash, forged) },
+      }),
+    );
+
+    expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual(['record 2 does not link to the record before it']);
+  });
+});
