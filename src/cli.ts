@@ -23,7 +23,7 @@ Commands:
   start [--trades N] [--seed S] [--speed X] [--once]
                            run the embedded stack: DynamoDB Local, a seeded settlement day fed in
                            over a simulated clock, matching and the SLA sweeper, printed as it happens
-  ingest FILE [--json] [--as PRINCIPAL]
+  ingest FILE [--json] [--as PRINCIPAL] [--progress]
                            store and match trades from a CSV, JSON or NDJSON file
   seed [--trades N] [--seed S] [--date D] [--out DIR]
                            load a deterministic settlement day (or write it as CSV files to DIR)
@@ -139,7 +139,11 @@ async function start(config: Config, argv: readonly string[]): Promise<number> {
 }
 
 async function ingest(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
-  const { values, positionals } = args(argv, { json: { type: 'boolean' }, as: { type: 'string' } }, 1);
+  const { values, positionals } = args(
+    argv,
+    { json: { type: 'boolean' }, as: { type: 'string' }, progress: { type: 'boolean' } },
+    1,
+  );
   const file = positionals[0];
   if (file === undefined) throw new UsageError('ingest needs a FILE (CSV, JSON or NDJSON)');
   let content: Buffer;
@@ -151,7 +155,14 @@ async function ingest(rt: SettlementRuntime, argv: readonly string[]): Promise<n
   const parsed = parseTradeFile(content, detectFormat(file, content));
   const rejectedLines = new Set(parsed.errors.map((e) => e.line));
   const actor = values.as === undefined ? undefined : `principal:${values.as}`;
-  const summary = await ingestTrades(rt.deps, parsed.rows, actor === undefined ? {} : { actor });
+  const progress =
+    values.progress === true || process.stderr.isTTY
+      ? (phase: string, done: number, total: number) => process.stderr.write(`${phase} ${done}/${total}\n`)
+      : undefined;
+  const summary = await ingestTrades(rt.deps, parsed.rows, {
+    ...(actor === undefined ? {} : { actor }),
+    ...(progress === undefined ? {} : { onProgress: progress }),
+  });
   const result = {
     file,
     format: parsed.format,

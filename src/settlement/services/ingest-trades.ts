@@ -32,7 +32,8 @@ export interface IngestOptions {
   readonly batchSize?: number;
   /** Concurrent matching tasks. */
   readonly concurrency?: number;
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Rows stored so far (`stored`), then trades decided by matching (`matched`). */
+  readonly onProgress?: (phase: 'stored' | 'matched', done: number, total: number) => void;
 }
 
 /** SHA-256 of a trade's received content: the same content is a re-delivery, different content an amendment. */
@@ -60,7 +61,23 @@ export async function ingestTrades(
   const batches: IngestRow[][] = [];
   for (let i = 0; i < rows.length; i += batchSize) batches.push(rows.slice(i, i + batchSize));
   let done = 0;
+  // New trades are created optimistically, without reading first: one round trip per batch for a
+  // new file. Once a batch meets trades that exist (a re-delivery, amendments), read first.
+  let optimistic = true;
   await inParallel(batches, concurrency, async (batch) => {
+    if (optimistic) {
+      const cs = new ChangeSet();
+      const trades = batch.map((row) => createTrade(cs, deps, row.input, actor));
+      if ((await deps.store.commit(cs)).ok) {
+        counts.ingested += trades.length;
+        written.push(...trades);
+        for (const t of trades) toMatch.add(tradeRefOf(t));
+        done += batch.length;
+        options.onProgress?.('stored', done, rows.length);
+        return;
+      }
+      optimistic = false;
+    }
     const existing = new Map(
       (await deps.store.getTrades(batch.map((r) => tradeRefOf(r.input)))).map((t) => [tradeRefOf(t), t]),
     );
@@ -95,13 +112,17 @@ export async function ingestTrades(
       }
     }
     done += batch.length;
-    options.onProgress?.(done, rows.length);
+    options.onProgress?.('stored', done, rows.length);
   });
 
   // Match in file order, so the outcome does not depend on how the batches interleaved.
   const order = new Set(rows.map((r) => tradeRefOf(r.input)).filter((ref) => toMatch.has(ref)));
   for (const ref of toMatch) order.add(ref);
-  const matching = await matchMany(deps, [...order], written, concurrency);
+  const matching = await matchMany(deps, [...order], {
+    known: written,
+    concurrency,
+    ...(options.onProgress === undefined ? {} : { onProgress: (n: number, total: number) => options.onProgress?.('matched', n, total) }),
+  });
   return { ...counts, matching };
 }
 

@@ -88,9 +88,12 @@ export function planMatch(
   const decision: MatchDecision = decide(scored, deps.matching);
   const other = decision.kind === 'NO_CANDIDATE' ? undefined : byRef.get(decision.best.ref);
 
-  if (decision.kind === 'NO_CANDIDATE' || other === undefined) return noCandidate(trade, at, 'no counterpart yet');
+  // Nothing is written when there is no counterpart: the trade keeps `needsMatching` and waits
+  // in its block, where a counterpart arriving later finds it.
+  const nothing = { changes: new ChangeSet(), trades: [], exceptions: [] };
+  if (decision.kind === 'NO_CANDIDATE' || other === undefined) return { ...nothing, outcome: { kind: 'NO_CANDIDATE', ref } };
   if (decision.kind === 'EXCEPTION' && trade.source === 'COUNTERPARTY') {
-    return { ...noCandidate(trade, at, 'breaks against an internal trade'), judgeFrom: decision.best.ref };
+    return { ...nothing, outcome: { kind: 'NO_CANDIDATE', ref }, judgeFrom: decision.best.ref };
   }
 
   const [internal, counterparty] = orient(trade, other);
@@ -222,17 +225,6 @@ export function planMatch(
     exceptions: synced.written,
     outcome: { kind: review ? 'PENDING_REVIEW' : 'AUTO_MATCHED', ref, matchId, confidence: best.confidence },
   };
-}
-
-function noCandidate(trade: Trade, at: string, result: string): MatchPlan {
-  const cs = new ChangeSet();
-  const next = cs.update(
-    'trade',
-    trade,
-    { ...trade, needsMatching: false, updatedAt: at },
-    { action: 'MATCHING_RAN', actor: SYSTEM.matcher, details: { result }, at },
-  );
-  return { changes: cs, trades: [next], exceptions: [], outcome: { kind: 'NO_CANDIDATE', ref: tradeRefOf(trade) } };
 }
 
 function breakSummary(fields: readonly FieldResult[]): string[] {

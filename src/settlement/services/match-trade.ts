@@ -1,4 +1,4 @@
-import { blockKey, candidateBlockKey } from '../matching/index.ts';
+import { blockKey, candidateBlockKey, oppositeSide } from '../matching/index.ts';
 import type { SettlementException, Trade } from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
 import { isCandidate } from '../store/items.ts';
@@ -36,6 +36,12 @@ export async function matchTrade(
     return plan.outcome;
   }
   return { kind: 'CONFLICT', ref };
+}
+
+/** ISIN, trade date and the direction of our side: the trades that can ever be compared with each other. */
+function pairGroup(t: Trade): string {
+  const ourSide = t.source === 'INTERNAL' ? t.side : oppositeSide(t.side);
+  return `${t.isin}|${t.tradeDate}|${ourSide}`;
 }
 
 function skipReason(trade: Trade, force: boolean): MatchOutcome | undefined {
@@ -80,9 +86,15 @@ const TRANSACTION_ITEMS = 100;
 export async function matchMany(
   deps: SettlementDeps,
   refs: readonly string[],
-  known: readonly Trade[] = [],
-  concurrency = 8,
+  options: {
+    readonly known?: readonly Trade[];
+    readonly concurrency?: number;
+    /** Called after each committed transaction with how many trades are decided so far. */
+    readonly onProgress?: (decided: number, total: number) => void;
+  } = {},
 ): Promise<MatchTally> {
+  const known = options.known ?? [];
+  const concurrency = options.concurrency ?? 8;
   const view = new Map(known.map((t) => [tradeRefOf(t), t]));
   for (const t of await deps.store.getTrades(refs.filter((r) => !view.has(r)))) view.set(tradeRefOf(t), t);
 
@@ -125,46 +137,66 @@ export async function matchMany(
   };
 
   const results: Array<MatchOutcome | undefined> = new Array(refs.length);
-  let pending = new ChangeSet();
-  let pendingItems = new Set<string>();
-  let pendingResults: Array<[index: number, outcome: MatchOutcome]> = [];
-  let lost = false;
-  const flush = async () => {
-    if (pending.size > 0 && !(await deps.store.commit(pending)).ok) lost = true;
-    else for (const [i, outcome] of pendingResults) results[i] = outcome;
-    pending = new ChangeSet();
-    pendingItems = new Set();
-    pendingResults = [];
-  };
+  let decided = 0;
+  // Trades of one ISIN, trade date and direction only ever meet each other: each such group is
+  // planned in order on its own and the groups commit in parallel.
+  const groups = new Map<string, number[]>();
+  refs.forEach((ref, i) => {
+    const t = view.get(ref);
+    const key = t === undefined ? `?${ref}` : pairGroup(t);
+    const members = groups.get(key);
+    if (members === undefined) groups.set(key, [i]);
+    else members.push(i);
+  });
 
-  for (let i = 0; i < refs.length && !lost; i++) {
-    let ref: string | undefined = refs[i];
-    let force = false;
-    let first: MatchOutcome | undefined;
-    while (ref !== undefined && !lost) {
-      const trade = view.get(ref);
-      const skip = trade === undefined ? ({ kind: 'NOT_FOUND', ref } as const) : skipReason(trade, force);
-      if (trade === undefined || skip !== undefined) {
-        first ??= skip;
-        break;
+  await inParallel([...groups.values()], concurrency, async (indexes) => {
+    let pending = new ChangeSet();
+    let pendingItems = new Set<string>();
+    let pendingResults: Array<[index: number, outcome: MatchOutcome]> = [];
+    let lost = false;
+    const flush = async () => {
+      if (pending.size > 0 && !(await deps.store.commit(pending)).ok) {
+        lost = true;
+      } else {
+        for (const [i, outcome] of pendingResults) results[i] = outcome;
+        decided += pendingResults.length;
+        options.onProgress?.(decided, refs.length);
       }
-      const candidates = [...(blocks.get(candidateBlockKey(trade)) ?? [])].flatMap((r) => view.get(r) ?? []);
-      const plan = planMatch(deps, trade, candidates, (r) => exceptions.get(r) ?? [], nowIso(deps));
-      const items = plan.changes.itemKeys();
-      if (items.some((k) => pendingItems.has(k)) || pending.size + items.length > TRANSACTION_ITEMS) await flush();
+      pending = new ChangeSet();
+      pendingItems = new Set();
+      pendingResults = [];
+    };
+    for (const i of indexes) {
       if (lost) break;
-      pending.append(plan.changes);
-      for (const k of items) pendingItems.add(k);
-      apply(plan);
-      // A counterparty record judged from an internal trade's side reports that side's exception.
-      first = first === undefined || plan.outcome.kind === 'EXCEPTION' ? { ...plan.outcome, ref: refs[i] as string } : first;
-      ref = plan.judgeFrom;
-      force = true;
+      let ref: string | undefined = refs[i];
+      let force = false;
+      let first: MatchOutcome | undefined;
+      while (ref !== undefined && !lost) {
+        const trade = view.get(ref);
+        const skip = trade === undefined ? ({ kind: 'NOT_FOUND', ref } as const) : skipReason(trade, force);
+        if (trade === undefined || skip !== undefined) {
+          first ??= skip;
+          break;
+        }
+        const candidates = [...(blocks.get(candidateBlockKey(trade)) ?? [])].flatMap((r) => view.get(r) ?? []);
+        const plan = planMatch(deps, trade, candidates, (r) => exceptions.get(r) ?? [], nowIso(deps));
+        const items = plan.changes.itemKeys();
+        if (items.some((k) => pendingItems.has(k)) || pending.size + items.length > TRANSACTION_ITEMS) await flush();
+        if (lost) break;
+        pending.append(plan.changes);
+        for (const k of items) pendingItems.add(k);
+        apply(plan);
+        // A counterparty record judged from an internal trade's side reports that side's exception.
+        if (first === undefined || plan.outcome.kind === 'EXCEPTION') first = { ...plan.outcome, ref: refs[i] as string };
+        ref = plan.judgeFrom;
+        force = true;
+      }
+      if (first !== undefined && !lost) pendingResults.push([i, first]);
     }
-    if (first !== undefined && !lost) pendingResults.push([i, first]);
-  }
-  if (!lost) await flush();
+    if (!lost) await flush();
+  });
 
+  // Whatever a lost race left undecided is matched one by one from fresh reads.
   const tally = emptyTally();
   for (let i = 0; i < refs.length; i++) {
     const outcome = results[i] ?? (await matchTrade(deps, refs[i] as string));
