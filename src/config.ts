@@ -20,6 +20,10 @@ const optionalUrl = z
   .pipe(z.url({ message: 'must be a URL such as http://127.0.0.1:8000' }).optional())
   .optional();
 
+/** A blank or whitespace-only value counts as unset, so the default applies. */
+const blankAsUnset = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+
 const intIn = (min: number, max: number, fallback: number) =>
   z.coerce
     .number({ message: 'must be a number' })
@@ -43,23 +47,34 @@ const EnvSchema = z
   .object({
     DYNAMODB_ENDPOINT: optionalUrl,
     AWS_REGION: optionalString,
-    SETTLEOPS_TABLE: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)')
-      .default('settleops'),
+    SETTLEOPS_TABLE: blankAsUnset(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)')
+        .default('settleops'),
+    ),
     SETTLEOPS_DATA_DIR: optionalString,
     SETTLEOPS_CACHE_DIR: optionalString,
     SETTLEOPS_AUTO_MATCH_THRESHOLD: optionalInt(1, 100),
     SETTLEOPS_REVIEW_THRESHOLD: optionalInt(0, 100),
     SETTLEOPS_MATCHING_PROFILE: optionalString,
     SETTLEOPS_SLA_POLICY: optionalString,
-    SETTLEOPS_SWEEP_INTERVAL_SECONDS: intIn(1, 3600, 30),
-    SETTLEOPS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    SETTLEOPS_SWEEP_INTERVAL_SECONDS: blankAsUnset(intIn(1, 3600, 30)),
+    SETTLEOPS_LOG_LEVEL: blankAsUnset(z.enum(['debug', 'info', 'warn', 'error']).default('info')),
   })
-  .refine((e) => (e.SETTLEOPS_REVIEW_THRESHOLD ?? 85) < (e.SETTLEOPS_AUTO_MATCH_THRESHOLD ?? 98), {
-    path: ['SETTLEOPS_REVIEW_THRESHOLD'],
-    message: 'must be below SETTLEOPS_AUTO_MATCH_THRESHOLD (default 98)',
-  });
+  // A check across fields, run even when other variables are bad, so every problem is named at once.
+  .superRefine((e, ctx) => {
+    const review = e.SETTLEOPS_REVIEW_THRESHOLD ?? 85;
+    const auto = e.SETTLEOPS_AUTO_MATCH_THRESHOLD ?? 98;
+    const inRange = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 100;
+    if (inRange(review, 0) && inRange(auto, 1) && review >= auto) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SETTLEOPS_REVIEW_THRESHOLD'],
+        message: `must be below SETTLEOPS_AUTO_MATCH_THRESHOLD (${auto})`,
+      });
+    }
+  }, { when: () => true });
 
 export interface Config {
   readonly dynamodb: {

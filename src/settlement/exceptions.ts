@@ -74,7 +74,7 @@ export function classifyBreaks(fields: readonly FieldResult[]): ExceptionDraft[]
 export function missingCounterpartyDraft(deadline: string): ExceptionDraft {
   return {
     key: 'CMIS',
-    ...MISSING_COUNTERPARTY,
+    type: MISSING_COUNTERPARTY.type,
     reasonCode: MISSING_COUNTERPARTY.code,
     details: `No counterparty instruction received by the matching deadline ${deadline}`,
     ours: null,

@@ -58,9 +58,15 @@ export function isValidCurrency(value: string): boolean {
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
+/**
+ * Codes ICU names that are not countries: user-assigned ranges (AA, QM–QZ, XA–XZ, ZZ) and the
+ * exceptional reservations EU, EZ, UN, UK. XK (Kosovo) is user-assigned but SWIFT issues BICs with it.
+ */
+const NOT_COUNTRIES = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN|UK)$/;
+
 /** ISO 3166 alpha-2 country code known to the runtime's ICU data. */
 export function isValidCountryCode(value: string): boolean {
-  if (!/^[A-Z]{2}$/.test(value)) return false;
+  if (!/^[A-Z]{2}$/.test(value) || NOT_COUNTRIES.test(value)) return false;
   try {
     return regionNames.of(value) !== undefined;
   } catch {
@@ -73,6 +79,8 @@ export function isValidIsoDate(value: string): boolean {
   const m = ISO_DATE_SHAPE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
+  date.setUTCFullYear(y, mo - 1, d);
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }

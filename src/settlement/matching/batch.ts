@@ -116,8 +116,30 @@ class LazyScoredCandidate implements ScoredCandidate {
   }
 }
 
+/** A batch result whose ref string is built on first read. */
+class LazyBatchMatch implements BatchMatch {
+  readonly decision: MatchDecision;
+  readonly #internal: TradeRecord;
+  #ref: string | undefined;
+
+  constructor(internal: TradeRecord, decision: MatchDecision) {
+    this.#internal = internal;
+    this.decision = decision;
+  }
+
+  get internalRef(): string {
+    this.#ref ??= tradeRef(this.#internal);
+    return this.#ref;
+  }
+
+  toJSON(): { internalRef: string; decision: MatchDecision } {
+    return { internalRef: this.internalRef, decision: this.decision };
+  }
+}
+
 function checkSource(t: TradeRecord, expected: TradeSource, name: string, i: number): void {
-  if (t.source !== expected) throw new TypeError(`${name}[${i}].source is ${String(t.source)}, expected ${expected}`);
+  if (t.source !== expected)
+    throw new TypeError(`${name}[${i}].source is ${String(t.source)}, expected ${expected}`);
 }
 
 function run(
@@ -128,7 +150,7 @@ function run(
   allPairs: boolean,
 ): MatchBatchResult {
   const T0 = performance.now();
-  const lap = (l: string) => process.env.PROF && console.log(l, (performance.now() - T0).toFixed(0));
+  const lap = (l: string) => process.env.PROF && console.log(l, (performance.now() - T0).toFixed(1));
   const scorer = new FastScorer(policy, calendars);
   const context: Context = { policy, calendars };
   const ni = internal.length;
@@ -140,8 +162,17 @@ function run(
   // level 2, and find its level-1 block. The index is keyed on the block key's parts — ISIN, then
   // trade date, then side (the source is the batch side) — which is `blockKey()` without building a
   // string per trade. A counterparty record goes in block (slot, its side); our trade looks in
-  // (slot, opposite side).
-  const index = new Map<string, Map<string, number>>();
+  // (slot, opposite side). (Nested Maps cost a cache miss each once the index outgrows the cache.)
+  const index = new Map<string, number[]>();
+  const dateIds = new Map<string, number>();
+  const dateId = (date: string): number => {
+    let id = dateIds.get(date);
+    if (id === undefined) {
+      id = dateIds.size;
+      dateIds.set(date, id);
+    }
+    return id;
+  };
   let slots = 0;
   const blockOfTheirs = zeros(nc);
   for (let c = 0; c < nc; c++) {
@@ -149,30 +180,34 @@ function run(
     checkSource(t, 'COUNTERPARTY', 'counterparty', c);
     scorer.prepareRow(theirs, c, t);
     if (allPairs) continue;
+    // Slots by trade date for this ISIN: a short array indexed by date id (few dates per batch).
     let byDate = index.get(t.isin);
     if (byDate === undefined) {
-      byDate = new Map();
+      byDate = [];
       index.set(t.isin, byDate);
     }
-    let slot = byDate.get(t.tradeDate);
+    const d = dateId(t.tradeDate);
+    let slot = byDate[d];
     if (slot === undefined) {
       slot = slots++;
-      byDate.set(t.tradeDate, slot);
+      byDate[d] = slot;
     }
     blockOfTheirs[c] = slot * 2 + (t.side === 'BUY' ? 0 : 1);
   }
+  lap('theirs');
   const blockOfOurs = zeros(ni);
   for (let i = 0; i < ni; i++) {
     const t = internal[i] as TradeRecord;
     checkSource(t, 'INTERNAL', 'internal', i);
     scorer.prepareRow(ours, i, t);
     if (allPairs) continue;
-    const slot = index.get(t.isin)?.get(t.tradeDate);
+    const d = dateIds.get(t.tradeDate);
+    const slot = d === undefined ? undefined : index.get(t.isin)?.[d];
     blockOfOurs[i] = slot === undefined ? -1 : slot * 2 + (t.side === 'BUY' ? 1 : 0);
   }
+  lap('ours');
   // The baseline puts everything in one block and checks the key per pair instead.
   const blockCount = allPairs ? (ni > 0 && nc > 0 ? 1 : 0) : slots * 2;
-  lap('prepared+blocked');
   const ourStart = zeros(blockCount + 1);
   const theirStart = zeros(blockCount + 1);
   for (let i = 0; i < ni; i++) {
@@ -207,7 +242,7 @@ function run(
     }
   }
 
-  lap('blocked');
+  lap('sorted');
   const results: BatchMatch[] = new Array(ni);
   const consumedGlobal = zeros(nc);
   const counts = { comparisons: 0, blocks: 0, autoMatched: 0, review: 0, exception: 0, noCandidate: 0 };
@@ -227,7 +262,7 @@ function run(
     if (!scratch.fits(bi, bc))
       scratch = new Scratch(Math.max(bi, scratch.rows * 2), Math.max(bc, scratch.cols * 2));
     scratch.reset(bi, bc);
-    const { scores, matchOf, consumed, top1, top1Row, top2 } = scratch;
+    const { scores, matchOf, consumed } = scratch;
 
     // Level 2: every pair in the block.
     for (let a = 0; a < bi; a++) {
@@ -248,55 +283,7 @@ function run(
       }
     }
 
-    // One-to-one: repeatedly pair mutual unambiguous bests at or above the auto-match threshold.
-    for (let progress = true; progress; ) {
-      progress = false;
-      for (let b = 0; b < bc; b++) {
-        let best = -1;
-        let bestRow = -1;
-        let second = -1;
-        if (consumed[b] === 0) {
-          for (let a = 0; a < bi; a++) {
-            if ((matchOf[a] as number) >= 0) continue;
-            const s = scores[a * bc + b] as number;
-            if (s === NONE) continue;
-            if (s > best) {
-              second = best;
-              best = s;
-              bestRow = a;
-            } else if (s > second) second = s;
-          }
-        }
-        top1[b] = best;
-        top1Row[b] = bestRow;
-        top2[b] = second;
-      }
-      for (let a = 0; a < bi; a++) {
-        if ((matchOf[a] as number) >= 0) continue;
-        const row = a * bc;
-        let best = -1;
-        let bestCol = -1;
-        let second = -1;
-        for (let b = 0; b < bc; b++) {
-          if (consumed[b] !== 0) continue;
-          const s = scores[row + b] as number;
-          if (s === NONE) continue;
-          if (s > best) {
-            second = best;
-            best = s;
-            bestCol = b;
-          } else if (s > second) second = s;
-        }
-        if (best < autoMatch || (second >= 0 && best - second <= margin)) continue;
-        // Column tops may still count trades matched earlier in this round: that only errs towards
-        // "ambiguous", and the next round recomputes them.
-        const rival = top1Row[bestCol] === a ? (top2[bestCol] as number) : (top1[bestCol] as number);
-        if (rival >= 0 && best - rival <= margin) continue;
-        matchOf[a] = bestCol;
-        consumed[bestCol] = 1;
-        progress = true;
-      }
-    }
+    pairMutualBests(scratch, bi, bc, autoMatch, margin);
 
     // Decisions.
     for (let a = 0; a < bi; a++) {
@@ -312,7 +299,7 @@ function run(
           o,
           context,
         );
-        results[oi] = { internalRef: tradeRef(o), decision: { kind: 'AUTO_MATCH', best } };
+        results[oi] = new LazyBatchMatch(o, { kind: 'AUTO_MATCH', best });
         counts.autoMatched++;
         continue;
       }
@@ -329,7 +316,7 @@ function run(
         }
       }
       if (bestCol < 0) {
-        results[oi] = { internalRef: tradeRef(o), decision: NO_CANDIDATE };
+        results[oi] = new LazyBatchMatch(o, NO_CANDIDATE);
         counts.noCandidate++;
         continue;
       }
@@ -367,10 +354,10 @@ function run(
       if (kind === 'REVIEW') {
         rivals.sort(byConfidenceThenRef);
         const ambiguousWith = rivals.map((r) => r.ref);
-        results[oi] = { internalRef: tradeRef(o), decision: { kind, best: candidate, ambiguousWith } };
+        results[oi] = new LazyBatchMatch(o, { kind, best: candidate, ambiguousWith });
         counts.review++;
       } else if (kind === 'EXCEPTION') {
-        results[oi] = { internalRef: tradeRef(o), decision: { kind, best: candidate } };
+        results[oi] = new LazyBatchMatch(o, { kind, best: candidate });
         counts.exception++;
       } else {
         // Unreachable: an unambiguous best both ways would have been paired above.
@@ -381,16 +368,17 @@ function run(
 
   for (let i = 0; i < ni; i++) {
     if (results[i] === undefined) {
-      results[i] = { internalRef: tradeRef(internal[i] as TradeRecord), decision: NO_CANDIDATE };
+      results[i] = new LazyBatchMatch(internal[i] as TradeRecord, NO_CANDIDATE);
       counts.noCandidate++;
     }
   }
-  lap('matched');
+  lap('blocks');
   const unmatchedCounterparty: string[] = [];
   for (let c = 0; c < nc; c++) {
     if (consumedGlobal[c] === 0) unmatchedCounterparty.push(tradeRef(counterparty[c] as TradeRecord));
   }
 
+  lap('end');
   return {
     results,
     unmatchedCounterparty,
@@ -407,6 +395,65 @@ function run(
       unmatchedCounterparty: unmatchedCounterparty.length,
     },
   };
+}
+
+/**
+ * One-to-one auto-matching inside a block: repeatedly pairs trades and records that are each other's
+ * unambiguous best at or above `autoMatch`, until a round pairs nothing. Pairing two such mutual
+ * bests never disturbs another mutual pair, so the result is the same in any order.
+ * Fills `scratch.matchOf` (row → column or −1) and `scratch.consumed`.
+ */
+function pairMutualBests(scratch: Scratch, bi: number, bc: number, autoMatch: number, margin: number): void {
+  const { scores, matchOf, consumed, top1, top1Row, top2 } = scratch;
+  for (let progress = true; progress; ) {
+    progress = false;
+    // Per record: the best and second-best score among our unpaired trades.
+    for (let b = 0; b < bc; b++) {
+      let best = -1;
+      let bestRow = -1;
+      let second = -1;
+      if (consumed[b] === 0) {
+        for (let a = 0; a < bi; a++) {
+          if ((matchOf[a] as number) >= 0) continue;
+          const s = scores[a * bc + b] as number;
+          if (s === NONE) continue;
+          if (s > best) {
+            second = best;
+            best = s;
+            bestRow = a;
+          } else if (s > second) second = s;
+        }
+      }
+      top1[b] = best;
+      top1Row[b] = bestRow;
+      top2[b] = second;
+    }
+    for (let a = 0; a < bi; a++) {
+      if ((matchOf[a] as number) >= 0) continue;
+      const row = a * bc;
+      let best = -1;
+      let bestCol = -1;
+      let second = -1;
+      for (let b = 0; b < bc; b++) {
+        if (consumed[b] !== 0) continue;
+        const s = scores[row + b] as number;
+        if (s === NONE) continue;
+        if (s > best) {
+          second = best;
+          best = s;
+          bestCol = b;
+        } else if (s > second) second = s;
+      }
+      if (best < autoMatch || (second >= 0 && best - second <= margin)) continue;
+      // The record's tops may still count trades paired earlier in this round: that only errs
+      // towards "ambiguous", and the next round recomputes them.
+      const rival = top1Row[bestCol] === a ? (top2[bestCol] as number) : (top1[bestCol] as number);
+      if (rival >= 0 && best - rival <= margin) continue;
+      matchOf[a] = bestCol;
+      consumed[bestCol] = 1;
+      progress = true;
+    }
+  }
 }
 
 interface Rival {

@@ -346,7 +346,9 @@ export class FastScorer {
 
   /** An empty side for `trades`, to fill with `prepareRow` (so a caller can do its own work in the same pass). */
   allocate(trades: readonly ComparableTrade[]): PreparedSide {
-    return { trades, rows: zeros(trades.length * STRIDE) };
+    // Filled with NaN (a double) so the array is a packed double array from the start: mantissas
+    // beyond 2^31 would otherwise convert a small-integer array of millions of elements mid-pass.
+    return { trades, rows: new Array<number>(trades.length * STRIDE).fill(Number.NaN) };
   }
 
   prepareRow(side: PreparedSide, i: number, t: ComparableTrade): void {
@@ -386,19 +388,43 @@ export class FastScorer {
 
     const oq = o[a + Q_S] as number;
     const tq = t[b + Q_S] as number;
-    let p = this.#numeric(profile.quantity, pen.quantity, o[a + Q_M] as number, oq, t[b + Q_M] as number, tq, false);
+    let p = this.#numeric(
+      profile.quantity,
+      pen.quantity,
+      o[a + Q_M] as number,
+      oq,
+      t[b + Q_M] as number,
+      tq,
+      false,
+    );
     if (p < 0) return this.#fallback(ours, i, theirs, c);
     total += p;
     const op = o[a + P_S] as number;
     const tp = t[b + P_S] as number;
-    p = this.#numeric(profile.price, pen.price, o[a + P_M] as number, op, t[b + P_M] as number, tp, this.#rounding);
+    p = this.#numeric(
+      profile.price,
+      pen.price,
+      o[a + P_M] as number,
+      op,
+      t[b + P_M] as number,
+      tp,
+      this.#rounding,
+    );
     if (p < 0) return this.#fallback(ours, i, theirs, c);
     total += p;
     const on = o[a + N_S] as number;
     const tn = t[b + N_S] as number;
     if (on === MISSING || tn === MISSING) total += pen.netAmount.NOT_COMPARED;
     else {
-      p = this.#numeric(profile.netAmount, pen.netAmount, o[a + N_M] as number, on, t[b + N_M] as number, tn, this.#rounding);
+      p = this.#numeric(
+        profile.netAmount,
+        pen.netAmount,
+        o[a + N_M] as number,
+        on,
+        t[b + N_M] as number,
+        tn,
+        this.#rounding,
+      );
       if (p < 0) return this.#fallback(ours, i, theirs, c);
       total += p;
     }
@@ -413,7 +439,14 @@ export class FastScorer {
           : pen.settlementDate.MISMATCH;
     }
     if (o[a + BIC] !== t[b + BIC]) {
-      total += this.#branchOnly(o[a + BIC_INSTITUTION] as number, t[b + BIC_INSTITUTION] as number, ours, i, theirs, c)
+      total += this.#branchOnly(
+        o[a + BIC_INSTITUTION] as number,
+        t[b + BIC_INSTITUTION] as number,
+        ours,
+        i,
+        theirs,
+        c,
+      )
         ? pen.counterpartyBic.PARTIAL
         : pen.counterpartyBic.MISMATCH;
     }

@@ -8,7 +8,7 @@ import {
   SettlementInstruction,
   Trade,
 } from '../model.ts';
-import type { IndexName } from './table.ts';
+import { INDEXES, type IndexName } from './table.ts';
 
 /*
  * Pure item builders: domain record → DynamoDB item (with its index keys) and back. Index keys are
@@ -117,13 +117,13 @@ export function auditItem(r: AuditRecord): Item {
   return { ...keys.audit(r.entityId, r.seq), itemType: 'AUDIT', ...r };
 }
 
-const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'itemType', 'expiresAt']);
+const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'itemType', 'expiresAt', ...INDEXES.flatMap((i) => [`${i}Pk`, `${i}Sk`])]);
 
 /** Strips storage attributes and validates the rest: a malformed item is an error, never passed on. */
 export function fromItem<T>(schema: ZodType<T>, item: Item): T {
   const record: Item = {};
   for (const [k, v] of Object.entries(item)) {
-    if (!STORAGE_ATTRIBUTES.has(k) && !k.startsWith('by')) record[k] = v;
+    if (!STORAGE_ATTRIBUTES.has(k)) record[k] = v;
   }
   return schema.parse(record);
 }

@@ -1,0 +1,223 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Config, ConfigError, loadConfig } from '../../../src/config.ts';
+
+const CWD = '/srv/settleops';
+
+const DEFAULTS: Config = {
+  dynamodb: { endpoint: undefined, region: 'us-east-1', table: 'settleops' },
+  dataDir: '/srv/settleops/.settleops',
+  cacheDir: join(homedir(), '.cache', 'settleops'),
+  matching: { thresholds: {}, profilePath: undefined },
+  slaPolicyPath: undefined,
+  sweepIntervalSeconds: 30,
+  logLevel: 'info',
+};
+
+/** The problems `loadConfig` reports for `env`; fails the test if it does not throw a ConfigError. */
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(env, CWD);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+describe('loadConfig', () => {
+  it('applies the defaults to an empty environment', () => {
+    expect(loadConfig({}, CWD)).toStrictEqual(DEFAULTS);
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig(
+        {
+          DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+          AWS_REGION: 'eu-west-1',
+          SETTLEOPS_TABLE: 'settleops-test.v2',
+          SETTLEOPS_DATA_DIR: 'var/data',
+          SETTLEOPS_CACHE_DIR: '/tmp/settleops-cache',
+          SETTLEOPS_AUTO_MATCH_THRESHOLD: '95',
+          SETTLEOPS_REVIEW_THRESHOLD: '80',
+          SETTLEOPS_MATCHING_PROFILE: 'profiles/strict.json',
+          SETTLEOPS_SLA_POLICY: '/etc/settleops/sla.json',
+          SETTLEOPS_SWEEP_INTERVAL_SECONDS: '3600',
+          SETTLEOPS_LOG_LEVEL: 'debug',
+        },
+        CWD,
+      ),
+    ).toStrictEqual<Config>({
+      dynamodb: { endpoint: 'http://127.0.0.1:8000', region: 'eu-west-1', table: 'settleops-test.v2' },
+      dataDir: '/srv/settleops/var/data',
+      cacheDir: '/tmp/settleops-cache',
+      matching: {
+        thresholds: { autoMatchThreshold: 95, reviewThreshold: 80 },
+        profilePath: 'profiles/strict.json',
+      },
+      slaPolicyPath: '/etc/settleops/sla.json',
+      sweepIntervalSeconds: 3600,
+      logLevel: 'debug',
+    });
+  });
+
+  it('keeps an absolute data directory as it is', () => {
+    expect(loadConfig({ SETTLEOPS_DATA_DIR: '/data/settleops' }, CWD).dataDir).toBe('/data/settleops');
+  });
+
+  it('caches under XDG_CACHE_HOME when it is set', () => {
+    expect(loadConfig({ XDG_CACHE_HOME: '/xdg/cache' }, CWD).cacheDir).toBe('/xdg/cache/settleops');
+  });
+
+  it('trims surrounding spaces', () => {
+    const config = loadConfig(
+      {
+        DYNAMODB_ENDPOINT: ' http://localhost:8000 ',
+        AWS_REGION: ' eu-central-1 ',
+        SETTLEOPS_REVIEW_THRESHOLD: ' 70 ',
+      },
+      CWD,
+    );
+    expect([config.dynamodb.endpoint, config.dynamodb.region, config.matching.thresholds]).toStrictEqual([
+      'http://localhost:8000',
+      'eu-central-1',
+      { reviewThreshold: 70 },
+    ]);
+  });
+
+  it('accepts the threshold bounds', () => {
+    expect(
+      loadConfig({ SETTLEOPS_AUTO_MATCH_THRESHOLD: '100', SETTLEOPS_REVIEW_THRESHOLD: '0' }, CWD).matching
+        .thresholds,
+    ).toStrictEqual({ autoMatchThreshold: 100, reviewThreshold: 0 });
+  });
+
+  it('treats blank optional strings as unset', () => {
+    expect(
+      loadConfig(
+        {
+          DYNAMODB_ENDPOINT: '',
+          AWS_REGION: '   ',
+          SETTLEOPS_DATA_DIR: '',
+          SETTLEOPS_CACHE_DIR: ' ',
+          SETTLEOPS_AUTO_MATCH_THRESHOLD: '',
+          SETTLEOPS_REVIEW_THRESHOLD: '  ',
+          SETTLEOPS_MATCHING_PROFILE: '',
+          SETTLEOPS_SLA_POLICY: '\t',
+          XDG_CACHE_HOME: '',
+        },
+        CWD,
+      ),
+    ).toStrictEqual(DEFAULTS);
+  });
+
+  // Known bug (src/config.ts): SETTLEOPS_TABLE, SETTLEOPS_SWEEP_INTERVAL_SECONDS and
+  // SETTLEOPS_LOG_LEVEL reject a blank value instead of applying their default.
+  it.each([
+    ['SETTLEOPS_TABLE', ''],
+    ['SETTLEOPS_SWEEP_INTERVAL_SECONDS', ''],
+    ['SETTLEOPS_LOG_LEVEL', ''],
+  ])('treats a blank %s as unset', (name, value) => {
+    expect(loadConfig({ [name]: value }, CWD)).toStrictEqual(DEFAULTS);
+  });
+
+  it('names every bad variable in one ConfigError', () => {
+    expect(
+      problemsOf({
+        DYNAMODB_ENDPOINT: 'not a url',
+        SETTLEOPS_TABLE: 'x',
+        SETTLEOPS_AUTO_MATCH_THRESHOLD: '101',
+        SETTLEOPS_REVIEW_THRESHOLD: 'eighty',
+        SETTLEOPS_SWEEP_INTERVAL_SECONDS: '0',
+        SETTLEOPS_LOG_LEVEL: 'verbose',
+      }),
+    ).toStrictEqual([
+      'DYNAMODB_ENDPOINT: must be a URL such as http://127.0.0.1:8000',
+      'SETTLEOPS_TABLE: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)',
+      'SETTLEOPS_AUTO_MATCH_THRESHOLD: must be at most 100',
+      'SETTLEOPS_REVIEW_THRESHOLD: must be a number',
+      'SETTLEOPS_SWEEP_INTERVAL_SECONDS: must be at least 1',
+      'SETTLEOPS_LOG_LEVEL: Invalid option: expected one of "debug"|"info"|"warn"|"error"',
+    ]);
+  });
+
+  it('lists the problems in the message', () => {
+    expect(() =>
+      loadConfig({ SETTLEOPS_SWEEP_INTERVAL_SECONDS: '3601', SETTLEOPS_TABLE: 'a b c' }, CWD),
+    ).toThrow(
+      new ConfigError([
+        'SETTLEOPS_TABLE: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)',
+        'SETTLEOPS_SWEEP_INTERVAL_SECONDS: must be at most 3600',
+      ]),
+    );
+    const error = new ConfigError(['A: x', 'B: y']);
+    expect([error.name, error.message]).toStrictEqual([
+      'ConfigError',
+      'invalid configuration:\n  - A: x\n  - B: y',
+    ]);
+  });
+
+  it.each([
+    ['SETTLEOPS_AUTO_MATCH_THRESHOLD', '97.5', 'must be a whole number'],
+    ['SETTLEOPS_REVIEW_THRESHOLD', '-1', 'must be at least 0'],
+    ['SETTLEOPS_SWEEP_INTERVAL_SECONDS', '1.5', 'must be a whole number'],
+    ['SETTLEOPS_SWEEP_INTERVAL_SECONDS', 'often', 'must be a number'],
+  ])('rejects %s=%s: %s', (name, value, message) => {
+    expect(problemsOf({ [name]: value })).toStrictEqual([`${name}: ${message}`]);
+  });
+
+  it.each([
+    [
+      'equal to the configured auto-match threshold',
+      { SETTLEOPS_AUTO_MATCH_THRESHOLD: '90', SETTLEOPS_REVIEW_THRESHOLD: '90' },
+    ],
+    [
+      'above the configured auto-match threshold',
+      { SETTLEOPS_AUTO_MATCH_THRESHOLD: '90', SETTLEOPS_REVIEW_THRESHOLD: '95' },
+    ],
+    ['equal to the default auto-match threshold', { SETTLEOPS_REVIEW_THRESHOLD: '98' }],
+    [
+      'above an auto-match threshold under the default review threshold',
+      { SETTLEOPS_AUTO_MATCH_THRESHOLD: '85' },
+    ],
+  ])('rejects a review threshold %s', (_, env) => {
+    const auto = (env as Record<string, string | undefined>).SETTLEOPS_AUTO_MATCH_THRESHOLD ?? '98';
+    expect(problemsOf(env)).toStrictEqual([
+      `SETTLEOPS_REVIEW_THRESHOLD: must be below SETTLEOPS_AUTO_MATCH_THRESHOLD (${auto})`,
+    ]);
+  });
+
+  it('rejects an auto-match threshold of 0 without a second, derived complaint about the order', () => {
+    expect(problemsOf({ SETTLEOPS_AUTO_MATCH_THRESHOLD: '0' })).toStrictEqual([
+      'SETTLEOPS_AUTO_MATCH_THRESHOLD: must be at least 1',
+    ]);
+  });
+
+  it('accepts a review threshold just below the auto-match threshold', () => {
+    expect(
+      loadConfig({ SETTLEOPS_AUTO_MATCH_THRESHOLD: '90', SETTLEOPS_REVIEW_THRESHOLD: '89' }, CWD).matching
+        .thresholds,
+    ).toStrictEqual({ autoMatchThreshold: 90, reviewThreshold: 89 });
+  });
+
+  // Known bug (src/config.ts): the threshold-order refinement only runs when every other variable
+  // parsed, so a second bad variable hides it.
+  it('names the threshold order alongside another bad variable', () => {
+    expect(
+      problemsOf({
+        SETTLEOPS_AUTO_MATCH_THRESHOLD: '90',
+        SETTLEOPS_REVIEW_THRESHOLD: '90',
+        SETTLEOPS_LOG_LEVEL: 'loud',
+      }),
+    ).toStrictEqual([
+      'SETTLEOPS_LOG_LEVEL: Invalid option: expected one of "debug"|"info"|"warn"|"error"',
+      'SETTLEOPS_REVIEW_THRESHOLD: must be below SETTLEOPS_AUTO_MATCH_THRESHOLD (90)',
+    ]);
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(loadConfig({ PATH: '/usr/bin', SLACK_BOT_TOKEN: 'xoxb-test' }, CWD)).toStrictEqual(DEFAULTS);
+  });
+});
