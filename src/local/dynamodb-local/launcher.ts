@@ -74,8 +74,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   child.stderr?.on('data', keep);
 
   let exited: number | null | undefined;
+  // If this process ends without stopping the engine (an uncaught error), take the engine with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   child.once('exit', (code) => {
     exited = code;
+    process.off('exit', killOnExit);
   });
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);

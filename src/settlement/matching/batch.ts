@@ -1,6 +1,6 @@
 import type { CalendarRegistry } from '../calendar.ts';
 import { type FieldResult, type TradeSource, tradeRef } from '../model.ts';
-import { type ComparableTrade, compareTrades, type TradeRecord } from './compare.ts';
+import { compareTrades, type TradeRecord } from './compare.ts';
 import { decisionKind, type MatchDecision, type ScoredCandidate } from './decide.ts';
 import { FastScorer, zeros } from './fast-scorer.ts';
 import type { MatchingPolicy } from './policy.ts';
@@ -75,38 +75,46 @@ export function matchAllPairsBaseline(
 const NONE = 255;
 const NO_CANDIDATE: MatchDecision = Object.freeze({ kind: 'NO_CANDIDATE' });
 
-interface Context {
+/** What lazy results need to materialise their details later. Inputs must not be mutated meanwhile. */
+interface Batch {
+  readonly internal: readonly TradeRecord[];
+  readonly counterparty: readonly TradeRecord[];
   readonly policy: MatchingPolicy;
   readonly calendars: CalendarRegistry;
 }
 
-/** A scored candidate whose ref and field details are materialised on first read. */
+/**
+ * A scored candidate whose ref and field details are materialised on first read. It keeps the batch
+ * arrays and indices rather than the trades: building a million of these must not touch a million
+ * trade objects.
+ */
 class LazyScoredCandidate implements ScoredCandidate {
   readonly confidence: number;
-  readonly #counterparty: TradeRecord;
-  readonly #internal: ComparableTrade;
-  readonly #context: Context;
+  readonly #batch: Batch;
+  readonly #internal: number;
+  readonly #counterparty: number;
   #ref: string | undefined;
   #fields: FieldResult[] | undefined;
 
-  constructor(counterparty: TradeRecord, confidence: number, internal: ComparableTrade, context: Context) {
+  constructor(batch: Batch, internal: number, counterparty: number, confidence: number) {
+    this.#batch = batch;
+    this.#internal = internal;
     this.#counterparty = counterparty;
     this.confidence = confidence;
-    this.#internal = internal;
-    this.#context = context;
   }
 
   get ref(): string {
-    this.#ref ??= tradeRef(this.#counterparty);
+    this.#ref ??= tradeRef(this.#batch.counterparty[this.#counterparty] as TradeRecord);
     return this.#ref;
   }
 
   get fields(): FieldResult[] {
+    const b = this.#batch;
     this.#fields ??= compareTrades(
-      this.#internal,
-      this.#counterparty,
-      this.#context.policy,
-      this.#context.calendars,
+      b.internal[this.#internal] as TradeRecord,
+      b.counterparty[this.#counterparty] as TradeRecord,
+      b.policy,
+      b.calendars,
     ).fields;
     return this.#fields;
   }
@@ -119,16 +127,18 @@ class LazyScoredCandidate implements ScoredCandidate {
 /** A batch result whose ref string is built on first read. */
 class LazyBatchMatch implements BatchMatch {
   readonly decision: MatchDecision;
-  readonly #internal: TradeRecord;
+  readonly #internal: readonly TradeRecord[];
+  readonly #index: number;
   #ref: string | undefined;
 
-  constructor(internal: TradeRecord, decision: MatchDecision) {
+  constructor(internal: readonly TradeRecord[], index: number, decision: MatchDecision) {
     this.#internal = internal;
+    this.#index = index;
     this.decision = decision;
   }
 
   get internalRef(): string {
-    this.#ref ??= tradeRef(this.#internal);
+    this.#ref ??= tradeRef(this.#internal[this.#index] as TradeRecord);
     return this.#ref;
   }
 
@@ -149,30 +159,20 @@ function run(
   calendars: CalendarRegistry,
   allPairs: boolean,
 ): MatchBatchResult {
-  const T0 = performance.now();
-  const lap = (l: string) => process.env.PROF && console.log(l, (performance.now() - T0).toFixed(1));
   const scorer = new FastScorer(policy, calendars);
-  const context: Context = { policy, calendars };
+  const batch: Batch = { internal, counterparty, policy, calendars };
   const ni = internal.length;
   const nc = counterparty.length;
   const ours = scorer.allocate(internal);
   const theirs = scorer.allocate(counterparty);
 
   // One pass per side (each trade object is read once): check the source, parse the trade for
-  // level 2, and find its level-1 block. The index is keyed on the block key's parts — ISIN, then
-  // trade date, then side (the source is the batch side) — which is `blockKey()` without building a
-  // string per trade. A counterparty record goes in block (slot, its side); our trade looks in
-  // (slot, opposite side). (Nested Maps cost a cache miss each once the index outgrows the cache.)
+  // level 2, and find its level-1 block. The index is keyed on the block key's parts — ISIN and
+  // trade date give a slot, the side one of its two blocks (the source is the batch side): that is
+  // `blockKey()` without building a string per trade. A counterparty record goes in block
+  // (slot, its side); our trade looks in (slot, opposite side).
   const index = new Map<string, number[]>();
   const dateIds = new Map<string, number>();
-  const dateId = (date: string): number => {
-    let id = dateIds.get(date);
-    if (id === undefined) {
-      id = dateIds.size;
-      dateIds.set(date, id);
-    }
-    return id;
-  };
   let slots = 0;
   const blockOfTheirs = zeros(nc);
   for (let c = 0; c < nc; c++) {
@@ -180,32 +180,34 @@ function run(
     checkSource(t, 'COUNTERPARTY', 'counterparty', c);
     scorer.prepareRow(theirs, c, t);
     if (allPairs) continue;
-    // Slots by trade date for this ISIN: a short array indexed by date id (few dates per batch).
+    // Per ISIN, slots by trade-date id: a short array (a batch spans few trade dates).
     let byDate = index.get(t.isin);
     if (byDate === undefined) {
       byDate = [];
       index.set(t.isin, byDate);
     }
-    const d = dateId(t.tradeDate);
-    let slot = byDate[d];
+    let date = dateIds.get(t.tradeDate);
+    if (date === undefined) {
+      date = dateIds.size;
+      dateIds.set(t.tradeDate, date);
+    }
+    let slot = byDate[date];
     if (slot === undefined) {
       slot = slots++;
-      byDate[d] = slot;
+      byDate[date] = slot;
     }
     blockOfTheirs[c] = slot * 2 + (t.side === 'BUY' ? 0 : 1);
   }
-  lap('theirs');
   const blockOfOurs = zeros(ni);
   for (let i = 0; i < ni; i++) {
     const t = internal[i] as TradeRecord;
     checkSource(t, 'INTERNAL', 'internal', i);
     scorer.prepareRow(ours, i, t);
     if (allPairs) continue;
-    const d = dateIds.get(t.tradeDate);
-    const slot = d === undefined ? undefined : index.get(t.isin)?.[d];
+    const date = dateIds.get(t.tradeDate);
+    const slot = date === undefined ? undefined : index.get(t.isin)?.[date];
     blockOfOurs[i] = slot === undefined ? -1 : slot * 2 + (t.side === 'BUY' ? 1 : 0);
   }
-  lap('ours');
   // The baseline puts everything in one block and checks the key per pair instead.
   const blockCount = allPairs ? (ni > 0 && nc > 0 ? 1 : 0) : slots * 2;
   const ourStart = zeros(blockCount + 1);
@@ -242,11 +244,10 @@ function run(
     }
   }
 
-  lap('sorted');
   const results: BatchMatch[] = new Array(ni);
   const consumedGlobal = zeros(nc);
   const counts = { comparisons: 0, blocks: 0, autoMatched: 0, review: 0, exception: 0, noCandidate: 0 };
-  const { autoMatch, ambiguityMargin: margin } = policy.thresholds;
+  const { autoMatch, ambiguityMargin: margin, candidateFloor: floor } = policy.thresholds;
   let scratch = new Scratch(16, 16);
   // Within one side the source is the same, so ref order is trade-id order.
   const theirId = (b: number, tStart: number) =>
@@ -267,11 +268,11 @@ function run(
     // Level 2: every pair in the block.
     for (let a = 0; a < bi; a++) {
       const oi = ourMembers[oStart + a] as number;
-      const o = internal[oi] as TradeRecord;
       const row = a * bc;
       for (let b = 0; b < bc; b++) {
         const ci = theirMembers[tStart + b] as number;
         if (allPairs) {
+          const o = internal[oi] as TradeRecord;
           const t = counterparty[ci] as TradeRecord;
           if (o.isin !== t.isin || o.tradeDate !== t.tradeDate || o.side === t.side) {
             scores[row + b] = NONE;
@@ -288,18 +289,12 @@ function run(
     // Decisions.
     for (let a = 0; a < bi; a++) {
       const oi = ourMembers[oStart + a] as number;
-      const o = internal[oi] as TradeRecord;
       const matched = matchOf[a] as number;
       if (matched >= 0) {
         const c = theirMembers[tStart + matched] as number;
         consumedGlobal[c] = 1;
-        const best = new LazyScoredCandidate(
-          counterparty[c] as TradeRecord,
-          scores[a * bc + matched] as number,
-          o,
-          context,
-        );
-        results[oi] = new LazyBatchMatch(o, { kind: 'AUTO_MATCH', best });
+        const best = new LazyScoredCandidate(batch, oi, c, scores[a * bc + matched] as number);
+        results[oi] = new LazyBatchMatch(internal, oi, { kind: 'AUTO_MATCH', best });
         counts.autoMatched++;
         continue;
       }
@@ -315,8 +310,9 @@ function run(
           bestCol = b;
         }
       }
-      if (bestCol < 0) {
-        results[oi] = new LazyBatchMatch(o, NO_CANDIDATE);
+      // Below the floor a record is another trade, not a broken copy of ours (as in `decide`).
+      if (bestCol < 0 || best < floor) {
+        results[oi] = new LazyBatchMatch(internal, oi, NO_CANDIDATE);
         counts.noCandidate++;
         continue;
       }
@@ -324,7 +320,7 @@ function run(
       for (let b = 0; b < bc; b++) {
         if (b === bestCol || consumed[b] !== 0) continue;
         const s = scores[row + b] as number;
-        if (s !== NONE && best - s <= margin) {
+        if (s !== NONE && s >= floor && best - s <= margin) {
           rivals.push({
             ref: tradeRef(counterparty[theirMembers[tStart + b] as number] as TradeRecord),
             confidence: s,
@@ -344,41 +340,36 @@ function run(
           }
         }
       }
-      const candidate = new LazyScoredCandidate(
-        counterparty[theirMembers[tStart + bestCol] as number] as TradeRecord,
-        best,
-        o,
-        context,
-      );
+      const candidate = new LazyScoredCandidate(batch, oi, theirMembers[tStart + bestCol] as number, best);
       const kind = decisionKind(best, rivals.length > 0, policy.thresholds);
       if (kind === 'REVIEW') {
         rivals.sort(byConfidenceThenRef);
         const ambiguousWith = rivals.map((r) => r.ref);
-        results[oi] = new LazyBatchMatch(o, { kind, best: candidate, ambiguousWith });
+        results[oi] = new LazyBatchMatch(internal, oi, { kind, best: candidate, ambiguousWith });
         counts.review++;
       } else if (kind === 'EXCEPTION') {
-        results[oi] = new LazyBatchMatch(o, { kind, best: candidate });
+        results[oi] = new LazyBatchMatch(internal, oi, { kind, best: candidate });
         counts.exception++;
       } else {
         // Unreachable: an unambiguous best both ways would have been paired above.
-        throw new Error(`internal error: ${tradeRef(o)} left unpaired with an unambiguous best`);
+        throw new Error(
+          `internal error: ${tradeRef(internal[oi] as TradeRecord)} left unpaired with an unambiguous best`,
+        );
       }
     }
   }
 
   for (let i = 0; i < ni; i++) {
     if (results[i] === undefined) {
-      results[i] = new LazyBatchMatch(internal[i] as TradeRecord, NO_CANDIDATE);
+      results[i] = new LazyBatchMatch(internal, i, NO_CANDIDATE);
       counts.noCandidate++;
     }
   }
-  lap('blocks');
   const unmatchedCounterparty: string[] = [];
   for (let c = 0; c < nc; c++) {
     if (consumedGlobal[c] === 0) unmatchedCounterparty.push(tradeRef(counterparty[c] as TradeRecord));
   }
 
-  lap('end');
   return {
     results,
     unmatchedCounterparty,

@@ -29,8 +29,9 @@ export function decide(
 ): MatchDecision {
   const thresholds = policy.thresholds;
   checkThresholds(thresholds);
-  if (scored.length === 0) return { kind: 'NO_CANDIDATE' };
-  const ranked = [...scored].sort(byRank);
+  const plausible = scored.filter((c) => c.confidence >= thresholds.candidateFloor);
+  if (plausible.length === 0) return { kind: 'NO_CANDIDATE' };
+  const ranked = plausible.sort(byRank);
   const best = ranked[0] as ScoredCandidate;
   const ambiguousWith = ranked
     .slice(1)

@@ -60,6 +60,11 @@ const ThresholdsShape = z.strictObject({
   review: Score,
   /** Candidates within this many points of the best are "equally good" (0 = only equal scores). */
   ambiguityMargin: Score,
+  /**
+   * Below this a candidate is another trade, not a broken copy of ours: it raises no exception
+   * against our trade (which, left without a counterpart, raises CMIS at its deadline).
+   */
+  candidateFloor: Score,
 });
 
 const NearMissShape = z.strictObject({
@@ -95,7 +100,9 @@ export const MatchingPolicySchema = z.strictObject({
     placeOfSettlement: OutcomePenalties,
     settlementType: OutcomePenalties,
   }),
-  thresholds: ThresholdsShape.refine((t) => t.review < t.autoMatch, {
+  thresholds: ThresholdsShape.refine((t) => t.candidateFloor <= t.review, {
+    message: 'candidateFloor must not be above thresholds.review',
+  }).refine((t) => t.review < t.autoMatch, {
     path: ['review'],
     message: 'must be below thresholds.autoMatch',
   }),
@@ -179,7 +186,7 @@ export const DEFAULT_MATCHING_POLICY: MatchingPolicy = deepFreeze({
     placeOfSettlement: penalties(20),
     settlementType: penalties(20),
   },
-  thresholds: { autoMatch: 98, review: 85, ambiguityMargin: 0 },
+  thresholds: { autoMatch: 98, review: 85, ambiguityMargin: 0, candidateFloor: 50 },
   nearMiss: { enabled: true, multiplier: 10 },
   rules: { rounding: { enabled: true, minScale: 2 }, holidayRoll: { enabled: true } },
 });

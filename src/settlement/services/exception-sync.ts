@@ -11,7 +11,10 @@ export function isOpen(e: SettlementException): boolean {
 }
 
 /** Every exception recorded for an internal trade (at most one per field, plus CMIS): one BatchGetItem. */
-export async function exceptionsOfTrade(store: SettlementStore, trade: Trade): Promise<SettlementException[]> {
+export async function exceptionsOfTrade(
+  store: SettlementStore,
+  trade: Trade,
+): Promise<SettlementException[]> {
   if (!trade.hasExceptions) return [];
   return store.getExceptions(exceptionIdsOf(`${trade.source}#${trade.tradeId}`));
 }
@@ -54,18 +57,20 @@ export function syncExceptions(cs: ChangeSet, deps: Pick<SettlementDeps, 'sla'>,
     const current = byId.get(id);
     const fresh = exceptionFromDraft(deps, draft, o.internal, o.counterpartyRef, o.at);
     if (current === undefined) {
-      written.push(cs.create('exception', fresh, {
-        action: fresh.status === 'AUTO_RESOLVED' ? 'EXCEPTION_AUTO_RESOLVED' : 'EXCEPTION_RAISED',
-        actor: fresh.status === 'AUTO_RESOLVED' ? SYSTEM.autoResolver : o.actor,
-        details: {
-          type: fresh.type,
-          reasonCode: fresh.reasonCode,
-          ours: draft.ours,
-          theirs: draft.theirs,
-          ...ruleOf(draft),
-        },
-        at: o.at,
-      }));
+      written.push(
+        cs.create('exception', fresh, {
+          action: fresh.status === 'AUTO_RESOLVED' ? 'EXCEPTION_AUTO_RESOLVED' : 'EXCEPTION_RAISED',
+          actor: fresh.status === 'AUTO_RESOLVED' ? SYSTEM.autoResolver : o.actor,
+          details: {
+            type: fresh.type,
+            reasonCode: fresh.reasonCode,
+            ours: draft.ours,
+            theirs: draft.theirs,
+            ...ruleOf(draft),
+          },
+          at: o.at,
+        }),
+      );
       if (fresh.status === 'ESCALATED') escalated.push(id);
       continue;
     }

@@ -121,7 +121,9 @@ export async function ingestTrades(
   const matching = await matchMany(deps, [...order], {
     known: written,
     concurrency,
-    ...(options.onProgress === undefined ? {} : { onProgress: (n: number, total: number) => options.onProgress?.('matched', n, total) }),
+    ...(options.onProgress === undefined
+      ? {}
+      : { onProgress: (n: number, total: number) => options.onProgress?.('matched', n, total) }),
   });
   return { ...counts, matching };
 }

@@ -1,8 +1,15 @@
 import { classifyBreaks, exceptionIdFor } from '../exceptions.ts';
 import { compareTrades, decide, type MatchDecision } from '../matching/index.ts';
-import type { FieldResult, Match, OutboxRecord, SettlementException, SettlementInstruction, Trade } from '../model.ts';
+import type {
+  FieldResult,
+  Match,
+  OutboxRecord,
+  SettlementException,
+  SettlementInstruction,
+  Trade,
+} from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
-import { SYSTEM, type SettlementDeps } from './deps.ts';
+import { type SettlementDeps, SYSTEM } from './deps.ts';
 import { syncExceptions } from './exception-sync.ts';
 
 export type MatchOutcome =
@@ -11,8 +18,18 @@ export type MatchOutcome =
   | { readonly kind: 'NOT_OPEN'; readonly ref: string; readonly status: Trade['status'] }
   /** Matching already ran on this version of the trade. */
   | { readonly kind: 'UP_TO_DATE'; readonly ref: string }
-  | { readonly kind: 'AUTO_MATCHED'; readonly ref: string; readonly matchId: string; readonly confidence: number }
-  | { readonly kind: 'PENDING_REVIEW'; readonly ref: string; readonly matchId: string; readonly confidence: number }
+  | {
+      readonly kind: 'AUTO_MATCHED';
+      readonly ref: string;
+      readonly matchId: string;
+      readonly confidence: number;
+    }
+  | {
+      readonly kind: 'PENDING_REVIEW';
+      readonly ref: string;
+      readonly matchId: string;
+      readonly confidence: number;
+    }
   | {
       readonly kind: 'EXCEPTION';
       readonly ref: string;
@@ -24,8 +41,6 @@ export type MatchOutcome =
   | { readonly kind: 'CONFLICT'; readonly ref: string };
 
 export type MatchOutcomeKind = MatchOutcome['kind'];
-
-const CANDIDATE_FLOOR = 50;
 
 /**
  * What matching one trade decides and writes, computed from what was read (the trade, its
@@ -56,7 +71,10 @@ export function matchIdFor(internal: Trade, counterparty: Trade): string {
 }
 
 export function isRejectedPair(a: Trade, b: Trade): boolean {
-  return (a.rejectedCandidates ?? []).includes(tradeRefOf(b)) || (b.rejectedCandidates ?? []).includes(tradeRefOf(a));
+  return (
+    (a.rejectedCandidates ?? []).includes(tradeRefOf(b)) ||
+    (b.rejectedCandidates ?? []).includes(tradeRefOf(a))
+  );
 }
 
 function orient(a: Trade, b: Trade): [internal: Trade, counterparty: Trade] {
@@ -77,21 +95,19 @@ export function planMatch(
   const ref = tradeRefOf(trade);
   const open = candidates.filter((c) => !isRejectedPair(trade, c));
   const byRef = new Map(open.map((c) => [tradeRefOf(c), c]));
-  const scored = open
-    .map((c) => {
-      const [internal, counterparty] = orient(trade, c);
-      const r = compareTrades(internal, counterparty, deps.matching, deps.calendars);
-      return { ref: tradeRefOf(c), confidence: r.confidence, fields: r.fields };
-    })
-    // A record this far from ours is another trade, not a broken copy of this one.
-    .filter((s) => s.confidence >= CANDIDATE_FLOOR);
+  const scored = open.map((c) => {
+    const [internal, counterparty] = orient(trade, c);
+    const r = compareTrades(internal, counterparty, deps.matching, deps.calendars);
+    return { ref: tradeRefOf(c), confidence: r.confidence, fields: r.fields };
+  });
   const decision: MatchDecision = decide(scored, deps.matching);
   const other = decision.kind === 'NO_CANDIDATE' ? undefined : byRef.get(decision.best.ref);
 
   // Nothing is written when there is no counterpart: the trade keeps `needsMatching` and waits
   // in its block, where a counterpart arriving later finds it.
   const nothing = { changes: new ChangeSet(), trades: [], exceptions: [] };
-  if (decision.kind === 'NO_CANDIDATE' || other === undefined) return { ...nothing, outcome: { kind: 'NO_CANDIDATE', ref } };
+  if (decision.kind === 'NO_CANDIDATE' || other === undefined)
+    return { ...nothing, outcome: { kind: 'NO_CANDIDATE', ref } };
   if (decision.kind === 'EXCEPTION' && trade.source === 'COUNTERPARTY') {
     return { ...nothing, outcome: { kind: 'NO_CANDIDATE', ref }, judgeFrom: decision.best.ref };
   }
@@ -139,7 +155,11 @@ export function planMatch(
           {
             action: 'MATCHING_RAN',
             actor: SYSTEM.matcher,
-            details: { result: 'exception on internal trade', internal: internalRef, confidence: best.confidence },
+            details: {
+              result: 'exception on internal trade',
+              internal: internalRef,
+              confidence: best.confidence,
+            },
             at,
           },
         ),
@@ -178,7 +198,11 @@ export function planMatch(
   cs.create('match', match, {
     action: review ? 'REVIEW_REQUESTED' : 'AUTO_MATCHED',
     actor: SYSTEM.matcher,
-    details: { confidence: best.confidence, internal: match.internalRef, counterparty: match.counterpartyRef },
+    details: {
+      confidence: best.confidence,
+      internal: match.internalRef,
+      counterparty: match.counterpartyRef,
+    },
     at,
   });
   // Rule-explained differences are recorded as auto-resolved exceptions; anything open from an

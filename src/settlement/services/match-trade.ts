@@ -5,7 +5,13 @@ import { isCandidate } from '../store/items.ts';
 import { inParallel } from './concurrency.ts';
 import { MAX_ATTEMPTS, nowIso, type SettlementDeps } from './deps.ts';
 import { exceptionIdsOf } from './exception-sync.ts';
-import { type MatchOutcome, type MatchOutcomeKind, type MatchPlan, planMatch, tradeRefOf } from './match-plan.ts';
+import {
+  type MatchOutcome,
+  type MatchOutcomeKind,
+  type MatchPlan,
+  planMatch,
+  tradeRefOf,
+} from './match-plan.ts';
 
 export { type MatchOutcome, type MatchOutcomeKind, tradeRefOf } from './match-plan.ts';
 
@@ -26,7 +32,9 @@ export async function matchTrade(
     if (skip !== undefined) return skip;
     const candidates = await deps.store.listBlock(candidateBlockKey(trade));
     const internals = [trade, ...candidates].filter((t) => t.source === 'INTERNAL' && t.hasExceptions);
-    const exceptions = await deps.store.getExceptions(internals.flatMap((t) => exceptionIdsOf(tradeRefOf(t))));
+    const exceptions = await deps.store.getExceptions(
+      internals.flatMap((t) => exceptionIdsOf(tradeRefOf(t))),
+    );
     const plan = planMatch(deps, trade, candidates, exceptionsByTrade(exceptions), nowIso(deps));
     if (!(await deps.store.commit(plan.changes)).ok) continue;
     if (plan.judgeFrom !== undefined) {
@@ -51,7 +59,9 @@ function skipReason(trade: Trade, force: boolean): MatchOutcome | undefined {
   return undefined;
 }
 
-function exceptionsByTrade(list: readonly SettlementException[]): (ref: string) => readonly SettlementException[] {
+function exceptionsByTrade(
+  list: readonly SettlementException[],
+): (ref: string) => readonly SettlementException[] {
   const byTrade = new Map<string, SettlementException[]>();
   for (const e of list) byTrade.set(e.tradeRef, [...(byTrade.get(e.tradeRef) ?? []), e]);
   return (ref) => byTrade.get(ref) ?? [];
@@ -122,7 +132,9 @@ export async function matchMany(
 
   const exceptions = new Map<string, SettlementException[]>();
   const withExceptions = [...view.values()].filter((t) => t.source === 'INTERNAL' && t.hasExceptions);
-  for (const e of await deps.store.getExceptions(withExceptions.flatMap((t) => exceptionIdsOf(tradeRefOf(t))))) {
+  for (const e of await deps.store.getExceptions(
+    withExceptions.flatMap((t) => exceptionIdsOf(tradeRefOf(t))),
+  )) {
     exceptions.set(e.tradeRef, [...(exceptions.get(e.tradeRef) ?? []), e]);
   }
   const apply = (plan: MatchPlan) => {
@@ -178,16 +190,20 @@ export async function matchMany(
           first ??= skip;
           break;
         }
-        const candidates = [...(blocks.get(candidateBlockKey(trade)) ?? [])].flatMap((r) => view.get(r) ?? []);
+        const candidates = [...(blocks.get(candidateBlockKey(trade)) ?? [])].flatMap(
+          (r) => view.get(r) ?? [],
+        );
         const plan = planMatch(deps, trade, candidates, (r) => exceptions.get(r) ?? [], nowIso(deps));
         const items = plan.changes.itemKeys();
-        if (items.some((k) => pendingItems.has(k)) || pending.size + items.length > TRANSACTION_ITEMS) await flush();
+        if (items.some((k) => pendingItems.has(k)) || pending.size + items.length > TRANSACTION_ITEMS)
+          await flush();
         if (lost) break;
         pending.append(plan.changes);
         for (const k of items) pendingItems.add(k);
         apply(plan);
         // A counterparty record judged from an internal trade's side reports that side's exception.
-        if (first === undefined || plan.outcome.kind === 'EXCEPTION') first = { ...plan.outcome, ref: refs[i] as string };
+        if (first === undefined || plan.outcome.kind === 'EXCEPTION')
+          first = { ...plan.outcome, ref: refs[i] as string };
         ref = plan.judgeFrom;
         force = true;
       }

@@ -117,7 +117,13 @@ export function auditItem(r: AuditRecord): Item {
   return { ...keys.audit(r.entityId, r.seq), itemType: 'AUDIT', ...r };
 }
 
-const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'itemType', 'expiresAt', ...INDEXES.flatMap((i) => [`${i}Pk`, `${i}Sk`])]);
+const STORAGE_ATTRIBUTES = new Set([
+  'pk',
+  'sk',
+  'itemType',
+  'expiresAt',
+  ...INDEXES.flatMap((i) => [`${i}Pk`, `${i}Sk`]),
+]);
 
 /** Strips storage attributes and validates the rest: a malformed item is an error, never passed on. */
 export function fromItem<T>(schema: ZodType<T>, item: Item): T {

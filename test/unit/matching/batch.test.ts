@@ -98,6 +98,16 @@ describe('matchBatch', () => {
     });
   });
 
+  it('treats a record below the candidate floor as no candidate, as decide does', () => {
+    const ours = aTrade();
+    const unrelated = aCounterpartyRecordOf(ours, { quantity: '5', price: '300.00', netAmount: '1500.00' });
+    const r = compareTrades(ours, unrelated, policy, calendars);
+    expect(r.confidence).toBeLessThan(policy.thresholds.candidateFloor);
+    const result = matchBatch([ours], [unrelated], policy, calendars);
+    expect(summary(result)).toStrictEqual({ 'INTERNAL#T-10042': 'NO_CANDIDATE' });
+    expect(plain(decide([{ ref: tradeRef(unrelated), ...r }], policy))).toStrictEqual({ kind: 'NO_CANDIDATE' });
+  });
+
   it('never auto-matches one trade to two equally good records', () => {
     const ours = aTrade();
     const twins = [
@@ -152,6 +162,34 @@ describe('matchBatch', () => {
     };
     expect(summary(matchBatch([a, b], [ca, cb], policy, calendars))).toStrictEqual(expected);
     expect(summary(matchBatch([b, a], [cb, ca], policy, calendars))).toStrictEqual(expected);
+  });
+
+  it('treats candidates within the ambiguity margin as equally good', () => {
+    const ours = aTrade();
+    const records = [
+      aCounterpartyRecordOf(ours, { tradeId: 'C-1' }),
+      aCounterpartyRecordOf(ours, { tradeId: 'C-2', price: '101.26' }),
+    ];
+    const lenient = buildMatchingPolicy({ thresholds: { ambiguityMargin: 1 } });
+    expect(summary(matchBatch([ours], records, lenient, calendars))).toStrictEqual({
+      'INTERNAL#T-10042': 'REVIEW COUNTERPARTY#C-1 100 [COUNTERPARTY#C-2]',
+    });
+    expect(summary(matchBatch([ours], records, policy, calendars))).toStrictEqual({
+      'INTERNAL#T-10042': 'AUTO_MATCH COUNTERPARTY#C-1 100',
+    });
+  });
+
+  it('serialises results as plain data', () => {
+    const ours = aTrade();
+    const [result] = matchBatch([ours], [aCounterpartyRecordOf(ours)], policy, calendars).results;
+    const r = compareTrades(ours, aCounterpartyRecordOf(ours), policy, calendars);
+    expect(JSON.parse(JSON.stringify(result))).toStrictEqual({
+      internalRef: 'INTERNAL#T-10042',
+      decision: {
+        kind: 'AUTO_MATCH',
+        best: { ref: 'COUNTERPARTY#C-T-10042', confidence: 100, fields: r.fields },
+      },
+    });
   });
 
   it('refuses a record on the wrong side', () => {
@@ -217,7 +255,7 @@ describe('matchBatch', () => {
  * A small book: most trades have an identical counterparty record, some have breaks, near misses or
  * tolerance differences, some have none, some blocks hold several trades.
  */
-export function generateBook(
+function generateBook(
   random: () => number,
   n: number,
 ): { internal: TradeRecord[]; counterparty: TradeRecord[] } {

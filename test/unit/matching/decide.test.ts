@@ -22,10 +22,17 @@ describe('decide', () => {
     [97, 'REVIEW'],
     [85, 'REVIEW'],
     [84, 'EXCEPTION'],
-    [0, 'EXCEPTION'],
+    [50, 'EXCEPTION'],
+    [49, 'NO_CANDIDATE'],
+    [0, 'NO_CANDIDATE'],
   ] as const)('decides a lone candidate at %i as %s', (confidence, kind) => {
     const best = candidate('C#1', confidence);
-    const expected = kind === 'REVIEW' ? { kind, best, ambiguousWith: [] } : { kind, best };
+    const expected =
+      kind === 'NO_CANDIDATE'
+        ? { kind }
+        : kind === 'REVIEW'
+          ? { kind, best, ambiguousWith: [] }
+          : { kind, best };
     expect(decide([best], policy)).toStrictEqual(expected);
   });
 
@@ -78,7 +85,33 @@ describe('decide', () => {
   });
 
   it('refuses thresholds where review is not below auto-match', () => {
-    const bad = { thresholds: { autoMatch: 90, review: 90, ambiguityMargin: 0 } };
+    const bad = { thresholds: { autoMatch: 90, review: 90, ambiguityMargin: 0, candidateFloor: 50 } };
     expect(() => decide([candidate('C#1', 95)], bad)).toThrow(/review threshold \(90\) must be below/);
+  });
+});
+
+describe('the candidate floor', () => {
+  const thresholds = { autoMatch: 98, review: 85, ambiguityMargin: 0, candidateFloor: 50 };
+
+  it('treats a candidate below the floor as no candidate at all', () => {
+    expect(decide([candidate('C#1', 49)], { thresholds })).toStrictEqual({ kind: 'NO_CANDIDATE' });
+  });
+
+  it('keeps a candidate exactly at the floor as an exception', () => {
+    expect(decide([candidate('C#1', 50)], { thresholds })).toStrictEqual({
+      kind: 'EXCEPTION',
+      best: candidate('C#1', 50),
+    });
+  });
+
+  it('ignores an implausible candidate when weighing ambiguity', () => {
+    expect(
+      decide([candidate('C#1', 100), candidate('C#2', 30)], {
+        thresholds: { ...thresholds, ambiguityMargin: 80 },
+      }),
+    ).toStrictEqual({
+      kind: 'AUTO_MATCH',
+      best: candidate('C#1', 100),
+    });
   });
 });

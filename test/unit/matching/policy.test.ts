@@ -27,6 +27,7 @@ describe('buildMatchingPolicy', () => {
       autoMatch: 98,
       review: 85,
       ambiguityMargin: 0,
+      candidateFloor: 50,
     });
     expect(DEFAULT_MATCHING_POLICY.tolerances.price.default).toStrictEqual({
       kind: 'percent',
@@ -59,7 +60,12 @@ describe('buildMatchingPolicy', () => {
       MISMATCH: 20,
       NOT_COMPARED: 0,
     });
-    expect(policy.thresholds).toStrictEqual({ autoMatch: 98, review: 85, ambiguityMargin: 1 });
+    expect(policy.thresholds).toStrictEqual({
+      autoMatch: 98,
+      review: 85,
+      ambiguityMargin: 1,
+      candidateFloor: 50,
+    });
     expect(policy.rules).toStrictEqual({
       rounding: { enabled: true, minScale: 2 },
       holidayRoll: { enabled: false },
@@ -72,7 +78,12 @@ describe('buildMatchingPolicy', () => {
       { thresholds: { autoMatch: 97, review: 80 } },
       { autoMatchThreshold: 99 },
     );
-    expect(policy.thresholds).toStrictEqual({ autoMatch: 99, review: 80, ambiguityMargin: 0 });
+    expect(policy.thresholds).toStrictEqual({
+      autoMatch: 99,
+      review: 80,
+      ambiguityMargin: 0,
+      candidateFloor: 50,
+    });
   });
 
   it('returns a frozen policy', () => {
