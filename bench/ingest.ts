@@ -6,10 +6,10 @@
  * Run: `npm run bench` (all benchmarks) or `node bin/run-ts.js bench/ingest.ts`.
  */
 import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../src/config.ts';
 import { parseTradeFile } from '../src/ingest/index.ts';
 import { ensureDynamoDbLocal } from '../src/local/dynamodb-local/artifact.ts';
 import { startDynamoDbLocal } from '../src/local/dynamodb-local/launcher.ts';
-import { loadConfig } from '../src/config.ts';
 import { generateSettlementDay, toCsv } from '../src/seed/index.ts';
 import { CalendarRegistry } from '../src/settlement/calendar.ts';
 import { buildMatchingPolicy } from '../src/settlement/matching/index.ts';
@@ -55,16 +55,21 @@ export async function runIngestBench(options: { trades?: number } = {}): Promise
     const parseMs = performance.now() - t0;
     if (parsed.errors.length > 0) throw new Error(`bench data did not parse: ${parsed.errors.length} errors`);
     const records = parsed.rows.length;
-    lines.push(`parse + validate CSV: ${records} records in ${ms(parseMs)} → ${rate(records, parseMs)} records/s`);
+    lines.push(
+      `parse + validate CSV: ${records} records in ${ms(parseMs)} → ${rate(records, parseMs)} records/s`,
+    );
 
     // Bookings alone (each trade + its audit record, conditional, in transactions of 50 trades).
     const bookings = parsed.rows.filter((r) => r.input.source === 'INTERNAL');
     const deps1 = await depsFor('bench-bookings');
     let storedAt = 0;
     const b0 = performance.now();
-    await ingestTrades(deps1, bookings, { concurrency: 8, onProgress: (phase, done, total) => {
-      if (phase === 'stored' && done === total) storedAt = performance.now();
-    } });
+    await ingestTrades(deps1, bookings, {
+      concurrency: 8,
+      onProgress: (phase, done, total) => {
+        if (phase === 'stored' && done === total) storedAt = performance.now();
+      },
+    });
     const b1 = performance.now();
     lines.push(
       `store ${bookings.length} bookings (trade + audit record each): ${ms(storedAt - b0)} → ${rate(bookings.length, storedAt - b0)} trades/s; ` +
@@ -75,9 +80,12 @@ export async function runIngestBench(options: { trades?: number } = {}): Promise
     const deps2 = await depsFor('bench-day');
     let stored2 = 0;
     const d0 = performance.now();
-    const summary = await ingestTrades(deps2, parsed.rows, { concurrency: 8, onProgress: (phase, done, total) => {
-      if (phase === 'stored' && done === total) stored2 = performance.now();
-    } });
+    const summary = await ingestTrades(deps2, parsed.rows, {
+      concurrency: 8,
+      onProgress: (phase, done, total) => {
+        if (phase === 'stored' && done === total) stored2 = performance.now();
+      },
+    });
     const d1 = performance.now();
     const m = summary.matching;
     lines.push(

@@ -63,18 +63,22 @@ const EnvSchema = z
     SETTLEOPS_LOG_LEVEL: blankAsUnset(z.enum(['debug', 'info', 'warn', 'error']).default('info')),
   })
   // A check across fields, run even when other variables are bad, so every problem is named at once.
-  .superRefine((e, ctx) => {
-    const review = e.SETTLEOPS_REVIEW_THRESHOLD ?? 85;
-    const auto = e.SETTLEOPS_AUTO_MATCH_THRESHOLD ?? 98;
-    const inRange = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 100;
-    if (inRange(review, 0) && inRange(auto, 1) && review >= auto) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SETTLEOPS_REVIEW_THRESHOLD'],
-        message: `must be below SETTLEOPS_AUTO_MATCH_THRESHOLD (${auto})`,
-      });
-    }
-  }, { when: () => true });
+  .superRefine(
+    (e, ctx) => {
+      const review = e.SETTLEOPS_REVIEW_THRESHOLD ?? 85;
+      const auto = e.SETTLEOPS_AUTO_MATCH_THRESHOLD ?? 98;
+      const inRange = (v: unknown, min: number): v is number =>
+        typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 100;
+      if (inRange(review, 0) && inRange(auto, 1) && review >= auto) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SETTLEOPS_REVIEW_THRESHOLD'],
+          message: `must be below SETTLEOPS_AUTO_MATCH_THRESHOLD (${auto})`,
+        });
+      }
+    },
+    { when: () => true },
+  );
 
 export interface Config {
   readonly dynamodb: {

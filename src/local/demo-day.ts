@@ -178,7 +178,7 @@ class SimClock {
     return new Date(this.#sim);
   }
   label(): string {
-    return DateTime.fromMillis(this.#sim, { zone: NEW_YORK }).toFormat('HH:mm') + ' ET';
+    return `${DateTime.fromMillis(this.#sim, { zone: NEW_YORK }).toFormat('HH:mm')} ET`;
   }
   async advance(ms: number): Promise<void> {
     if (this.speed > 0) await new Promise((r) => setTimeout(r, ms / this.speed));

@@ -79,6 +79,8 @@ describe('the audit chain', () => {
       }),
     );
 
-    expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual(['record 2 does not link to the record before it']);
+    expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual([
+      'record 2 does not link to the record before it',
+    ]);
   });
 });

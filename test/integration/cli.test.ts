@@ -20,7 +20,9 @@ beforeAll(async () => {
 describe('settleops ingest', () => {
   it('reports each bad row by line and field, writes only the good rows and exits 1', async () => {
     const good = aTrade({ tradeId: 'T-GOOD' });
-    const lines = toCsv([good, aCounterpartyRecordOf(good)]).trimEnd().split('\n');
+    const lines = toCsv([good, aCounterpartyRecordOf(good)])
+      .trimEnd()
+      .split('\n');
     const header = lines[0] ?? '';
     const bad = [
       (lines[1] ?? '').replace('T-GOOD', 'T-BAD1').replace('US0378331005', 'US0378331006'),
@@ -60,7 +62,11 @@ describe('settleops ingest', () => {
 
 describe('settleops configuration', () => {
   it('fails fast naming every bad variable', async () => {
-    const result = await runCli(['report'], { ...env, SETTLEOPS_AUTO_MATCH_THRESHOLD: 'lots', DYNAMODB_ENDPOINT: 'not a url' });
+    const result = await runCli(['report'], {
+      ...env,
+      SETTLEOPS_AUTO_MATCH_THRESHOLD: 'lots',
+      DYNAMODB_ENDPOINT: 'not a url',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('SETTLEOPS_AUTO_MATCH_THRESHOLD: must be a number');
     expect(result.stderr).toContain('DYNAMODB_ENDPOINT: must be a URL');
@@ -78,7 +84,10 @@ describe('settleops report and trade', () => {
     const shown = await runCli(['trade', 'T-SHOW'], env);
 
     expect(report.code).toBe(0);
-    expect(JSON.parse(report.stdout)).toMatchObject({ tradeDate: trade.tradeDate, exceptions: { openByType: { PRICE: 1 } } });
+    expect(JSON.parse(report.stdout)).toMatchObject({
+      tradeDate: trade.tradeDate,
+      exceptions: { openByType: { PRICE: 1 } },
+    });
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('INTERNAL T-SHOW — EXCEPTION');
     expect(shown.stdout).toContain('DDEA PRICE ESCALATED');

@@ -19,14 +19,20 @@ async function ingestFile(): Promise<string> {
 }
 
 function env(table: TestTable): Record<string, string> {
-  return { DYNAMODB_ENDPOINT: table.endpoint, SETTLEOPS_TABLE: table.tableName, SETTLEOPS_DATA_DIR: join(tmpdir(), 'unused') };
+  return {
+    DYNAMODB_ENDPOINT: table.endpoint,
+    SETTLEOPS_TABLE: table.tableName,
+    SETTLEOPS_DATA_DIR: join(tmpdir(), 'unused'),
+  };
 }
 
 /** Everything that must come out the same whether or not the ingest was interrupted. */
 function picture(day: DayRecords) {
   return {
     trades: day.trades.map((t) => `${t.source}#${t.tradeId}:${t.status}:${t.needsMatching}`).sort(),
-    matches: day.matches.map((m) => `${m.internalRef}~${m.counterpartyRef}:${m.status}:${m.confidence}`).sort(),
+    matches: day.matches
+      .map((m) => `${m.internalRef}~${m.counterpartyRef}:${m.status}:${m.confidence}`)
+      .sort(),
     exceptions: day.exceptions.map((e) => `${e.exceptionId}:${e.status}`).sort(),
     instructions: day.instructions.map((i) => i.instructionId).sort(),
   };
@@ -57,7 +63,12 @@ describe('an ingest killed part-way and run again', () => {
 
     const rerun = await runCli(['ingest', file, '--json'], env(crashed));
     expect(rerun.code).toBe(0);
-    const summary = JSON.parse(rerun.stdout) as { ingested: number; unchanged: number; amended: number; rejected: number };
+    const summary = JSON.parse(rerun.stdout) as {
+      ingested: number;
+      unchanged: number;
+      amended: number;
+      rejected: number;
+    };
     expect(summary.ingested + summary.unchanged).toBe(RECORDS.length);
     expect(summary.amended + summary.rejected).toBe(0);
 

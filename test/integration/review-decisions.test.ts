@@ -39,7 +39,9 @@ describe('deciding a match under review', () => {
     const [view] = await viewTrade(table.store, 'T-REVIEW');
     expect(view?.trade.status).toBe('MATCHED');
     expect(await table.store.getInstruction(`SI|${matchId}`)).toBeDefined();
-    const decided = (await table.store.listPendingOutbox({ limit: 100 })).items.filter((o) => o.kind === 'REVIEW_DECIDED');
+    const decided = (await table.store.listPendingOutbox({ limit: 100 })).items.filter(
+      (o) => o.kind === 'REVIEW_DECIDED',
+    );
     expect(decided.map((o) => o.payload.status)).toStrictEqual(['APPROVED']);
   });
 
@@ -59,7 +61,9 @@ describe('deciding a match under review', () => {
     expect(winner?.kind === 'DECIDED' ? winner.match : undefined).toStrictEqual(match);
     const audit = await table.store.listAudit(matchId);
     expect(audit.filter((a) => a.action === 'APPROVED' || a.action === 'REJECTED')).toHaveLength(1);
-    const decided = (await table.store.listPendingOutbox({ limit: 100 })).items.filter((o) => o.kind === 'REVIEW_DECIDED');
+    const decided = (await table.store.listPendingOutbox({ limit: 100 })).items.filter(
+      (o) => o.kind === 'REVIEW_DECIDED',
+    );
     expect(decided).toHaveLength(1);
   });
 
@@ -93,12 +97,17 @@ describe('deciding a match under review', () => {
     expect((await table.store.getMatch(matchId))?.decision?.reason).toBe('wrong branch');
     // Re-ingesting the same records does not bring the rejected pair back.
     const ours = aTrade({ tradeId: 'T-REVIEW', counterpartyBic: 'DEUTDEFF500' });
-    const again = await ingestTrades(deps, rowsOf(ours, aCounterpartyRecordOf(ours, { counterpartyBic: 'DEUTDEFF600' })));
+    const again = await ingestTrades(
+      deps,
+      rowsOf(ours, aCounterpartyRecordOf(ours, { counterpartyBic: 'DEUTDEFF600' })),
+    );
     expect(again.matching.PENDING_REVIEW + again.matching.AUTO_MATCHED).toBe(0);
   });
 
   it('reports an unknown match as not found', async () => {
-    expect(await decideReview(deps, { matchId: 'M|nope', decision: 'APPROVE', principalId: 'ops-ben' })).toStrictEqual({
+    expect(
+      await decideReview(deps, { matchId: 'M|nope', decision: 'APPROVE', principalId: 'ops-ben' }),
+    ).toStrictEqual({
       kind: 'NOT_FOUND',
     });
   });

@@ -26,7 +26,10 @@ beforeEach(async () => {
 
 async function aBreak(tradeId: string): Promise<string> {
   const ours = aTrade({ tradeId });
-  await ingestTrades(deps, rowsOf(ours, aCounterpartyRecordOf(ours, { quantity: '900', netAmount: '91125.00' })));
+  await ingestTrades(
+    deps,
+    rowsOf(ours, aCounterpartyRecordOf(ours, { quantity: '900', netAmount: '91125.00' })),
+  );
   const [view] = await viewTrade(table.store, tradeId);
   const open = view?.exceptions.filter((e) => e.status === 'ESCALATED') ?? [];
   if (open.length === 0) throw new Error('expected an open exception');
@@ -41,7 +44,12 @@ describe('the SLA sweeper', () => {
   it('does nothing before the warning point', async () => {
     await aBreak('T-1');
     clock.set(BEFORE_WARNING);
-    expect(await sweepSla(deps)).toStrictEqual({ warned: 0, breached: 0, missingCounterparty: 0, skipped: 0 });
+    expect(await sweepSla(deps)).toStrictEqual({
+      warned: 0,
+      breached: 0,
+      missingCounterparty: 0,
+      skipped: 0,
+    });
   });
 
   it('warns once at 80 % of the window and breaches once at the deadline, however often it runs', async () => {
@@ -53,7 +61,12 @@ describe('the SLA sweeper', () => {
     expect((await sweepSla(deps)).warned).toBe(0);
     clock.set(PAST_DEADLINE);
     expect((await sweepSla(deps)).breached).toBe(exceptionCount);
-    expect(await sweepSla(deps)).toStrictEqual({ warned: 0, breached: 0, missingCounterparty: 0, skipped: 0 });
+    expect(await sweepSla(deps)).toStrictEqual({
+      warned: 0,
+      breached: 0,
+      missingCounterparty: 0,
+      skipped: 0,
+    });
 
     expect(await alerts('SLA_WARNING')).toHaveLength(exceptionCount);
     expect(await alerts('SLA_BREACH')).toHaveLength(exceptionCount);
@@ -78,7 +91,9 @@ describe('the SLA sweeper', () => {
     for (let i = 0; i < 12; i++) {
       const [view] = await viewTrade(table.store, `T-${i}`);
       for (const e of view?.exceptions ?? []) {
-        const breaches = (await table.store.listAudit(e.exceptionId)).filter((a) => a.action === 'SLA_BREACHED');
+        const breaches = (await table.store.listAudit(e.exceptionId)).filter(
+          (a) => a.action === 'SLA_BREACHED',
+        );
         expect(breaches).toHaveLength(1);
       }
     }
@@ -99,7 +114,9 @@ describe('the SLA sweeper', () => {
     expect(view?.exceptions.map((e) => [e.type, e.reasonCode, e.status])).toStrictEqual([
       ['NO_COUNTERPARTY_INSTRUCTION', 'CMIS', 'ESCALATED'],
     ]);
-    expect((await alerts('EXCEPTIONS_RAISED')).filter((o) => o.entityId === 'INTERNAL#T-LONELY')).toHaveLength(1);
+    expect(
+      (await alerts('EXCEPTIONS_RAISED')).filter((o) => o.entityId === 'INTERNAL#T-LONELY'),
+    ).toHaveLength(1);
   });
 
   it('resolves CMIS when the counterparty record finally arrives and matches', async () => {

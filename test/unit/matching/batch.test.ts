@@ -105,7 +105,9 @@ describe('matchBatch', () => {
     expect(r.confidence).toBeLessThan(policy.thresholds.candidateFloor);
     const result = matchBatch([ours], [unrelated], policy, calendars);
     expect(summary(result)).toStrictEqual({ 'INTERNAL#T-10042': 'NO_CANDIDATE' });
-    expect(plain(decide([{ ref: tradeRef(unrelated), ...r }], policy))).toStrictEqual({ kind: 'NO_CANDIDATE' });
+    expect(plain(decide([{ ref: tradeRef(unrelated), ...r }], policy))).toStrictEqual({
+      kind: 'NO_CANDIDATE',
+    });
   });
 
   it('never auto-matches one trade to two equally good records', () => {
