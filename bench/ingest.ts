@@ -114,6 +114,6 @@ function rate(n: number, elapsedMs: number): string {
   return Math.round((n / elapsedMs) * 1000).toLocaleString('en-US');
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   console.log(await runIngestBench());
 }
