@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
+import { Prng } from '../src/seed/prng.ts';
 import { CalendarRegistry } from '../src/settlement/calendar.ts';
 import { isinCheckDigit } from '../src/settlement/identifiers.ts';
 import { matchAllPairsBaseline } from '../src/settlement/matching/batch.ts';
@@ -45,14 +46,8 @@ interface Book {
 }
 
 function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 /** `mantissa / 10^scale` with exactly `scale` places. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { Prng } from '../../src/seed/prng.ts';
 import { type TradeFields, TradeInput } from '../../src/settlement/model.ts';
 
 /** A trade record as `TradeFields` parses it. */
@@ -46,14 +47,8 @@ export function aCounterpartyRecordOf(trade: TradeRecord, overrides: Partial<Tra
   });
 }
 
-/** Mulberry32: a small seeded PRNG so generated cases are the same on every run. */
+/** Mulberry32 (the seed generator's): the same cases on every run. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }

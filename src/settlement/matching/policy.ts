@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, type MatchField } from '../model.ts';
+import { Currency, MatchField } from '../model.ts';
 import { Tolerance } from './tolerance.ts';
 
 /*
@@ -11,17 +11,8 @@ import { Tolerance } from './tolerance.ts';
 export const NUMERIC_FIELDS = ['quantity', 'price', 'netAmount'] as const;
 export type NumericField = (typeof NUMERIC_FIELDS)[number];
 
-/** The order fields are compared and reported in. */
-export const MATCH_FIELDS = [
-  'quantity',
-  'price',
-  'netAmount',
-  'currency',
-  'settlementDate',
-  'counterpartyBic',
-  'placeOfSettlement',
-  'settlementType',
-] as const satisfies readonly MatchField[];
+/** The order fields are compared and reported in (the model's own order). */
+export const MATCH_FIELDS = MatchField.options;
 
 /** Outcomes that cost points (EXACT never does). */
 export const PENALISED_OUTCOMES = ['WITHIN', 'RULE', 'PARTIAL', 'MISMATCH', 'NOT_COMPARED'] as const;

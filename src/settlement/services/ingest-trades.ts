@@ -61,48 +61,40 @@ export async function ingestTrades(
   const batches: IngestRow[][] = [];
   for (let i = 0; i < rows.length; i += batchSize) batches.push(rows.slice(i, i + batchSize));
   let done = 0;
+  /** Creates rows in one transaction; false when one of them exists already (nothing written). */
+  const createAll = async (toCreate: readonly IngestRow[]): Promise<boolean> => {
+    const cs = new ChangeSet();
+    const trades = toCreate.map((row) => createTrade(cs, deps, row.input, actor));
+    if (!(await deps.store.commit(cs)).ok) return false;
+    counts.ingested += trades.length;
+    written.push(...trades);
+    for (const t of trades) toMatch.add(tradeRefOf(t));
+    return true;
+  };
   // New trades are created optimistically, without reading first: one round trip per batch for a
   // new file. Once a batch meets trades that exist (a re-delivery, amendments), read first.
   let optimistic = true;
   await inParallel(batches, concurrency, async (batch) => {
-    if (optimistic) {
-      const cs = new ChangeSet();
-      const trades = batch.map((row) => createTrade(cs, deps, row.input, actor));
-      if ((await deps.store.commit(cs)).ok) {
-        counts.ingested += trades.length;
-        written.push(...trades);
-        for (const t of trades) toMatch.add(tradeRefOf(t));
-        done += batch.length;
-        options.onProgress?.('stored', done, rows.length);
-        return;
-      }
+    if (!optimistic || !(await createAll(batch))) {
       optimistic = false;
-    }
-    const existing = new Map(
-      (await deps.store.getTrades(batch.map((r) => tradeRefOf(r.input)))).map((t) => [tradeRefOf(t), t]),
-    );
-    const fresh: IngestRow[] = [];
-    for (const row of batch) {
-      const current = existing.get(tradeRefOf(row.input));
-      if (current === undefined) {
-        fresh.push(row);
-      } else if (current.contentHash === contentHash(row.input)) {
-        counts.unchanged++;
-        if (current.needsMatching) toMatch.add(tradeRefOf(current));
-      } else {
-        const amended = await amendTrade(deps, row.input, actor);
-        count(counts, amended.result);
-        for (const ref of amended.rematch) toMatch.add(ref);
+      const existing = new Map(
+        (await deps.store.getTrades(batch.map((r) => tradeRefOf(r.input)))).map((t) => [tradeRefOf(t), t]),
+      );
+      const fresh: IngestRow[] = [];
+      for (const row of batch) {
+        const current = existing.get(tradeRefOf(row.input));
+        if (current === undefined) {
+          fresh.push(row);
+        } else if (current.contentHash === contentHash(row.input)) {
+          counts.unchanged++;
+          if (current.needsMatching) toMatch.add(tradeRefOf(current));
+        } else {
+          const amended = await amendTrade(deps, row.input, actor);
+          count(counts, amended.result);
+          for (const ref of amended.rematch) toMatch.add(ref);
+        }
       }
-    }
-    if (fresh.length > 0) {
-      const cs = new ChangeSet();
-      const trades = fresh.map((row) => createTrade(cs, deps, row.input, actor));
-      if ((await deps.store.commit(cs)).ok) {
-        counts.ingested += fresh.length;
-        written.push(...trades);
-        for (const t of trades) toMatch.add(tradeRefOf(t));
-      } else {
+      if (fresh.length > 0 && !(await createAll(fresh))) {
         // Someone wrote one of these trades meanwhile: settle each row on its own.
         for (const row of fresh) {
           const result = await upsertOne(deps, row.input, actor);
