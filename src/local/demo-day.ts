@@ -149,12 +149,17 @@ function describeAlert(o: OutboxRecord): string {
     case 'EXCEPTIONS_RAISED':
       return `[exception] ${String(p.tradeRef)}: ${(p.exceptionIds as string[]).map((id) => id.split('|').at(-1)).join(', ')}`;
     case 'SLA_WARNING':
-      return `[SLA warning] ${String(p.tradeRef)} ${String(p.reasonCode)} due ${String(p.deadline)} (${String(p.priority)})`;
+      return `[SLA warning] ${String(p.tradeRef)} ${String(p.reasonCode)} due ${newYork(String(p.deadline))} (${String(p.priority)})`;
     case 'SLA_BREACH':
-      return `[SLA BREACH] ${String(p.tradeRef)} ${String(p.reasonCode)} was due ${String(p.deadline)}`;
+      return `[SLA BREACH] ${String(p.tradeRef)} ${String(p.reasonCode)} was due ${newYork(String(p.deadline))}`;
     case 'INSTRUCTION_CREATED':
       return `[instruction] ${o.entityId}`;
   }
+}
+
+/** An instant as New York wall-clock time with the date, e.g. `Tue 24 Nov 21:00 ET`. */
+function newYork(iso: string): string {
+  return `${DateTime.fromISO(iso, { zone: NEW_YORK }).toFormat('ccc d LLL HH:mm')} ET`;
 }
 
 /** The most recent US settlement business day, counted in New York. */
