@@ -1,7 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { createAgentRuntimeInvoker } from './agents/client/agent-runtime-invoker.ts';
+import { createAgentCoreClient } from './agents/client/agentcore-client.ts';
+import { runtimeSessionId } from './agents/client/session-id.ts';
+import type { AgentEvent, AgentRequest, AgentResponse, AgentService } from './agents/contract.ts';
+import { LOCAL_ADMIN, type Principal, Role } from './agents/principal.ts';
+import {
+  AgentNotWiredError,
+  type AgentServiceFactory,
+  loadAgentServiceFactory,
+} from './agents/runtime/agent-service-factory.ts';
+import { createRuntimeApp } from './agents/runtime/runtime-app.ts';
+import { DynamoDbTraceStore } from './agents/traces/dynamodb-trace-store.ts';
+import { createJsonLogger, type Logger } from './agents/traces/logger.ts';
+import type { Trace } from './agents/traces/trace.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { detectFormat, formatParseErrors, parseTradeFile } from './ingest/index.ts';
+import { startLocalAgentStack } from './local/agentcore/local-agent-stack.ts';
 import { runDemoDay } from './local/demo-day.ts';
 import { ensureDynamoDbLocal } from './local/dynamodb-local/artifact.ts';
 import { JavaMissingError } from './local/dynamodb-local/launcher.ts';
@@ -14,6 +32,7 @@ import { formatTradeView } from './settlement/services/format-trade-view.ts';
 import { ingestTrades } from './settlement/services/ingest-trades.ts';
 import { sweepSla } from './settlement/services/sweep-sla.ts';
 import { viewTrade } from './settlement/services/trade-view.ts';
+import { createDynamoDbClients } from './settlement/store/dynamodb-client.ts';
 
 const HELP = `settleops — trade-settlement operations
 
@@ -36,6 +55,12 @@ Commands:
   audit verify [--entity ID] [--json]
                            check the tamper-evident audit chains
   setup                    fetch and verify DynamoDB Local (also run by npm install)
+  ask "QUESTION" [--principal ID] [--role R ...] [--desk D ...] [--json] [--stream]
+                           ask the agent through AgentCore (the local endpoint and runtime unless
+                           AGENT_RUNTIME_ARN is set), as a local administrator unless told otherwise
+  tools [--json]           the agent's tool catalog with its governance metadata (security review)
+  trace ID [--json]        what one agent invocation did: steps, tokens, estimated cost
+  agent [--port P]         run the AgentCore runtime app (the container's command; port 8080)
 
 Configuration comes from the environment: see README.md.`;
 
@@ -74,12 +99,20 @@ async function main(argv: readonly string[]): Promise<number> {
       return withRuntime(config, (rt) => sweep(rt, rest));
     case 'audit':
       return withRuntime(config, (rt) => audit(rt, rest));
+    case 'ask':
+      return ask(config, rest);
+    case 'tools':
+      return tools(rest);
+    case 'trace':
+      return withRuntime(config, (rt) => showTrace(config, rt, rest));
+    case 'agent':
+      return agent(config, rest);
     default:
       throw new UsageError(`unknown command "${command}". Run \`settleops help\` for the list.`);
   }
 }
 
-async function withRuntime(config: Config, run: (rt: SettlementRuntime) => Promise<number>): Promise<number> {
+async function withRuntime<T>(config: Config, run: (rt: SettlementRuntime) => Promise<T>): Promise<T> {
   const rt = await openSettlementRuntime(config, { log: (m) => console.error(m) });
   try {
     return await run(rt);
@@ -331,6 +364,248 @@ async function audit(rt: SettlementRuntime, argv: readonly string[]): Promise<nu
         ].join('\n'),
   );
   return all.failures.length === 0 ? 0 : 1;
+}
+
+/** Trace store in the settlement table, on the DynamoDB the settlement runtime picked. */
+function traceStoreFor(
+  config: Config,
+  rt: SettlementRuntime,
+): { store: DynamoDbTraceStore; close: () => void } {
+  const endpoint = rt.dynamodb.endpoint;
+  const local =
+    rt.dynamodb.embedded !== 'none' || (endpoint !== undefined && /\/\/(localhost|127\.)/.test(endpoint));
+  const clients = createDynamoDbClients({ endpoint, region: config.dynamodb.region, local });
+  return {
+    store: new DynamoDbTraceStore(clients.doc, config.dynamodb.table, rt.deps.now),
+    close: () => clients.client.destroy(),
+  };
+}
+
+/** The real agent, built by src/agents/agent-service.ts over the settlement runtime. */
+async function withAgentService<T>(
+  config: Config,
+  logger: Logger,
+  run: (service: AgentService) => Promise<T>,
+): Promise<T> {
+  let factory: AgentServiceFactory;
+  try {
+    factory = await loadAgentServiceFactory();
+  } catch (error) {
+    if (error instanceof AgentNotWiredError) throw new UsageError(error.message);
+    throw error;
+  }
+  return withRuntime(config, async (rt) => {
+    const traces = traceStoreFor(config, rt);
+    try {
+      const service = await factory({ config, settlement: rt.deps, traces: traces.store, logger });
+      return await run(service);
+    } finally {
+      traces.close();
+    }
+  });
+}
+
+function principalFrom(values: { principal?: string; role?: string[]; desk?: string[] }): Principal {
+  const roles = (values.role ?? []).map((r) => {
+    const parsed = Role.safeParse(r);
+    if (!parsed.success) throw new UsageError(`--role must be one of ${Role.options.join(', ')}, got "${r}"`);
+    return parsed.data;
+  });
+  const desks = values.desk ?? [];
+  if (values.principal === undefined) {
+    return {
+      ...LOCAL_ADMIN,
+      ...(roles.length === 0 ? {} : { roles }),
+      ...(desks.length === 0 ? {} : { desks, accounts: [] }),
+    };
+  }
+  // A named principal sees only the desks it is given (none by default): fail closed.
+  return {
+    principalId: values.principal,
+    roles: roles.length === 0 ? ['viewer'] : roles,
+    desks,
+    accounts: [],
+  };
+}
+
+async function ask(config: Config, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = args(
+    argv,
+    {
+      principal: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      desk: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      stream: { type: 'boolean' },
+    },
+    1,
+  );
+  const question = positionals[0];
+  if (question === undefined || question.trim() === '')
+    throw new UsageError('ask needs a question, e.g. `settleops ask "what is the status of T-10042?"`');
+  const principal = principalFrom(values);
+  const request: AgentRequest = { question, principal };
+  // One session per command: `ask` has no thread to continue.
+  const sessionId = runtimeSessionId('cli', principal.principalId, 'cli', randomUUID());
+  const stream = values.stream === true;
+  const json = values.json === true;
+  const onEvent = stream
+    ? (e: AgentEvent) => {
+        if (e.type === 'progress') process.stderr.write(`… ${e.message}\n`);
+        else if (e.type === 'text' && !json) process.stdout.write(e.delta);
+      }
+    : undefined;
+  const opts = {
+    runtimeSessionId: sessionId,
+    runtimeUserId: principal.principalId,
+    stream,
+    ...(onEvent === undefined ? {} : { onEvent }),
+  };
+  const logger = createJsonLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+
+  let response: AgentResponse;
+  if (config.agentcore.runtimeArn !== undefined) {
+    const client = createAgentCoreClient({
+      region: config.dynamodb.region,
+      ...(config.agentcore.endpoint === undefined ? {} : { endpoint: config.agentcore.endpoint }),
+    });
+    try {
+      response = await createAgentRuntimeInvoker({
+        client,
+        agentRuntimeArn: config.agentcore.runtimeArn,
+      }).ask(request, opts);
+    } finally {
+      client.destroy();
+    }
+  } else {
+    response = await withAgentService(config, logger, async (service) => {
+      const stack = await startLocalAgentStack(service, { region: config.dynamodb.region, logger });
+      try {
+        return await stack.invoker.ask(request, opts);
+      } finally {
+        await stack.close();
+      }
+    });
+  }
+  if (json) {
+    console.log(JSON.stringify(response, null, 2));
+    return 0;
+  }
+  if (stream) process.stdout.write('\n');
+  else console.log(response.answer);
+  const records = response.records.map((r) => `${r.kind} ${r.id}`).join(', ');
+  console.log(`\nrecords: ${records === '' ? 'none' : records}`);
+  console.log(
+    `answered by: ${response.answeredBy}${response.stoppedBy === undefined ? '' : ` (stopped by ${response.stoppedBy})`}`,
+  );
+  console.log(`trace: ${response.traceId}  (settleops trace ${response.traceId})`);
+  return 0;
+}
+
+async function tools(argv: readonly string[]): Promise<number> {
+  const { values } = args(argv, { json: { type: 'boolean' } });
+  // Loaded on demand like the agent: the catalog pulls in the tools and their dependencies.
+  const url = new URL(`./agents/tools/catalog${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+  let mod: { readonly catalogForReview?: unknown };
+  try {
+    mod = (await import(url.href)) as typeof mod;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes(fileURLToPath(url)))
+      throw new UsageError('the tool catalog is not wired in yet: src/agents/tools/catalog.ts is missing');
+    throw error;
+  }
+  if (typeof mod.catalogForReview !== 'function')
+    throw new UsageError('src/agents/tools/catalog.ts does not export a catalogForReview function');
+  const catalog: unknown = await (mod.catalogForReview as () => unknown)();
+  print({ json: values.json === true }, catalog, () => formatCatalog(catalog));
+  return 0;
+}
+
+function formatCatalog(catalog: unknown): string {
+  if (!Array.isArray(catalog)) return JSON.stringify(catalog, null, 2);
+  const field = (o: unknown, k: string) =>
+    typeof o === 'object' && o !== null && k in o ? String((o as Record<string, unknown>)[k]) : '';
+  return catalog
+    .map((t: unknown) =>
+      [
+        `${field(t, 'name')}  [${field(t, 'risk')}, role ${field(t, 'requiredRole')}, ${field(t, 'sessionCallCap')} calls/session, audit ${field(t, 'auditLevel')}]`,
+        `  ${field(t, 'description')}`,
+      ].join('\n'),
+    )
+    .join('\n');
+}
+
+async function showTrace(config: Config, rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = args(argv, { json: { type: 'boolean' } }, 1);
+  const id = positionals[0];
+  if (id === undefined)
+    throw new UsageError('trace needs a trace ID, e.g. `settleops trace tr-…` (printed by ask)');
+  const traces = traceStoreFor(config, rt);
+  try {
+    const t = await traces.store.get(id);
+    if (t === undefined) {
+      console.error(`No trace ${id} (traces are kept 30 days).`);
+      return 1;
+    }
+    print({ json: values.json === true }, t, () => formatTrace(t));
+    return 0;
+  } finally {
+    traces.close();
+  }
+}
+
+function formatTrace(t: Trace): string {
+  const ms = Date.parse(t.finishedAt) - Date.parse(t.startedAt);
+  const lines = [
+    `trace ${t.traceId}  session ${t.sessionId}  principal ${t.principalId}`,
+    `question: ${t.question}`,
+    `${t.startedAt} → ${t.finishedAt} (${ms} ms), answered by ${t.answeredBy}${t.stoppedBy === undefined ? '' : `, stopped by ${t.stoppedBy}`}`,
+    `tokens: ${t.totals.inputTokens} in, ${t.totals.outputTokens} out, ${t.totals.cacheRead} cache read, ${t.totals.cacheWrite} cache write; estimated cost $${t.estimatedCostUsd.toFixed(6)}` +
+      (t.unpricedModels === undefined ? '' : ` (no price for ${t.unpricedModels.join(', ')})`),
+    'steps:',
+  ];
+  t.steps.forEach((s, i) => {
+    const n = `${i + 1}.`.padEnd(4);
+    switch (s.kind) {
+      case 'model':
+        lines.push(
+          `  ${n}model ${s.modelId} → ${s.stopReason}, ${s.tokens.inputTokens} in / ${s.tokens.outputTokens} out${s.estimated ? ' (estimated)' : ''}, ${s.latencyMs} ms`,
+        );
+        break;
+      case 'tool':
+        lines.push(
+          `  ${n}tool ${s.name}(${s.arguments === undefined ? (s.argumentNames ?? []).join(', ') : JSON.stringify(s.arguments)}) → ${s.outcome}, ${s.resultSize} chars, ${s.latencyMs} ms`,
+        );
+        break;
+      case 'guardrail':
+        lines.push(`  ${n}guardrail ${s.guardrail} on ${s.stage}: ${s.detail}`);
+        break;
+      case 'limit':
+        lines.push(`  ${n}limit ${s.limit}: ${s.detail}`);
+        break;
+    }
+  });
+  return lines.join('\n');
+}
+
+async function agent(config: Config, argv: readonly string[]): Promise<number> {
+  const { values } = args(argv, { port: { type: 'string' }, host: { type: 'string' } });
+  const port =
+    values.port === undefined ? config.agentcore.agentPort : positiveInt(values.port, 'port', 8080);
+  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  const logger = createJsonLogger({ level: config.logLevel });
+  return withAgentService(config, logger, async (service) => {
+    const runtime = createRuntimeApp(service, { logger });
+    await runtime.start({ port, host: values.host ?? '0.0.0.0' });
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    logger.info('stopping', { signal });
+    await runtime.stop();
+    return 0;
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -61,6 +61,59 @@ const EnvSchema = z
     SETTLEOPS_SLA_POLICY: optionalString,
     SETTLEOPS_SWEEP_INTERVAL_SECONDS: blankAsUnset(intIn(1, 3600, 30)),
     SETTLEOPS_LOG_LEVEL: blankAsUnset(z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+    AGENT_RUNTIME_ARN: blankAsUnset(
+      z
+        .string()
+        .trim()
+        .regex(
+          /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime\/[A-Za-z][A-Za-z0-9_]{0,99}-[A-Za-z0-9]{10}$/,
+          'must be an AgentCore Runtime ARN (arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/NAME-ID)',
+        )
+        .optional(),
+    ),
+    AGENTCORE_ENDPOINT: optionalUrl,
+    SETTLEOPS_AGENT_PORT: blankAsUnset(intIn(1, 65535, 8080)),
+    BEDROCK_MODEL_ID: optionalString,
+    BEDROCK_FAST_MODEL_ID: optionalString,
+    BEDROCK_ENDPOINT: optionalUrl,
+    BEDROCK_GUARDRAIL_ID: optionalString,
+    BEDROCK_GUARDRAIL_VERSION: blankAsUnset(
+      z
+        .string()
+        .trim()
+        .regex(/^(DRAFT|[1-9][0-9]{0,7})$/, 'must be DRAFT or a version number')
+        .optional(),
+    ),
+    SETTLEOPS_MODEL_PRICES: blankAsUnset(
+      z
+        .string()
+        .transform((text, ctx) => {
+          try {
+            return JSON.parse(text) as unknown;
+          } catch {
+            ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+            return z.NEVER;
+          }
+        })
+        .pipe(
+          z.record(
+            z.string().min(1),
+            z.strictObject(
+              {
+                input: z.number().nonnegative(),
+                output: z.number().nonnegative(),
+                cacheRead: z.number().nonnegative().optional(),
+                cacheWrite: z.number().nonnegative().optional(),
+              },
+              {
+                message:
+                  'must map model ids to {input, output, cacheRead?, cacheWrite?} in USD per million tokens',
+              },
+            ),
+          ),
+        )
+        .optional(),
+    ),
   })
   // A check across fields, run even when other variables are bad, so every problem is named at once.
   .superRefine(
@@ -74,6 +127,28 @@ const EnvSchema = z
           code: 'custom',
           path: ['SETTLEOPS_REVIEW_THRESHOLD'],
           message: `must be below SETTLEOPS_AUTO_MATCH_THRESHOLD (${auto})`,
+        });
+      }
+      const set = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+      if (set(e.AGENTCORE_ENDPOINT) && !set(e.AGENT_RUNTIME_ARN)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AGENTCORE_ENDPOINT'],
+          message: 'needs AGENT_RUNTIME_ARN (the runtime to invoke there)',
+        });
+      }
+      if (set(e.BEDROCK_FAST_MODEL_ID) && !set(e.BEDROCK_MODEL_ID)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['BEDROCK_FAST_MODEL_ID'],
+          message: 'needs BEDROCK_MODEL_ID (the strong model) as well',
+        });
+      }
+      if (set(e.BEDROCK_GUARDRAIL_ID) !== set(e.BEDROCK_GUARDRAIL_VERSION)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [set(e.BEDROCK_GUARDRAIL_ID) ? 'BEDROCK_GUARDRAIL_VERSION' : 'BEDROCK_GUARDRAIL_ID'],
+          message: 'BEDROCK_GUARDRAIL_ID and BEDROCK_GUARDRAIL_VERSION go together',
         });
       }
     },
@@ -101,6 +176,36 @@ export interface Config {
   readonly slaPolicyPath: string | undefined;
   readonly sweepIntervalSeconds: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly agentcore: {
+    /** A deployed AgentCore Runtime to invoke; unset → the runtime app in-process behind the local endpoint. */
+    readonly runtimeArn: string | undefined;
+    /** Endpoint override for the AgentCore data plane (unset with an ARN → the SDK's regional endpoint). */
+    readonly endpoint: string | undefined;
+    /** Port of the runtime app (`settleops agent`); the container contract says 8080. */
+    readonly agentPort: number;
+  };
+  readonly bedrock: {
+    /** The strong model; unset → the offline planner. */
+    readonly modelId: string | undefined;
+    /** The fast model for routing and simple look-ups (defaults to the strong one). */
+    readonly fastModelId: string | undefined;
+    readonly endpoint: string | undefined;
+    /** Bedrock Guardrails; unset → only the local screens. */
+    readonly guardrail: { readonly id: string; readonly version: string } | undefined;
+  };
+  /**
+   * Model prices overriding the built-in defaults (src/agents/traces/cost.ts), keyed by model id or
+   * id prefix, in USD per million tokens.
+   */
+  readonly modelPrices: Readonly<Record<string, ModelPrice>>;
+}
+
+/** USD per million tokens. Cache prices default to the input price when not given. */
+export interface ModelPrice {
+  readonly input: number;
+  readonly output: number;
+  readonly cacheRead?: number;
+  readonly cacheWrite?: number;
 }
 
 export class ConfigError extends Error {
@@ -145,5 +250,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     slaPolicyPath: e.SETTLEOPS_SLA_POLICY,
     sweepIntervalSeconds: e.SETTLEOPS_SWEEP_INTERVAL_SECONDS,
     logLevel: e.SETTLEOPS_LOG_LEVEL,
+    agentcore: {
+      runtimeArn: e.AGENT_RUNTIME_ARN,
+      endpoint: e.AGENTCORE_ENDPOINT,
+      agentPort: e.SETTLEOPS_AGENT_PORT,
+    },
+    bedrock: {
+      modelId: e.BEDROCK_MODEL_ID,
+      fastModelId: e.BEDROCK_FAST_MODEL_ID,
+      endpoint: e.BEDROCK_ENDPOINT,
+      guardrail:
+        e.BEDROCK_GUARDRAIL_ID === undefined || e.BEDROCK_GUARDRAIL_VERSION === undefined
+          ? undefined
+          : { id: e.BEDROCK_GUARDRAIL_ID, version: e.BEDROCK_GUARDRAIL_VERSION },
+    },
+    modelPrices: Object.fromEntries(
+      Object.entries(e.SETTLEOPS_MODEL_PRICES ?? {}).map(([id, p]) => [
+        id,
+        {
+          input: p.input,
+          output: p.output,
+          ...(p.cacheRead === undefined ? {} : { cacheRead: p.cacheRead }),
+          ...(p.cacheWrite === undefined ? {} : { cacheWrite: p.cacheWrite }),
+        },
+      ]),
+    ),
   };
 }

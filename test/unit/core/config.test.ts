@@ -13,6 +13,9 @@ const DEFAULTS: Config = {
   slaPolicyPath: undefined,
   sweepIntervalSeconds: 30,
   logLevel: 'info',
+  agentcore: { runtimeArn: undefined, endpoint: undefined, agentPort: 8080 },
+  bedrock: { modelId: undefined, fastModelId: undefined, endpoint: undefined, guardrail: undefined },
+  modelPrices: {},
 };
 
 /** The problems `loadConfig` reports for `env`; fails the test if it does not throw a ConfigError. */
@@ -46,6 +49,15 @@ describe('loadConfig', () => {
           SETTLEOPS_SLA_POLICY: '/etc/settleops/sla.json',
           SETTLEOPS_SWEEP_INTERVAL_SECONDS: '3600',
           SETTLEOPS_LOG_LEVEL: 'debug',
+          AGENT_RUNTIME_ARN: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/settleops-AbCdE12345',
+          AGENTCORE_ENDPOINT: 'http://127.0.0.1:9090',
+          SETTLEOPS_AGENT_PORT: '9000',
+          BEDROCK_MODEL_ID: 'us.anthropic.claude-sonnet-4-v1:0',
+          BEDROCK_FAST_MODEL_ID: 'us.anthropic.claude-haiku-4-v1:0',
+          BEDROCK_ENDPOINT: 'http://127.0.0.1:9191',
+          BEDROCK_GUARDRAIL_ID: 'gr-123',
+          BEDROCK_GUARDRAIL_VERSION: '3',
+          SETTLEOPS_MODEL_PRICES: '{"us.example.model": {"input": 1.5, "output": 6}}',
         },
         CWD,
       ),
@@ -60,6 +72,18 @@ describe('loadConfig', () => {
       slaPolicyPath: '/etc/settleops/sla.json',
       sweepIntervalSeconds: 3600,
       logLevel: 'debug',
+      agentcore: {
+        runtimeArn: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/settleops-AbCdE12345',
+        endpoint: 'http://127.0.0.1:9090',
+        agentPort: 9000,
+      },
+      bedrock: {
+        modelId: 'us.anthropic.claude-sonnet-4-v1:0',
+        fastModelId: 'us.anthropic.claude-haiku-4-v1:0',
+        endpoint: 'http://127.0.0.1:9191',
+        guardrail: { id: 'gr-123', version: '3' },
+      },
+      modelPrices: { 'us.example.model': { input: 1.5, output: 6 } },
     });
   });
 

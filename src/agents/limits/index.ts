@@ -1,0 +1,14 @@
+export type { BreakerState, CircuitBreakerOptions } from './circuit-breaker.ts';
+export { CircuitBreaker, CircuitBreakerRegistry, CircuitOpenError } from './circuit-breaker.ts';
+export type { RetryOptions, RetryPolicy } from './full-jitter.ts';
+export { fullJitterDelay, realSleep, retryWithFullJitter } from './full-jitter.ts';
+export type { LoopDecision } from './loop-detector.ts';
+export { callSignature, canonicalJson, LoopDetector } from './loop-detector.ts';
+export type { CreateTurnLimitsOptions, TurnLimits } from './session-limits.ts';
+export { createTurnLimits, DEFAULT_MAX_ITERATIONS, DEFAULT_SESSION_TOKEN_BUDGET } from './session-limits.ts';
+export type { SessionLimitsSnapshot, SessionLimitsStore } from './session-limits-store.ts';
+export { InMemorySessionLimitsStore } from './session-limits-store.ts';
+export type { BudgetState } from './token-budget.ts';
+export { TokenBudget, tokensOf } from './token-budget.ts';
+export type { CapDecision } from './tool-call-caps.ts';
+export { ToolCallCaps } from './tool-call-caps.ts';

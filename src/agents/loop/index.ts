@@ -1,0 +1,5 @@
+export type { RunTurnOptions, TurnEvent, TurnProgress, TurnResult, TurnStopReason } from './run-turn.ts';
+export { runTurn, streamTurn } from './run-turn.ts';
+export { describeIssues, progressMessage, toolSpecOf } from './tool-specs.ts';
+export type { GuardrailKind, LimitKind, TracedArgs, TraceEvent, TraceSink } from './trace.ts';
+export { MemoryTraceSink, NOOP_TRACE_SINK, traceArgs } from './trace.ts';

@@ -1,0 +1,651 @@
+import { context as otelContext, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Guardrails, LocalGuardrails } from '../guardrails/guardrails.ts';
+import { collectAccountIds } from '../guardrails/redactor.ts';
+import { createTurnLimits, type TurnLimits } from '../limits/session-limits.ts';
+import type {
+  ContentBlock,
+  Message,
+  ModelClient,
+  ModelResponse,
+  ModelTier,
+  ToolResult,
+  ToolSpec,
+  ToolUse,
+  Usage,
+} from '../model/types.ts';
+import { hasRole } from '../principal.ts';
+import type { AgentTool, RecordRef, ToolContext, ToolOutcome } from '../tools/tool.ts';
+import { describeIssues, progressMessage, toolSpecOf } from './tool-specs.ts';
+import { type LimitKind, NOOP_TRACE_SINK, type TraceSink, traceArgs } from './trace.ts';
+
+/** Why a turn ended. `end_turn` is the normal case; the rest are guardrails, limits and failures. */
+export type TurnStopReason =
+  | 'end_turn'
+  | 'prompt_injection'
+  | 'off_topic'
+  | 'guardrail_intervened'
+  | 'content_filtered'
+  | 'max_tokens'
+  | LimitKind
+  | 'aborted';
+
+/** Progress while a turn runs (streamed to Slack / SSE). */
+export type TurnProgress =
+  | { readonly type: 'progress'; readonly message: string }
+  | { readonly type: 'text'; readonly delta: string };
+
+export interface RunTurnOptions {
+  readonly model: ModelClient;
+  readonly system: string;
+  /** The conversation so far (earlier turns' messages). */
+  readonly history: readonly Message[];
+  readonly question: string;
+  /** This agent's tool subset; any other tool the model names is refused. */
+  readonly tools: readonly AgentTool[];
+  /** The catalog's specs for `tools`; generated from the zod schemas when absent. */
+  readonly toolSpecs?: readonly ToolSpec[];
+  /**
+   * Builds the context tools run with. Called once per turn; the principal, session id and trace id
+   * the loop uses for role checks and limits are read from it.
+   */
+  readonly toolContext: () => ToolContext;
+  /** Default `strong`. */
+  readonly tier?: ModelTier;
+  /** Output tokens per model call. Default 1024. */
+  readonly maxTokens?: number;
+  /** Default: `createTurnLimits()` (in memory, fresh — pass the shared one so limits span turns). */
+  readonly limits?: TurnLimits;
+  /** Default: `LocalGuardrails`. */
+  readonly guardrails?: Guardrails;
+  readonly trace?: TraceSink;
+  readonly onProgress?: (event: TurnProgress) => void;
+  readonly signal?: AbortSignal;
+  /** Wall clock in ms (trace timestamps, latency). Default `Date.now`. */
+  readonly now?: () => number;
+  /** The breaker name for the model. Default `model`. */
+  readonly modelDownstream?: string;
+  /** The breaker name for a tool's downstream. Default: the tool's name. */
+  readonly downstreamOf?: (tool: AgentTool) => string;
+}
+
+export interface TurnResult {
+  /** The answer (or the limit/guardrail message), redacted. */
+  readonly text: string;
+  /** Union of the records the tools returned. */
+  readonly records: readonly RecordRef[];
+  readonly stopReason: TurnStopReason;
+  /** Summed over the turn's model calls; `estimated` when any call was estimated. */
+  readonly usage: Usage;
+  /** Model calls made. */
+  readonly iterations: number;
+  /** The model that gave the last response, or the client's label when none did. */
+  readonly answeredBy: string;
+  /**
+   * This turn's messages to append to the conversation: the question, tool exchanges, and a final
+   * assistant message holding `text`. Every tool use has its result, so the history stays valid.
+   */
+  readonly messages: readonly Message[];
+}
+
+const ZERO_USAGE: Usage = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadInputTokens: 0,
+  cacheWriteInputTokens: 0,
+  estimated: false,
+};
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadInputTokens: a.cacheReadInputTokens + b.cacheReadInputTokens,
+    cacheWriteInputTokens: a.cacheWriteInputTokens + b.cacheWriteInputTokens,
+    estimated: a.estimated || b.estimated,
+  };
+}
+
+/** What handling one tool use produced: a result for the model, or a limit that ends the turn. */
+type ToolStep =
+  | { readonly kind: 'result'; readonly result: ToolResult }
+  | { readonly kind: 'stop'; readonly reason: LimitKind; readonly message: string; readonly detail: string };
+
+const tracer = () => trace.getTracer('settleops-agents');
+
+const textOf = (message: Message): string =>
+  message.content
+    .map((b) => ('text' in b ? b.text : ''))
+    .filter((t) => t !== '')
+    .join('\n')
+    .trim();
+
+const toolUsesOf = (message: Message): ToolUse[] =>
+  message.content.flatMap((b) => ('toolUse' in b ? [b.toolUse] : []));
+
+const errorText = (toolUseId: string, text: string): ToolResult => ({
+  toolUseId,
+  content: [{ text }],
+  status: 'error',
+});
+
+/**
+ * Runs one ReAct turn: model → tool uses → tool results → model …, until the model answers or a
+ * guardrail or limit ends the turn. Never throws for expected outcomes (limits, guardrails, model or
+ * tool failures): they end the turn with a clear message, a trace entry and a `stopReason`.
+ */
+export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
+  const turn = new Turn(options);
+  return turn.run();
+}
+
+class Turn {
+  readonly #o: RunTurnOptions;
+  readonly #ctx: ToolContext;
+  readonly #limits: TurnLimits;
+  readonly #guardrails: Guardrails;
+  readonly #trace: TraceSink;
+  readonly #now: () => number;
+  readonly #tools: ReadonlyMap<string, AgentTool>;
+  readonly #specs: readonly ToolSpec[];
+  readonly #messages: Message[] = [];
+  readonly #records = new Map<string, RecordRef>();
+  readonly #accounts = new Set<string>();
+  #usage: Usage = ZERO_USAGE;
+  #iterations = 0;
+  #answeredBy: string;
+  #span: Span | undefined;
+
+  constructor(options: RunTurnOptions) {
+    this.#o = options;
+    this.#ctx = options.toolContext();
+    this.#limits = options.limits ?? createTurnLimits();
+    this.#guardrails = options.guardrails ?? new LocalGuardrails();
+    this.#trace = options.trace ?? NOOP_TRACE_SINK;
+    this.#now = options.now ?? Date.now;
+    this.#tools = new Map(options.tools.map((t) => [t.name, t]));
+    this.#specs = options.toolSpecs ?? options.tools.map(toolSpecOf);
+    this.#answeredBy = options.model.label;
+  }
+
+  #at(): string {
+    return new Date(this.#now()).toISOString();
+  }
+
+  async run(): Promise<TurnResult> {
+    const span = tracer().startSpan('invoke_agent settleops', {
+      attributes: {
+        'gen_ai.operation.name': 'invoke_agent',
+        'session.id': this.#ctx.sessionId,
+        'settleops.trace_id': this.#ctx.traceId,
+        'settleops.principal_id': this.#ctx.principal.principalId,
+      },
+    });
+    this.#span = span;
+    try {
+      // Active for the turn, so trace sinks and tools that add span events reach this span.
+      const result = await otelContext.with(trace.setSpan(otelContext.active(), span), () => this.#run());
+      span.setAttributes({
+        'settleops.stop_reason': result.stopReason,
+        'settleops.iterations': result.iterations,
+        'gen_ai.usage.input_tokens': result.usage.inputTokens,
+        'gen_ai.usage.output_tokens': result.usage.outputTokens,
+      });
+      return result;
+    } catch (error) {
+      // A bug, not an expected outcome: still answer the user, and leave it in the span.
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      return this.#finish(
+        'model_error',
+        'Something went wrong while answering; the details are in the trace.',
+      );
+    } finally {
+      span.end();
+    }
+  }
+
+  async #run(): Promise<TurnResult> {
+    const { question } = this.#o;
+    this.#messages.push({ role: 'user', content: [{ text: question }] });
+
+    const verdict = this.#guardrails.screenInput(question);
+    if (!verdict.allowed) {
+      this.#trace.record({
+        type: 'guardrail',
+        at: this.#at(),
+        stage: 'input',
+        kind: verdict.kind,
+        detail: verdict.detail,
+      });
+      return this.#finish(verdict.kind, verdict.message);
+    }
+
+    const sessionId = this.#ctx.sessionId;
+    const modelBreaker = this.#limits.breakers.get(this.#o.modelDownstream ?? 'model');
+    while (this.#iterations < this.#limits.maxIterations) {
+      if (this.#o.signal?.aborted) return this.#finish('aborted', 'The request was cancelled.');
+      const budget = await this.#limits.tokenBudget.state(sessionId);
+      if (budget.exceeded)
+        return this.#limitStop('token_budget', budgetMessage(budget), `${budget.used}/${budget.limit}`);
+      if (!modelBreaker.tryAcquire()) {
+        return this.#limitStop('circuit_open', unavailableMessage('The model service'), modelBreaker.name);
+      }
+
+      this.#iterations++;
+      let response: ModelResponse;
+      try {
+        response = await this.#callModel();
+        modelBreaker.recordSuccess();
+      } catch (error) {
+        modelBreaker.recordFailure();
+        if (this.#o.signal?.aborted) return this.#finish('aborted', 'The request was cancelled.');
+        const transient = error instanceof Error && 'transient' in error && error.transient === true;
+        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return this.#limitStop(
+          'model_error',
+          transient
+            ? 'The model service is busy right now (throttled on every model I can use). Please try again in a minute.'
+            : 'The model service could not answer this request. The details are in the trace.',
+          detail,
+        );
+      }
+
+      this.#answeredBy = response.modelId;
+      this.#usage = addUsage(this.#usage, response.usage);
+      const charged = await this.#limits.tokenBudget.charge(sessionId, response.usage);
+      this.#messages.push(response.message);
+
+      if (response.guardrail !== undefined) {
+        this.#trace.record({
+          type: 'guardrail',
+          at: this.#at(),
+          stage: 'model',
+          kind: response.stopReason === 'content_filtered' ? 'content_filter' : 'bedrock_guardrail',
+          detail: `${response.guardrail.source}: ${response.guardrail.action}`,
+        });
+      }
+
+      switch (response.stopReason) {
+        case 'end_turn':
+        case 'stop_sequence':
+          return this.#finish('end_turn', textOf(response.message) || 'I have no answer to that.');
+        case 'guardrail_intervened':
+          return this.#finish(
+            'guardrail_intervened',
+            textOf(response.message) || 'The guardrail blocked this answer.',
+          );
+        case 'content_filtered':
+          if (response.guardrail === undefined) {
+            this.#trace.record({
+              type: 'guardrail',
+              at: this.#at(),
+              stage: 'model',
+              kind: 'content_filter',
+              detail: 'content_filtered',
+            });
+          }
+          return this.#finish(
+            'content_filtered',
+            'The model service filtered this answer, so I cannot show it.',
+          );
+        case 'max_tokens': {
+          const partial = textOf(response.message);
+          this.#trace.record({
+            type: 'limit',
+            at: this.#at(),
+            limit: 'max_tokens',
+            detail: `maxTokens=${this.#maxTokens()}`,
+          });
+          return this.#finish(
+            'max_tokens',
+            partial === ''
+              ? 'The answer was cut short at the output length limit before I could finish. Please ask a narrower question.'
+              : `${partial}\n\n(The answer was cut short at the output length limit. Ask a narrower question for the rest.)`,
+          );
+        }
+        case 'tool_use':
+          break;
+      }
+
+      const uses = toolUsesOf(response.message);
+      if (uses.length === 0)
+        return this.#finish('end_turn', textOf(response.message) || 'I have no answer to that.');
+      const results: ToolResult[] = [];
+      for (const use of uses) {
+        const step = await this.#handleToolUse(use);
+        if (step.kind === 'stop') {
+          return this.#limitStop(step.reason, step.message, step.detail, results);
+        }
+        results.push(step.result);
+      }
+      this.#messages.push({ role: 'user', content: results.map((toolResult) => ({ toolResult })) });
+      if (charged.exceeded)
+        return this.#limitStop('token_budget', budgetMessage(charged), `${charged.used}/${charged.limit}`);
+    }
+    return this.#limitStop(
+      'max_iterations',
+      `I stopped after ${this.#limits.maxIterations} steps without reaching an answer. Try a narrower question (one trade id, one desk or one date).`,
+      `maxIterations=${this.#limits.maxIterations}`,
+    );
+  }
+
+  #maxTokens(): number {
+    return this.#o.maxTokens ?? 1024;
+  }
+
+  async #callModel(): Promise<ModelResponse> {
+    const tier = this.#o.tier ?? 'strong';
+    const span = tracer().startSpan(
+      'chat',
+      { attributes: { 'gen_ai.operation.name': 'chat', 'settleops.model_tier': tier } },
+      this.#parentContext(),
+    );
+    try {
+      const response = await this.#withSpan(span, () =>
+        this.#o.model.converse(
+          {
+            system: this.#o.system,
+            messages: [...this.#o.history, ...this.#messages],
+            tools: this.#specs,
+            tier,
+            maxTokens: this.#maxTokens(),
+          },
+          this.#o.signal,
+        ),
+      );
+      span.updateName(`chat ${response.modelId}`);
+      span.setAttributes({
+        'gen_ai.response.model': response.modelId,
+        'gen_ai.usage.input_tokens': response.usage.inputTokens,
+        'gen_ai.usage.output_tokens': response.usage.outputTokens,
+        'gen_ai.response.finish_reasons': [response.stopReason],
+      });
+      this.#trace.record({
+        type: 'model_call',
+        at: this.#at(),
+        iteration: this.#iterations,
+        modelId: response.modelId,
+        tier,
+        latencyMs: response.latencyMs,
+        usage: response.usage,
+        stopReason: response.stopReason,
+      });
+      return response;
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  #withSpan<T>(span: Span, fn: () => Promise<T>): Promise<T> {
+    return otelContext.with(trace.setSpan(this.#parentContext(), span), fn);
+  }
+
+  #parentContext() {
+    return this.#span === undefined ? otelContext.active() : trace.setSpan(otelContext.active(), this.#span);
+  }
+
+  async #handleToolUse(use: ToolUse): Promise<ToolStep> {
+    const started = this.#now();
+    const tool = this.#tools.get(use.name);
+    const refuse = (code: string, text: string): ToolStep => {
+      const result = errorText(use.toolUseId, text);
+      this.#traceTool(use, tool?.auditLevel ?? 'metadata', started, result, false, code);
+      return { kind: 'result', result };
+    };
+    if (tool === undefined) {
+      const available = [...this.#tools.keys()].join(', ') || 'none';
+      return refuse(
+        'UNKNOWN_TOOL',
+        `Unknown tool "${use.name}" for this agent. Available tools: ${available}.`,
+      );
+    }
+    if (!hasRole(this.#ctx.principal, tool.requiredRole)) {
+      return refuse(
+        'FORBIDDEN',
+        `${tool.name} requires the ${tool.requiredRole} role, which this user does not have.`,
+      );
+    }
+
+    const sessionId = this.#ctx.sessionId;
+    const loop = await this.#limits.loopDetector.observe(sessionId, tool.name, use.input);
+    if (loop.loop) {
+      this.#traceTool(use, tool.auditLevel, started, undefined, false, 'LOOP');
+      return {
+        kind: 'stop',
+        reason: 'loop_detected',
+        message: `I stopped because I was repeating the same lookup (${tool.name} with the same arguments) without making progress.`,
+        detail: `${tool.name} called ${loop.repeats} times with the same arguments`,
+      };
+    }
+
+    const parsed = tool.input.safeParse(use.input);
+    if (!parsed.success) {
+      return refuse(
+        'INVALID_INPUT',
+        `Invalid input for ${tool.name}: ${describeIssues(parsed.error)}. Correct the input and call the tool again.`,
+      );
+    }
+
+    const cap = await this.#limits.toolCaps.acquire(sessionId, tool);
+    if (!cap.allowed) {
+      this.#traceTool(use, tool.auditLevel, started, undefined, false, 'LIMIT');
+      return {
+        kind: 'stop',
+        reason: 'tool_cap',
+        message: `I've reached the limit of ${cap.cap} ${tool.name} calls for this conversation. Start a new thread or ask a narrower question.`,
+        detail: `${tool.name}: call ${cap.count} over cap ${cap.cap}`,
+      };
+    }
+
+    const breaker = this.#limits.breakers.get(this.#o.downstreamOf?.(tool) ?? tool.name);
+    if (!breaker.tryAcquire()) {
+      this.#traceTool(use, tool.auditLevel, started, undefined, false, 'CIRCUIT_OPEN');
+      return {
+        kind: 'stop',
+        reason: 'circuit_open',
+        message: unavailableMessage(`The ${breaker.name} service`),
+        detail: `breaker ${breaker.name} open`,
+      };
+    }
+
+    this.#o.onProgress?.({ type: 'progress', message: progressMessage(tool.name) });
+    const span = tracer().startSpan(
+      `execute_tool ${tool.name}`,
+      {
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': tool.name,
+          'gen_ai.tool.call.id': use.toolUseId,
+        },
+      },
+      this.#parentContext(),
+    );
+    let outcome: ToolOutcome;
+    try {
+      outcome = await this.#withSpan(span, () => tool.run(parsed.data, this.#ctx));
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      outcome = { ok: false, code: 'FAILED', message: 'The tool failed unexpectedly.' };
+    }
+    if (!outcome.ok && outcome.code === 'FAILED') {
+      breaker.recordFailure();
+      span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.message });
+    } else {
+      breaker.recordSuccess();
+    }
+    span.end();
+
+    let result: ToolResult;
+    if (outcome.ok) {
+      for (const record of outcome.records) this.#records.set(`${record.kind}:${record.id}`, record);
+      collectAccountIds(outcome.data, this.#accounts);
+      const screened = this.#guardrails.screenToolResult(outcome.data);
+      for (const detail of screened.interventions) {
+        this.#trace.record({
+          type: 'guardrail',
+          at: this.#at(),
+          stage: 'tool_result',
+          kind: 'prompt_injection',
+          detail: `${tool.name} ${detail}`,
+        });
+      }
+      result = {
+        toolUseId: use.toolUseId,
+        content: [{ json: asJsonObject(screened.value) }],
+        status: 'success',
+      };
+    } else {
+      result = {
+        toolUseId: use.toolUseId,
+        content: [{ json: { error: outcome.code, message: outcome.message } }],
+        status: 'error',
+      };
+    }
+    this.#traceTool(use, tool.auditLevel, started, result, outcome.ok, outcome.ok ? undefined : outcome.code);
+    return { kind: 'result', result };
+  }
+
+  #traceTool(
+    use: ToolUse,
+    auditLevel: 'full' | 'metadata',
+    started: number,
+    result: ToolResult | undefined,
+    ok: boolean,
+    code: string | undefined,
+  ): void {
+    this.#trace.record({
+      type: 'tool_call',
+      at: this.#at(),
+      iteration: this.#iterations,
+      name: use.name,
+      toolUseId: use.toolUseId,
+      args: traceArgs(auditLevel, use.input),
+      resultSize: result === undefined ? 0 : (JSON.stringify(result.content) ?? '').length,
+      latencyMs: this.#now() - started,
+      ok,
+      ...(code === undefined ? {} : { code }),
+    });
+  }
+
+  #limitStop(
+    reason: LimitKind,
+    message: string,
+    detail: string,
+    partialResults: readonly ToolResult[] = [],
+  ): TurnResult {
+    this.#trace.record({ type: 'limit', at: this.#at(), limit: reason, detail });
+    this.#span?.addEvent('limit', { 'settleops.limit': reason, 'settleops.detail': detail });
+    return this.#finish(reason, message, partialResults);
+  }
+
+  /**
+   * Ends the turn: redacts the text, closes any tool uses left without results (so the stored
+   * conversation stays valid for the next turn) and appends the final assistant message.
+   */
+  #finish(
+    stopReason: TurnStopReason,
+    rawText: string,
+    partialResults: readonly ToolResult[] = [],
+  ): TurnResult {
+    const last = this.#messages.at(-1);
+    if (last?.role === 'assistant') {
+      const pending = toolUsesOf(last);
+      if (pending.length > 0) {
+        const answered = new Set(partialResults.map((r) => r.toolUseId));
+        const results = [
+          ...partialResults,
+          ...pending
+            .filter((u) => !answered.has(u.toolUseId))
+            .map((u) => errorText(u.toolUseId, 'Not run: the turn ended before this tool call.')),
+        ];
+        this.#messages.push({ role: 'user', content: results.map((toolResult) => ({ toolResult })) });
+      } else {
+        // The model's own final message is replaced by the redacted text below.
+        this.#messages.pop();
+      }
+    }
+    const redacted = this.#guardrails.redactOutput(rawText, {
+      principal: this.#ctx.principal,
+      knownAccounts: this.#accounts,
+    });
+    if (redacted.redactions.length > 0) {
+      this.#trace.record({
+        type: 'guardrail',
+        at: this.#at(),
+        stage: 'output',
+        kind: 'redaction',
+        detail: redacted.redactions.map((r) => `${r.kind}×${r.count}`).join(', '),
+      });
+    }
+    const finalBlock: ContentBlock = { text: redacted.text };
+    this.#messages.push({ role: 'assistant', content: [finalBlock] });
+    this.#o.onProgress?.({ type: 'text', delta: redacted.text });
+    return {
+      text: redacted.text,
+      records: [...this.#records.values()],
+      stopReason,
+      usage: this.#usage,
+      iterations: this.#iterations,
+      answeredBy: this.#answeredBy,
+      messages: this.#messages,
+    };
+  }
+}
+
+/** Converse wants a JSON object in `toolResult.json`; arrays and scalars are wrapped. */
+function asJsonObject(value: unknown): Record<string, unknown> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return { ...value };
+  return { result: value };
+}
+
+function budgetMessage(budget: { readonly used: number; readonly limit: number }): string {
+  return `This conversation has used its token budget (${budget.used.toLocaleString('en-US')} of ${budget.limit.toLocaleString('en-US')} tokens). Start a new thread to continue.`;
+}
+
+function unavailableMessage(what: string): string {
+  return `${what} is temporarily unavailable after repeated failures. Please try again in a minute.`;
+}
+
+/** The turn's events, then the result. */
+export type TurnEvent = TurnProgress | { readonly type: 'done'; readonly result: TurnResult };
+
+/**
+ * The streaming variant of `runTurn`: yields progress ("Looking up trade status…") while tools run,
+ * the text, and finally `done` with the whole result.
+ */
+export async function* streamTurn(
+  options: Omit<RunTurnOptions, 'onProgress'>,
+): AsyncGenerator<TurnEvent, TurnResult> {
+  const queue: TurnProgress[] = [];
+  let wake: (() => void) | undefined;
+  let finished = false;
+  const resultPromise = runTurn({
+    ...options,
+    onProgress: (event) => {
+      queue.push(event);
+      wake?.();
+    },
+  }).finally(() => {
+    finished = true;
+    wake?.();
+  });
+  for (;;) {
+    const next = queue.shift();
+    if (next !== undefined) {
+      yield next;
+      continue;
+    }
+    if (finished) break;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    wake = undefined;
+  }
+  const result = await resultPromise;
+  yield { type: 'done', result };
+  return result;
+}

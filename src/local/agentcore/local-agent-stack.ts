@@ -1,0 +1,81 @@
+import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import {
+  type AgentRuntimeInvoker,
+  createAgentRuntimeInvoker,
+} from '../../agents/client/agent-runtime-invoker.ts';
+import { createAgentCoreClient } from '../../agents/client/agentcore-client.ts';
+import type { AgentService } from '../../agents/contract.ts';
+import {
+  createRuntimeApp,
+  type RuntimeApp,
+  type RuntimeAppAddress,
+} from '../../agents/runtime/runtime-app.ts';
+import { type Logger, silentLogger } from '../../agents/traces/logger.ts';
+import {
+  LOCAL_AGENT_RUNTIME_ARN,
+  type LocalAgentCoreEndpoint,
+  type LocalAgentCoreEndpointOptions,
+  startLocalAgentCoreEndpoint,
+} from '../agentcore-endpoint.ts';
+
+export interface LocalAgentStack {
+  readonly agentRuntimeArn: string;
+  readonly runtime: RuntimeApp;
+  readonly runtimeAddress: RuntimeAppAddress;
+  readonly endpoint: LocalAgentCoreEndpoint;
+  /** The real SDK client, pointed at the local endpoint. */
+  readonly client: BedrockAgentCoreClient;
+  readonly invoker: AgentRuntimeInvoker;
+  close(): Promise<void>;
+}
+
+export interface LocalAgentStackOptions {
+  readonly region?: string;
+  readonly logger?: Logger;
+  readonly workloadAccessToken?: LocalAgentCoreEndpointOptions['workloadAccessToken'];
+}
+
+/**
+ * The embedded AgentCore path in one call: the runtime app on a free loopback port, the local
+ * AgentCore endpoint in front of it, and the real SDK client pointed at that endpoint. Used by
+ * `settleops ask` when no AGENT_RUNTIME_ARN is configured.
+ */
+export async function startLocalAgentStack(
+  service: AgentService,
+  options: LocalAgentStackOptions = {},
+): Promise<LocalAgentStack> {
+  const logger = options.logger ?? silentLogger;
+  const runtime = createRuntimeApp(service, { logger });
+  const runtimeAddress = await runtime.start({ host: '127.0.0.1', port: 0 });
+  let endpoint: LocalAgentCoreEndpoint;
+  try {
+    endpoint = await startLocalAgentCoreEndpoint({
+      runtimes: [{ agentRuntimeArn: LOCAL_AGENT_RUNTIME_ARN, url: runtimeAddress.url }],
+      logger,
+      ...(options.workloadAccessToken === undefined
+        ? {}
+        : { workloadAccessToken: options.workloadAccessToken }),
+    });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  const client = createAgentCoreClient({
+    region: options.region ?? 'us-east-1',
+    endpoint: endpoint.url,
+    local: true,
+  });
+  return {
+    agentRuntimeArn: LOCAL_AGENT_RUNTIME_ARN,
+    runtime,
+    runtimeAddress,
+    endpoint,
+    client,
+    invoker: createAgentRuntimeInvoker({ client, agentRuntimeArn: LOCAL_AGENT_RUNTIME_ARN }),
+    async close() {
+      client.destroy();
+      await endpoint.close();
+      await runtime.stop();
+    },
+  };
+}

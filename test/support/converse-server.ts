@@ -1,0 +1,236 @@
+import {
+  createServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+
+/*
+ * A local stand-in for the Bedrock Runtime Converse endpoint: `POST /model/{modelId}/converse`
+ * answered in the Converse wire format (restJson1) from scripted turns, queued per model id. Errors
+ * are sent as Bedrock sends them: the HTTP status, `x-amzn-errortype` and a JSON body with `message`
+ * (plus `__type`), so the real SDK deserialises them into its own exception classes.
+ *
+ * It speaks HTTP/2 in clear text (h2c) on 127.0.0.1: `BedrockRuntimeClient`'s default request
+ * handler is `NodeHttp2Handler` (the service streams both ways), and an HTTP/1.1 server would make
+ * the test swap the client's handler. With h2c the client is used exactly as in production.
+ */
+
+export interface WireUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly totalTokens: number;
+  readonly cacheReadInputTokens?: number;
+  readonly cacheWriteInputTokens?: number;
+}
+
+export type WireContentBlock =
+  | { readonly text: string }
+  | { readonly toolUse: { readonly toolUseId: string; readonly name: string; readonly input: unknown } };
+
+export type ScriptedTurn =
+  | {
+      readonly kind: 'response';
+      readonly stopReason: string;
+      readonly content: readonly WireContentBlock[];
+      readonly usage: WireUsage;
+      readonly trace?: unknown;
+    }
+  | { readonly kind: 'error'; readonly status: number; readonly errorType: string; readonly message: string };
+
+export interface RecordedRequest {
+  readonly modelId: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The parsed JSON body. */
+  readonly body: unknown;
+}
+
+export const usage = (
+  inputTokens: number,
+  outputTokens: number,
+  cache: { read?: number; write?: number } = {},
+): WireUsage => ({
+  inputTokens,
+  outputTokens,
+  totalTokens: inputTokens + outputTokens + (cache.read ?? 0) + (cache.write ?? 0),
+  cacheReadInputTokens: cache.read ?? 0,
+  cacheWriteInputTokens: cache.write ?? 0,
+});
+
+export const textTurn = (text: string, u: WireUsage = usage(100, 20)): ScriptedTurn => ({
+  kind: 'response',
+  stopReason: 'end_turn',
+  content: [{ text }],
+  usage: u,
+});
+
+export const toolUseTurn = (
+  uses: readonly { readonly toolUseId: string; readonly name: string; readonly input: unknown }[],
+  options: { readonly text?: string; readonly usage?: WireUsage } = {},
+): ScriptedTurn => ({
+  kind: 'response',
+  stopReason: 'tool_use',
+  content: [
+    ...(options.text === undefined ? [] : [{ text: options.text }]),
+    ...uses.map((toolUse) => ({ toolUse })),
+  ],
+  usage: options.usage ?? usage(100, 30),
+});
+
+export const maxTokensTurn = (text: string, u: WireUsage = usage(100, 64)): ScriptedTurn => ({
+  kind: 'response',
+  stopReason: 'max_tokens',
+  content: [{ text }],
+  usage: u,
+});
+
+export const guardrailTurn = (text: string): ScriptedTurn => ({
+  kind: 'response',
+  stopReason: 'guardrail_intervened',
+  content: [{ text }],
+  usage: usage(50, 0),
+  trace: { guardrail: { inputAssessment: {} } },
+});
+
+export const throttled = (message = 'Too many requests, please wait before trying again.'): ScriptedTurn => ({
+  kind: 'error',
+  status: 429,
+  errorType: 'ThrottlingException',
+  message,
+});
+
+export const serviceUnavailable = (message = 'Service is temporarily unavailable.'): ScriptedTurn => ({
+  kind: 'error',
+  status: 503,
+  errorType: 'ServiceUnavailableException',
+  message,
+});
+
+export interface ConverseServer {
+  /** `http://127.0.0.1:PORT`, for the client's `endpoint`. */
+  readonly url: string;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[];
+  /** Queues turns for a model id; each request to it takes the next one. */
+  script(modelId: string, ...turns: ScriptedTurn[]): void;
+  /** Requests received for a model id. */
+  callsFor(modelId: string): RecordedRequest[];
+  /** Turns still queued, per model id (a test can assert the script was used up). */
+  pending(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+const CONVERSE_PATH = /^\/model\/([^/]+)\/converse$/;
+
+async function readBody(req: Http2ServerRequest): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(
+  res: Http2ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    'x-amzn-requestid': crypto.randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendError(res: Http2ServerResponse, status: number, errorType: string, message: string): void {
+  sendJson(res, status, { __type: errorType, message }, { 'x-amzn-errortype': errorType });
+}
+
+export async function startConverseServer(): Promise<ConverseServer> {
+  const queues = new Map<string, ScriptedTurn[]>();
+  const requests: RecordedRequest[] = [];
+  const sessions = new Set<ServerHttp2Session>();
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const match = CONVERSE_PATH.exec(url.pathname);
+      const raw = await readBody(req);
+      if (req.method !== 'POST' || match === null) {
+        sendError(res, 404, 'ResourceNotFoundException', `No route for ${req.method} ${url.pathname}`);
+        return;
+      }
+      const modelId = decodeURIComponent(match[1] ?? '');
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        sendError(res, 400, 'ValidationException', 'Malformed JSON body');
+        return;
+      }
+      requests.push({ modelId, path: url.pathname, headers: req.headers, body });
+      const turn = queues.get(modelId)?.shift();
+      if (turn === undefined) {
+        sendError(res, 500, 'InternalServerException', `No scripted turn left for model ${modelId}`);
+        return;
+      }
+      if (turn.kind === 'error') {
+        sendError(res, turn.status, turn.errorType, turn.message);
+        return;
+      }
+      sendJson(res, 200, {
+        output: { message: { role: 'assistant', content: turn.content } },
+        stopReason: turn.stopReason,
+        usage: turn.usage,
+        metrics: { latencyMs: 42 },
+        ...(turn.trace === undefined ? {} : { trace: turn.trace }),
+      });
+    })().catch((error: unknown) => {
+      if (!res.headersSent) sendError(res, 500, 'InternalServerException', String(error));
+    });
+  });
+
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    script(modelId, ...turns) {
+      const queue = queues.get(modelId) ?? [];
+      queue.push(...turns);
+      queues.set(modelId, queue);
+    },
+    callsFor(modelId) {
+      return requests.filter((r) => r.modelId === modelId);
+    },
+    pending() {
+      return Object.fromEntries([...queues].map(([id, q]) => [id, q.length]));
+    },
+    close() {
+      return new Promise((resolve, reject) => {
+        for (const session of sessions) session.destroy();
+        server.close((error) => (error ? reject(error) : resolve()));
+      });
+    },
+  };
+}
+
+/** The real SDK client pointed at the local server: dummy credentials, no SDK retries. */
+export function converseClientFor(server: Pick<ConverseServer, 'url'>): BedrockRuntimeClient {
+  return new BedrockRuntimeClient({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDLOCALTEST0000000', secretAccessKey: 'local-test-secret' },
+    maxAttempts: 1,
+  });
+}
