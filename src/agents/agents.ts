@@ -57,7 +57,13 @@ records changed; the deterministic matcher decides, not you.`,
     name: 'exception_resolution',
     description: 'how to resolve a break; proposing a resolution for a human to approve',
     tier: 'strong',
-    tools: ['explain_exception', 'get_trade_status', 'list_open_exceptions', 'get_sla_status', 'propose_resolution'],
+    tools: [
+      'explain_exception',
+      'get_trade_status',
+      'list_open_exceptions',
+      'get_sla_status',
+      'propose_resolution',
+    ],
     instructions: `${COMMON}
 You help resolve exceptions: explain the break with its ISO reason code, what usually fixes it, and the
 deadline. A proposal that would change anything becomes an approval request for a person
@@ -82,7 +88,10 @@ const RULES: ReadonlyArray<[SpecialistName, RegExp]> = [
     'exception_resolution',
     /\b(resolve|resolution|fix|propose|what should (i|we) do|next step|chase|escalat\w*|amend)\b/i,
   ],
-  ['matching', /\b(why|explain|not matched|unmatched|mismatch|break|tolerance|confidence|re-?run|rematch)\b/i],
+  [
+    'matching',
+    /\b(why|explain|not matched|unmatched|mismatch|break|tolerance|confidence|re-?run|rematch)\b/i,
+  ],
 ];
 
 /** The rules router: deterministic, free, and the fallback when a model router answers nonsense. */

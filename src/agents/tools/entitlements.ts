@@ -1,0 +1,97 @@
+import type { DayRecords, SettlementStore } from '../../settlement/store/settlement-store.ts';
+import { mayViewAccount, mayViewDesk, type Principal } from '../principal.ts';
+import type { ToolOutcome } from './tool.ts';
+
+/*
+ * Entitlement checks shared by every tool. A record of a desk the principal may not view is
+ * reported exactly like a missing one, so the answer never tells that it exists.
+ */
+
+export type EntityKind = 'trade' | 'match' | 'exception' | 'audit trail';
+
+/** The one answer for "does not exist" and "exists but not yours": same code, same text. */
+export function notFoundOrNotPermitted(kind: EntityKind, id: string): ToolOutcome {
+  return {
+    ok: false,
+    code: 'NOT_FOUND_OR_NOT_PERMITTED',
+    message: `No ${kind} ${id} that you are permitted to see.`,
+  };
+}
+
+export function invalidInput(message: string): ToolOutcome {
+  return { ok: false, code: 'INVALID_INPUT', message };
+}
+
+/** Accounts with fewer characters than this are masked entirely (four shown of five would reveal it). */
+const SHOW_LAST_FROM_LENGTH = 8;
+
+/**
+ * An account number as the principal may see it: in full when entitled to the account, otherwise
+ * only its last four characters (`****7890`); short numbers are masked completely.
+ */
+export function maskAccount(account: string, principal: Pick<Principal, 'accounts'>): string {
+  if (mayViewAccount(principal, account)) return account;
+  if (account.length < SHOW_LAST_FROM_LENGTH) return '****';
+  return `****${account.slice(-4)}`;
+}
+
+/** Masks every `account` value in free-form details (audit records carry the received input). */
+export function maskAccountsIn(value: unknown, principal: Pick<Principal, 'accounts'>): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskAccountsIn(v, principal));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] =
+        k === 'account' && typeof v === 'string' ? maskAccount(v, principal) : maskAccountsIn(v, principal);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** The desks a principal's query covers: all, a list, or none (a desk filter outside the entitlement). */
+export type DeskScope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'desks'; readonly desks: readonly string[] };
+
+export function deskScope(principal: Pick<Principal, 'desks'>, desk: string | undefined): DeskScope {
+  if (desk !== undefined) return { kind: 'desks', desks: mayViewDesk(principal, desk) ? [desk] : [] };
+  if (principal.desks === '*') return { kind: 'all' };
+  return { kind: 'desks', desks: [...principal.desks].sort() };
+}
+
+export function describeScope(scope: DeskScope): string | readonly string[] {
+  return scope.kind === 'all' ? 'all desks' : scope.desks;
+}
+
+const EMPTY_DAY: DayRecords = { trades: [], matches: [], exceptions: [], instructions: [] };
+
+/**
+ * The day's records the principal may see, through the byDay index only: one Query for the whole
+ * day (every desk), or one per permitted desk. Anything of another desk is dropped again after
+ * reading, so a misfiled item never leaks.
+ */
+export async function readPermittedDay(
+  store: SettlementStore,
+  tradeDate: string,
+  principal: Pick<Principal, 'desks'>,
+  desk: string | undefined,
+): Promise<{ readonly day: DayRecords; readonly scope: DeskScope }> {
+  const scope = deskScope(principal, desk);
+  const days =
+    scope.kind === 'all'
+      ? [await store.listDay(tradeDate)]
+      : await Promise.all(scope.desks.map((d) => store.listDay(tradeDate, d)));
+  const allowed = (d: string) =>
+    mayViewDesk(principal, d) && (scope.kind === 'all' || scope.desks.includes(d));
+  const merged = days.reduce<DayRecords>(
+    (acc, d) => ({
+      trades: [...acc.trades, ...d.trades.filter((t) => allowed(t.desk))],
+      matches: [...acc.matches, ...d.matches.filter((m) => allowed(m.desk))],
+      exceptions: [...acc.exceptions, ...d.exceptions.filter((e) => allowed(e.desk))],
+      instructions: [...acc.instructions, ...d.instructions.filter((i) => allowed(i.desk))],
+    }),
+    EMPTY_DAY,
+  );
+  return { day: merged, scope };
+}

@@ -1,0 +1,60 @@
+export { type AuditTrail, type AuditTrailData, type AuditTrailEntry, getAuditTrail } from './audit-tools.ts';
+export {
+  catalogForReview,
+  inputJsonSchema,
+  TOOL_CATALOG,
+  type ToolReviewRow,
+  toolByName,
+  toolSpecs,
+} from './catalog.ts';
+export { defineTool, type ToolDefinition } from './define-tool.ts';
+export {
+  type DeskScope,
+  deskScope,
+  maskAccount,
+  maskAccountsIn,
+  notFoundOrNotPermitted,
+  readPermittedDay,
+} from './entitlements.ts';
+export {
+  type ExplainExceptionData,
+  explainException,
+  listOpenExceptions,
+  type OpenExceptionsData,
+  RESOLUTION_HINTS,
+} from './exception-tools.ts';
+export {
+  type DecisionRule,
+  decisionRule,
+  type ExplainMatchData,
+  explainMatch,
+  listPendingReviews,
+  type PendingReviewRow,
+  type PendingReviewsData,
+  type RerunMatchingData,
+  rerunMatching,
+} from './match-tools.ts';
+export { type ApprovalRequest, Proposal, proposeResolution } from './propose-resolution.ts';
+export {
+  getSlaStatus,
+  type SettlementReportData,
+  type SlaStatusData,
+  settlementReport,
+} from './report-tools.ts';
+export { type Instant, instant, NEW_YORK, newYorkDate } from './time.ts';
+export type { AgentTool, RecordRef, ToolContext, ToolOutcome } from './tool.ts';
+export {
+  type FindTradesData,
+  findTrades,
+  getTradeStatus,
+  type TradeStatusData,
+  type TradeStatusRecord,
+} from './trade-tools.ts';
+export type {
+  ExceptionRow,
+  FieldRow,
+  MatchBrief,
+  SlaState,
+  TradeListRow,
+  TradeRow,
+} from './views.ts';

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { isValidBic } from '../../settlement/identifiers.ts';
+import { Isin, type Trade, TradeStatus } from '../../settlement/model.ts';
+import { exceptionsOfTrade, isOpen } from '../../settlement/services/exception-sync.ts';
+import { mayViewDesk } from '../principal.ts';
+import { defineTool, fields } from './define-tool.ts';
+import { describeScope, notFoundOrNotPermitted, readPermittedDay } from './entitlements.ts';
+import { newYorkDate } from './time.ts';
+import type { RecordRef } from './tool.ts';
+import {
+  byDeadline,
+  type ExceptionRow,
+  exceptionRow,
+  type MatchBrief,
+  matchBrief,
+  type TradeListRow,
+  type TradeRow,
+  tradeListRow,
+  tradeRow,
+} from './views.ts';
+
+export interface TradeStatusRecord extends TradeRow {
+  readonly match: MatchBrief | null;
+  /** The other side of the match, when the principal may see it. */
+  readonly counterpart: { readonly source: string; readonly tradeId: string; readonly status: string } | null;
+  readonly openExceptions: readonly ExceptionRow[];
+  readonly closedExceptions: number;
+}
+
+export interface TradeStatusData {
+  readonly tradeId: string;
+  /** Our booking and/or the counterparty's record with this id (ids are unique per source). */
+  readonly records: readonly TradeStatusRecord[];
+}
+
+export const getTradeStatus = defineTool({
+  name: 'get_trade_status',
+  description:
+    'Status of one trade by id (ours, e.g. T-10042, or a counterparty record, e.g. C-GSCM-000123): ' +
+    'lifecycle status, the match (confidence and the fields that were not exact), open exceptions ' +
+    'with their SLA deadlines, and the matching deadline. Use for "status of T-…" and as the first ' +
+    'step of "why is T-… not matched?".',
+  input: z.object({ tradeId: fields.tradeId }).strict(),
+  risk: 'read',
+  requiredRole: 'viewer',
+  sessionCallCap: 30,
+  auditLevel: 'full',
+  async execute({ tradeId }, ctx) {
+    const { store } = ctx.settlement;
+    const now = ctx.settlement.now().toISOString();
+    const found = await store.getTrades([`INTERNAL#${tradeId}`, `COUNTERPARTY#${tradeId}`]);
+    const visible = found
+      .filter((t) => mayViewDesk(ctx.principal, t.desk))
+      .sort((a, b) => a.source.localeCompare(b.source));
+    if (visible.length === 0) return notFoundOrNotPermitted('trade', tradeId);
+
+    const records: RecordRef[] = [];
+    const out: TradeStatusRecord[] = [];
+    for (const t of visible) {
+      const ref = `${t.source}#${t.tradeId}`;
+      records.push({ kind: 'trade', id: ref });
+      const fetched = t.matchId === undefined ? undefined : await store.getMatch(t.matchId);
+      const match = fetched !== undefined && mayViewDesk(ctx.principal, fetched.desk) ? fetched : undefined;
+      const otherRef =
+        match === undefined
+          ? undefined
+          : match.internalRef === ref
+            ? match.counterpartyRef
+            : match.internalRef;
+      const [other, exceptions] = await Promise.all([
+        otherRef === undefined ? undefined : store.getTrade(otherRef),
+        t.source === 'INTERNAL' ? exceptionsOfTrade(store, t) : [],
+      ]);
+      const permitted = exceptions.filter((e) => mayViewDesk(ctx.principal, e.desk));
+      const open = permitted.filter(isOpen).sort(byDeadline);
+      if (match !== undefined) records.push({ kind: 'match', id: match.matchId });
+      for (const e of open) records.push({ kind: 'exception', id: e.exceptionId });
+      out.push({
+        ...tradeRow(t, ctx.principal),
+        match: match === undefined ? null : matchBrief(match),
+        counterpart:
+          other === undefined || !mayViewDesk(ctx.principal, other.desk)
+            ? null
+            : { source: other.source, tradeId: other.tradeId, status: other.status },
+        openExceptions: open.map((e) => exceptionRow(e, now)),
+        closedExceptions: permitted.length - open.length,
+      });
+    }
+    const data: TradeStatusData = { tradeId, records: out };
+    return { ok: true, data, records };
+  },
+});
+
+const FindTradesInput = z
+  .object({
+    isin: Isin.optional().describe('ISIN, 12 characters, e.g. US0378331005.'),
+    counterpartyBic: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isValidBic, 'is not a valid BIC (8 or 11 characters)')
+      .optional()
+      .describe('Counterparty firm BIC; 8 characters match every branch of the firm.'),
+    status: TradeStatus.optional().describe('Lifecycle status.'),
+    source: z
+      .enum(['INTERNAL', 'COUNTERPARTY'])
+      .optional()
+      .describe('Only our bookings or only their records.'),
+    tradeDate: fields.tradeDate.optional(),
+    desk: fields.desk.optional(),
+    limit: fields.limit(50, 20),
+  })
+  .strict()
+  .refine(
+    (i) =>
+      i.isin !== undefined ||
+      i.counterpartyBic !== undefined ||
+      i.status !== undefined ||
+      i.tradeDate !== undefined ||
+      i.desk !== undefined,
+    { message: 'give at least one filter: isin, counterpartyBic, status, tradeDate or desk' },
+  );
+
+export interface FindTradesData {
+  readonly tradeDate: string;
+  readonly desks: string | readonly string[];
+  readonly filters: Readonly<Record<string, string>>;
+  /** How many trades of that day matched the filters (the list holds at most `limit`). */
+  readonly total: number;
+  readonly byStatus: Readonly<Partial<Record<Trade['status'], number>>>;
+  /** Our bookings and the counterparties' records among them (both carry the counterparty BIC). */
+  readonly bySource: { readonly INTERNAL: number; readonly COUNTERPARTY: number };
+  /** Ours first, then theirs, by id. */
+  readonly trades: readonly TradeListRow[];
+}
+
+export const findTrades = defineTool({
+  name: 'find_trades',
+  description:
+    'Trades of one trade date (default: today in New York) filtered by ISIN, counterparty BIC, ' +
+    'status, source and desk. Returns the total count, counts by status and up to `limit` trades. ' +
+    'Searches one trade date at a time through the day index.',
+  input: FindTradesInput,
+  risk: 'read',
+  requiredRole: 'viewer',
+  sessionCallCap: 20,
+  auditLevel: 'full',
+  async execute(input, ctx) {
+    const tradeDate = input.tradeDate ?? newYorkDate(ctx.settlement.now());
+    const { day, scope } = await readPermittedDay(ctx.settlement.store, tradeDate, ctx.principal, input.desk);
+    const bic = input.counterpartyBic;
+    const hits = day.trades
+      .filter(
+        (t) =>
+          (input.isin === undefined || t.isin === input.isin) &&
+          (bic === undefined ||
+            (bic.length === 8 ? t.counterpartyBic.slice(0, 8) === bic : t.counterpartyBic === bic)) &&
+          (input.status === undefined || t.status === input.status) &&
+          (input.source === undefined || t.source === input.source),
+      )
+      .sort(
+        (a, b) =>
+          b.source.localeCompare(a.source) || a.tradeId.localeCompare(b.tradeId, 'en', { numeric: true }),
+      );
+    const byStatus: Partial<Record<Trade['status'], number>> = {};
+    for (const t of hits) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
+    const shown = hits.slice(0, input.limit);
+    const filters: Record<string, string> = {};
+    if (input.isin !== undefined) filters.isin = input.isin;
+    if (bic !== undefined) filters.counterpartyBic = bic;
+    if (input.status !== undefined) filters.status = input.status;
+    if (input.source !== undefined) filters.source = input.source;
+    if (input.desk !== undefined) filters.desk = input.desk;
+    const data: FindTradesData = {
+      tradeDate,
+      desks: describeScope(scope),
+      filters,
+      total: hits.length,
+      byStatus,
+      bySource: {
+        INTERNAL: hits.filter((t) => t.source === 'INTERNAL').length,
+        COUNTERPARTY: hits.filter((t) => t.source === 'COUNTERPARTY').length,
+      },
+      trades: shown.map((t) => tradeListRow(t, ctx.principal)),
+    };
+    return { ok: true, data, records: shown.map((t) => ({ kind: 'trade', id: `${t.source}#${t.tradeId}` })) };
+  },
+});
