@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { createAgentRuntimeInvoker } from './agents/client/agent-runtime-invoker.ts';
 import { createAgentCoreClient } from './agents/client/agentcore-client.ts';
 import { runtimeSessionId } from './agents/client/session-id.ts';
 import type { AgentEvent, AgentRequest, AgentResponse, AgentService } from './agents/contract.ts';
 import { LOCAL_ADMIN, type Principal, Role } from './agents/principal.ts';
-import {
-  AgentNotWiredError,
-  type AgentServiceFactory,
-  loadAgentServiceFactory,
-} from './agents/runtime/agent-service-factory.ts';
+import { type AgentServiceFactory, loadAgentServiceFactory } from './agents/runtime/agent-service-factory.ts';
 import { createRuntimeApp } from './agents/runtime/runtime-app.ts';
+import type { ToolReviewRow } from './agents/tools/catalog.ts';
 import { DynamoDbTraceStore } from './agents/traces/dynamodb-trace-store.ts';
 import { createJsonLogger, type Logger } from './agents/traces/logger.ts';
 import type { Trace } from './agents/traces/trace.ts';
@@ -387,13 +382,7 @@ async function withAgentService<T>(
   logger: Logger,
   run: (service: AgentService) => Promise<T>,
 ): Promise<T> {
-  let factory: AgentServiceFactory;
-  try {
-    factory = await loadAgentServiceFactory();
-  } catch (error) {
-    if (error instanceof AgentNotWiredError) throw new UsageError(error.message);
-    throw error;
-  }
+  const factory: AgentServiceFactory = await loadAgentServiceFactory();
   return withRuntime(config, async (rt) => {
     const traces = traceStoreFor(config, rt);
     try {
@@ -505,32 +494,18 @@ async function ask(config: Config, argv: readonly string[]): Promise<number> {
 async function tools(argv: readonly string[]): Promise<number> {
   const { values } = args(argv, { json: { type: 'boolean' } });
   // Loaded on demand like the agent: the catalog pulls in the tools and their dependencies.
-  const url = new URL(`./agents/tools/catalog${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-  let mod: { readonly catalogForReview?: unknown };
-  try {
-    mod = (await import(url.href)) as typeof mod;
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes(fileURLToPath(url)))
-      throw new UsageError('the tool catalog is not wired in yet: src/agents/tools/catalog.ts is missing');
-    throw error;
-  }
-  if (typeof mod.catalogForReview !== 'function')
-    throw new UsageError('src/agents/tools/catalog.ts does not export a catalogForReview function');
-  const catalog: unknown = await (mod.catalogForReview as () => unknown)();
+  const { catalogForReview } = await import('./agents/tools/catalog.ts');
+  const catalog = catalogForReview();
   print({ json: values.json === true }, catalog, () => formatCatalog(catalog));
   return 0;
 }
 
-function formatCatalog(catalog: unknown): string {
-  if (!Array.isArray(catalog)) return JSON.stringify(catalog, null, 2);
-  const field = (o: unknown, k: string) =>
-    typeof o === 'object' && o !== null && k in o ? String((o as Record<string, unknown>)[k]) : '';
+function formatCatalog(catalog: readonly ToolReviewRow[]): string {
   return catalog
-    .map((t: unknown) =>
+    .map((t) =>
       [
-        `${field(t, 'name')}  [${field(t, 'risk')}, role ${field(t, 'requiredRole')}, ${field(t, 'sessionCallCap')} calls/session, audit ${field(t, 'auditLevel')}]`,
-        `  ${field(t, 'description')}`,
+        `${t.name}  [${t.risk}, role ${t.requiredRole}, ${t.sessionCallCap} calls/session, audit ${t.auditLevel}]`,
+        `  ${t.description}`,
       ].join('\n'),
     )
     .join('\n');

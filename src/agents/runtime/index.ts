@@ -1,5 +1,4 @@
 export {
-  AgentNotWiredError,
   type AgentServiceDeps,
   type AgentServiceFactory,
   loadAgentServiceFactory,
