@@ -11,6 +11,7 @@ const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
 const benches: ReadonlyArray<[title: string, file: string]> = [
   ['Ingest into DynamoDB Local (in memory, loopback)', 'bench/ingest.ts'],
   ['Matching in memory', 'bench/matching.ts'],
+  ['Agents (offline planner latency, Bedrock request size)', 'bench/agents.ts'],
 ];
 
 console.log(

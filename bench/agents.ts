@@ -1,0 +1,205 @@
+/**
+ * Agent benchmarks (loopback only, no model): per-question latency of the offline planner over a
+ * seeded day in DynamoDB Local, in process and through the local AgentCore endpoint with the real
+ * SDK client; and the input tokens of the Bedrock Converse request each specialist would send for
+ * a simple status question, with the share before the last cache point.
+ *
+ * Tokens are counted with the cl100k_base BPE (gpt-tokenizer, bundled, no download) as a proxy:
+ * Anthropic does not publish the tokenizer of its current models. The chars/4 estimate the offline
+ * planner uses is shown beside it.
+ */
+import { pathToFileURL } from 'node:url';
+import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { createAgentService } from '../src/agents/agent-service.ts';
+import { routeByRules, SPECIALISTS } from '../src/agents/agents.ts';
+import { runtimeSessionId } from '../src/agents/client/index.ts';
+import type { AgentService } from '../src/agents/contract.ts';
+import { toConverseInput } from '../src/agents/model/bedrock-converse.ts';
+import { LOCAL_ADMIN } from '../src/agents/principal.ts';
+import { TOOL_CATALOG, toolSpecs } from '../src/agents/tools/catalog.ts';
+import { InMemoryTraceStore, silentLogger } from '../src/agents/traces/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { startLocalAgentStack } from '../src/local/agentcore/local-agent-stack.ts';
+import { ensureDynamoDbLocal } from '../src/local/dynamodb-local/artifact.ts';
+import { startDynamoDbLocal } from '../src/local/dynamodb-local/launcher.ts';
+import { generateSettlementDay } from '../src/seed/index.ts';
+import { CalendarRegistry } from '../src/settlement/calendar.ts';
+import { buildMatchingPolicy } from '../src/settlement/matching/index.ts';
+import type { SettlementDeps } from '../src/settlement/services/deps.ts';
+import { ingestTrades } from '../src/settlement/services/ingest-trades.ts';
+import { sweepSla } from '../src/settlement/services/sweep-sla.ts';
+import { DEFAULT_SLA_POLICY, SlaPolicy } from '../src/settlement/sla-policy.ts';
+import { createDynamoDbClients } from '../src/settlement/store/dynamodb-client.ts';
+import { DynamoDbSettlementStore } from '../src/settlement/store/dynamodb-settlement-store.ts';
+import { ensureTable } from '../src/settlement/store/table.ts';
+
+const TRADE_DATE = '2026-11-24';
+const QUESTIONS = 300;
+
+export async function runAgentBench(): Promise<string> {
+  const lines: string[] = [];
+  lines.push(...tokenReport());
+  lines.push('');
+  lines.push(...(await latencyReport()));
+  return lines.join('\n');
+}
+
+function tokenReport(): string[] {
+  const lines = ['Bedrock request size per specialist for "what\'s the status of T-10042?" (no memory yet):'];
+  lines.push(
+    '  specialist            tools  system  tool specs  question  total (cl100k)  cacheable  chars/4 total',
+  );
+  const question = "what's the status of T-10042?";
+  for (const s of Object.values(SPECIALISTS)) {
+    const tools = TOOL_CATALOG.filter((t) => s.tools.includes(t.name));
+    const input = toConverseInput('model', {
+      system: s.instructions,
+      messages: [{ role: 'user', content: [{ text: question }] }],
+      tools: toolSpecs(tools),
+      tier: s.tier,
+      maxTokens: 1024,
+    });
+    const systemText = JSON.stringify(input.system);
+    const toolsText = JSON.stringify(input.toolConfig);
+    const messagesText = JSON.stringify(input.messages);
+    const [sys, tls, msg] = [systemText, toolsText, messagesText].map((t) => encode(t).length) as [
+      number,
+      number,
+      number,
+    ];
+    const total = sys + tls + msg;
+    const chars4 = Math.ceil((systemText.length + toolsText.length + messagesText.length) / 4);
+    lines.push(
+      `  ${s.name.padEnd(20)}  ${String(tools.length).padStart(5)}  ${String(sys).padStart(6)}  ${String(tls).padStart(10)}  ${String(msg).padStart(8)}  ${String(total).padStart(14)}  ${((100 * (sys + tls)) / total).toFixed(1).padStart(8)} %  ${String(chars4).padStart(13)}`,
+    );
+  }
+  const routed = routeByRules(question);
+  lines.push(
+    `  a status question is routed to ${routed} (goal: ≤ 3,000 input tokens, ≥ 70 % before the cache point)`,
+  );
+  return lines;
+}
+
+async function latencyReport(): Promise<string[]> {
+  const config = loadConfig();
+  const engine = await startDynamoDbLocal({
+    engineDir: await ensureDynamoDbLocal(config.cacheDir),
+    storage: { kind: 'memory' },
+  });
+  const clients = createDynamoDbClients({ endpoint: engine.endpoint, region: 'us-east-1', local: true });
+  try {
+    await ensureTable(clients.client, 'bench-agents');
+    const calendars = new CalendarRegistry();
+    let now = Date.parse(`${TRADE_DATE}T20:00:00Z`);
+    const deps: SettlementDeps = {
+      store: new DynamoDbSettlementStore(clients.doc, 'bench-agents'),
+      now: () => new Date(now),
+      matching: buildMatchingPolicy({}),
+      calendars,
+      sla: new SlaPolicy(DEFAULT_SLA_POLICY, calendars),
+    };
+    const day = generateSettlementDay({ trades: 2000, seed: 42, date: TRADE_DATE });
+    await ingestTrades(
+      deps,
+      [...day.internal, ...day.counterparty].map((input, i) => ({ line: i + 2, input })),
+    );
+    now = Date.parse(`${TRADE_DATE}T23:30:00Z`);
+    await sweepSla(deps);
+
+    const service = createAgentService({
+      config,
+      settlement: deps,
+      traces: new InMemoryTraceStore(),
+      logger: silentLogger,
+    });
+    const ids = day.internal.map((t) => t.tradeId);
+    const breaks = day.scenarios.filter((s) => s.scenario.endsWith('_BREAK')).map((s) => s.tradeId);
+    const questions = Array.from({ length: QUESTIONS }, (_, i) => {
+      const id = ids[(i * 37) % ids.length] ?? 'T-10000';
+      const broken = breaks[i % Math.max(1, breaks.length)] ?? id;
+      switch (i % 6) {
+        case 0:
+          return `what's the status of ${id}?`;
+        case 1:
+          return `why is ${broken} not matched?`;
+        case 2:
+          return 'which exceptions are open today?';
+        case 3:
+          return 'list the pending approvals';
+        case 4:
+          return "what is today's STP rate?";
+        default:
+          return `show the audit trail of ${id}`;
+      }
+    });
+
+    const inProcess = await timeQuestions(questions, (q, i) =>
+      service.answer(
+        { question: q, principal: LOCAL_ADMIN },
+        { sessionId: runtimeSessionId('bench', 'admin', 'c', String(i)) },
+      ),
+    );
+    const stack = await startLocalAgentStack(service);
+    let viaAgentCore: number[];
+    try {
+      viaAgentCore = await timeQuestions(questions, (q, i) =>
+        stack.invoker.ask(
+          { question: q, principal: LOCAL_ADMIN },
+          {
+            runtimeSessionId: runtimeSessionId('bench', 'admin', 'd', String(i)),
+            runtimeUserId: LOCAL_ADMIN.principalId,
+          },
+        ),
+      );
+    } finally {
+      await stack.close();
+    }
+    const kinds = [
+      'status by id',
+      'why not matched',
+      'open exceptions today',
+      'pending approvals',
+      'STP rate (report)',
+      'audit trail',
+    ];
+    const byKind = kinds.map(
+      (k, j) => `    ${k.padEnd(24)} ${summary(inProcess.filter((_, i) => i % 6 === j))}`,
+    );
+    return [
+      `Offline planner, ${QUESTIONS} questions (6 kinds) over a seeded day of 2,000 trades a side in DynamoDB Local (goal: p95 ≤ 150 ms):`,
+      `  in process (service.answer):                 ${summary(inProcess)}`,
+      `  through the local AgentCore endpoint (SDK):  ${summary(viaAgentCore)}`,
+      '  in process, by kind of question:',
+      ...byKind,
+    ];
+  } finally {
+    clients.client.destroy();
+    await engine.stop();
+  }
+}
+
+async function timeQuestions(
+  questions: readonly string[],
+  ask: (question: string, i: number) => Promise<unknown>,
+): Promise<number[]> {
+  // Warm-up: JIT and the engine's first queries are not what an analyst waits for all day.
+  for (let i = 0; i < 20; i++) await ask(questions[i % questions.length] ?? '', 10_000 + i);
+  const times: number[] = [];
+  for (let i = 0; i < questions.length; i++) {
+    const t0 = performance.now();
+    await ask(questions[i] ?? '', i);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+function summary(times: readonly number[]): string {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+  return `p50 ${at(50).toFixed(1)} ms, p95 ${at(95).toFixed(1)} ms, max ${at(100).toFixed(1)} ms`;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(await runAgentBench());
+}
