@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { buildReport, type SettlementReport } from '../../settlement/report.ts';
 import { isOpen } from '../../settlement/services/exception-sync.ts';
+import { snapshotReport } from '../../settlement/services/report-snapshots.ts';
 import { defineTool, fields } from './define-tool.ts';
-import { describeScope, readPermittedDay } from './entitlements.ts';
+import { describeScope, deskScope, readPermittedDay } from './entitlements.ts';
 import { type Instant, instant, minutesBetween, newYorkDate } from './time.ts';
 import type { RecordRef } from './tool.ts';
 import { byDeadline, type ExceptionRow, exceptionRow } from './views.ts';
@@ -28,12 +29,20 @@ export const settlementReport = defineTool({
   auditLevel: 'full',
   async execute(input, ctx) {
     const tradeDate = input.tradeDate ?? newYorkDate(ctx.settlement.now());
-    const { day, scope } = await readPermittedDay(ctx.settlement.store, tradeDate, ctx.principal, input.desk);
-    const now = ctx.settlement.now().toISOString();
-    const report = buildReport(day, {
+    const scope = deskScope(ctx.principal, input.desk);
+    // The whole day is the expensive read: reports come from a snapshot at most a minute old.
+    const report = await snapshotReport(ctx.settlement.store, {
       tradeDate,
-      now,
-      ...(input.desk === undefined ? {} : { desk: input.desk }),
+      scope: scope.kind === 'all' ? '*' : scope.desks.length === 0 ? '-' : [...scope.desks].sort().join(','),
+      now: ctx.settlement.now(),
+      build: async () => {
+        const { day } = await readPermittedDay(ctx.settlement.store, tradeDate, ctx.principal, input.desk);
+        return buildReport(day, {
+          tradeDate,
+          now: ctx.settlement.now().toISOString(),
+          ...(input.desk === undefined ? {} : { desk: input.desk }),
+        });
+      },
     });
     const data: SettlementReportData = { desks: describeScope(scope), report };
     const id = `${tradeDate}${input.desk === undefined ? '' : `/${input.desk}`}`;

@@ -3,6 +3,7 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
@@ -19,6 +20,7 @@ import type {
   SettlementInstruction,
   Trade,
 } from '../model.ts';
+import type { SettlementReport } from '../report.ts';
 import type { ChangeSet, Entities, EntityKind, Write } from './change-set.ts';
 import {
   auditItem,
@@ -32,11 +34,12 @@ import {
   tradeItem,
 } from './items.ts';
 import type { AuditScanItem, CommitResult, DayRecords, Page, SettlementStore } from './settlement-store.ts';
-import type { IndexName } from './table.ts';
+import { type IndexName, TTL_ATTRIBUTE } from './table.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const MAX_TRANSACTION_ITEMS = 100;
+const REPORT_TTL_SECONDS = 7 * 24 * 3600;
 const BATCH_GET_LIMIT = 100;
 
 /** The settlement store on DynamoDB (`@aws-sdk/lib-dynamodb`), one table with sparse indexes. */
@@ -175,6 +178,28 @@ export class DynamoDbSettlementStore implements SettlementStore {
       }
       throw error;
     }
+  }
+
+  async getReportSnapshot(tradeDate: string, scope: string): Promise<SettlementReport | undefined> {
+    const item = await this.#get(keys.report(tradeDate, scope));
+    if (item === undefined || typeof item.reportJson !== 'string') return undefined;
+    const report = JSON.parse(item.reportJson) as SettlementReport;
+    return report.tradeDate === tradeDate ? report : undefined;
+  }
+
+  async putReportSnapshot(tradeDate: string, scope: string, report: SettlementReport): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.report(tradeDate, scope),
+          itemType: 'REPORT',
+          generatedAt: report.generatedAt,
+          reportJson: JSON.stringify(report),
+          [TTL_ATTRIBUTE]: Math.floor(Date.parse(report.generatedAt) / 1000) + REPORT_TTL_SECONDS,
+        },
+      }),
+    );
   }
 
   async markOutboxDelivered(

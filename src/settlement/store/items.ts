@@ -27,6 +27,7 @@ export const keys = {
   exception: (id: string) => ({ pk: `EXC#${id}`, sk: ROOT_SK }),
   instruction: (id: string) => ({ pk: `SI#${id}`, sk: ROOT_SK }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: ROOT_SK }),
+  report: (tradeDate: string, scope: string) => ({ pk: `REPORT#${tradeDate}`, sk: scope }),
   audit: (entityId: string, seq: number) => ({ pk: `AUDIT#${entityId}`, sk: String(seq).padStart(10, '0') }),
   auditPartition: (entityId: string) => `AUDIT#${entityId}`,
   block: (blockKey: string) => `BLOCK#${blockKey}`,

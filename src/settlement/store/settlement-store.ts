@@ -7,6 +7,7 @@ import type {
   SettlementInstruction,
   Trade,
 } from '../model.ts';
+import type { SettlementReport } from '../report.ts';
 import type { ChangeSet } from './change-set.ts';
 
 export interface Page<T> {
@@ -54,6 +55,10 @@ export interface SettlementStore {
   listAudit(entityId: string): Promise<AuditRecord[]>;
   listPendingOutbox(options?: { limit?: number; cursor?: string }): Promise<Page<OutboxRecord>>;
   commit(changes: ChangeSet): Promise<CommitResult>;
+  /** A stored report snapshot for a trade date and scope (`*`, a desk, or a sorted desk list). */
+  getReportSnapshot(tradeDate: string, scope: string): Promise<SettlementReport | undefined>;
+  /** Stores a report snapshot (kept 7 days); the newest write wins. */
+  putReportSnapshot(tradeDate: string, scope: string, report: SettlementReport): Promise<void>;
   /** Marks an alert delivered (once: false if it was not pending any more). */
   markOutboxDelivered(
     outboxId: string,

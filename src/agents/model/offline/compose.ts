@@ -3,7 +3,7 @@ import type { ExplainExceptionData, OpenExceptionsData } from '../../tools/excep
 import type { ExplainMatchData, PendingReviewsData, RerunMatchingData } from '../../tools/match-tools.ts';
 import type { ApprovalRequest } from '../../tools/propose-resolution.ts';
 import type { SettlementReportData, SlaStatusData } from '../../tools/report-tools.ts';
-import type { Instant } from '../../tools/time.ts';
+import { type Instant, instant } from '../../tools/time.ts';
 import type { RecordRef } from '../../tools/tool.ts';
 import type { FindTradesData, TradeStatusData, TradeStatusRecord } from '../../tools/trade-tools.ts';
 import type { ExceptionRow, FieldRow } from '../../tools/views.ts';
@@ -196,11 +196,17 @@ function slaText(d: SlaStatusData): string[] {
   return lines;
 }
 
+/** When the figures were computed (reports come from a snapshot at most a minute old). */
+function asOf(iso: string): string {
+  const t = instant(iso);
+  return `${t.newYork.slice(11)} (${t.utc.slice(11, 16)} UTC)`;
+}
+
 function reportText(d: SettlementReportData, focus: string): string[] {
   const r = d.report;
   const m = r.matching;
   const lines: string[] = [];
-  const head = `Settlement report for trade date ${r.tradeDate} (${scope(d.desks)}):`;
+  const head = `Settlement report for trade date ${r.tradeDate} (${scope(d.desks)}), as of ${asOf(r.generatedAt)}:`;
   if (/\bstp\b/i.test(focus))
     lines.push(`STP rate ${r.stpRate} % for trade date ${r.tradeDate} (${scope(d.desks)}).`);
   if (/match(?:ing)? rate/i.test(focus))

@@ -1,0 +1,32 @@
+import type { SettlementReport } from '../report.ts';
+import type { SettlementStore } from '../store/settlement-store.ts';
+
+/** How old a stored report may be before it is rebuilt from the day's records. */
+export const REPORT_MAX_AGE_MS = 60_000;
+
+/**
+ * The day's report through a snapshot: a report built less than `maxAgeMs` ago for the same trade
+ * date and scope is served as stored (one GetItem); otherwise it is rebuilt from the day's records
+ * (a Query over everything of the date, the expensive part) and stored for the next asker. The
+ * report carries `generatedAt`, so answers say how current they are.
+ */
+export async function snapshotReport(
+  store: SettlementStore,
+  options: {
+    readonly tradeDate: string;
+    /** `*`, a desk, or a sorted, comma-joined desk list: what the figures cover. */
+    readonly scope: string;
+    readonly now: Date;
+    readonly maxAgeMs?: number;
+    readonly build: () => Promise<SettlementReport>;
+  },
+): Promise<SettlementReport> {
+  const maxAge = options.maxAgeMs ?? REPORT_MAX_AGE_MS;
+  const stored = await store.getReportSnapshot(options.tradeDate, options.scope);
+  const age =
+    stored === undefined ? Number.POSITIVE_INFINITY : options.now.getTime() - Date.parse(stored.generatedAt);
+  if (stored !== undefined && age >= 0 && age <= maxAge) return stored;
+  const fresh = await options.build();
+  await store.putReportSnapshot(options.tradeDate, options.scope, fresh);
+  return fresh;
+}
