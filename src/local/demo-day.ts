@@ -13,7 +13,7 @@ export interface DemoOptions {
   readonly seed: number;
   /** Simulated seconds per real second. */
   readonly speed: number;
-  /** Seed, match, sweep once, print the report and exit (no simulated clock). */
+  /** Run the day without waiting (the simulated clock jumps), print the report and exit. */
   readonly once: boolean;
 }
 
@@ -83,7 +83,7 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
         );
       }
       await deliverAlerts(rt, say);
-      if (options.once ? nextWave >= waves.length : clock.now().getTime() >= end.toMillis()) break;
+      if (clock.now().getTime() >= end.toMillis()) break;
       if (stopping) return 130;
       await clock.advance(TICK_SIM_MINUTES * 60_000);
     }

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { Dec } from './decimal.ts';
 import type { ExceptionType, SettlementException } from './model.ts';
 import type { DayRecords } from './store/settlement-store.ts';
@@ -127,6 +128,12 @@ export function percent(part: number, whole: number): string {
   return new Dec(part).times(100).div(whole).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1);
 }
 
+/** An instant as New York time (where the US cut-offs are kept) with UTC beside it. */
+function wallClock(iso: string): string {
+  const ny = DateTime.fromISO(iso, { zone: 'America/New_York' });
+  return `${ny.toFormat('ccc d LLL HH:mm')} ET (${iso.slice(11, 16)} UTC)`;
+}
+
 /** Plain-text rendering for the terminal. */
 export function formatReport(r: SettlementReport): string {
   const lines = [
@@ -143,7 +150,7 @@ export function formatReport(r: SettlementReport): string {
   lines.push(`    open by age: < 1 h ${a.under1h}, 1–4 h ${a.from1hTo4h}, > 4 h ${a.over4h}`);
   lines.push(`  SLA: ${r.sla.warnings} warnings, ${r.sla.breaches} breaches`);
   for (const d of r.sla.nextDeadlines)
-    lines.push(`    next: ${d.exceptionId} due ${d.deadline} (${d.priority})`);
+    lines.push(`    next: ${d.exceptionId} due ${wallClock(d.deadline)} (${d.priority})`);
   if (r.topCounterparties.length > 0) {
     lines.push(
       `  Counterparties with most open breaks: ${r.topCounterparties.map((c) => `${c.bic} ${c.openBreaks}`).join(', ')}`,

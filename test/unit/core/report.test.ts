@@ -326,7 +326,7 @@ describe('formatReport', () => {
         '    open by type: PRICE 4, QUANTITY 1',
         '    open by age: < 1 h 2, 1–4 h 2, > 4 h 1',
         '  SLA: 2 warnings, 1 breaches',
-        '    next: X|INTERNAL#T-1|price due 2026-11-25T02:00:00.000Z (P1)',
+        '    next: X|INTERNAL#T-1|price due Tue 24 Nov 21:00 ET (02:00 UTC) (P1)',
         '  Counterparties with most open breaks: COBADEFF 3, DEUTDEFF 2',
       ].join('\n'),
     );
