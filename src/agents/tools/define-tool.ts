@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { IsoDate } from '../../settlement/model.ts';
-import { hasRole, type Role } from '../principal.ts';
+import { hasRole } from '../principal.ts';
 import type { AgentTool, ToolContext, ToolOutcome } from './tool.ts';
 
-export interface ToolDefinition<I> {
-  readonly name: string;
-  readonly description: string;
-  readonly input: z.ZodType<I>;
-  readonly risk: 'read' | 'write';
-  readonly requiredRole: Role;
-  readonly sessionCallCap: number;
-  readonly auditLevel: 'full' | 'metadata';
+/** A tool's governance metadata (as `AgentTool`) and its body. */
+export interface ToolDefinition<I> extends Omit<AgentTool<I>, 'run'> {
   /** Called with validated input, after the role check. */
   execute(input: I, ctx: ToolContext): Promise<ToolOutcome>;
 }
