@@ -68,7 +68,10 @@ export async function openSettlementRuntime(
       embedded = 'owned';
       if (options.share === true) {
         await mkdir(config.dataDir, { recursive: true });
-        await writeFile(lockFile, JSON.stringify({ pid: process.pid, endpoint, port: engine.port }));
+        await writeFile(
+          lockFile,
+          JSON.stringify({ pid: process.pid, enginePid: engine.pid, endpoint, port: engine.port }),
+        );
       }
       stopEngine = async () => {
         if (options.share === true) await rm(lockFile, { force: true });
@@ -105,7 +108,7 @@ function isLoopback(endpoint: string | undefined): boolean {
 
 /** The endpoint of an embedded engine a running `settleops start` shares, if it is alive. */
 async function sharedEngine(lockFile: string): Promise<string | undefined> {
-  let info: { pid?: unknown; endpoint?: unknown; port?: unknown };
+  let info: { pid?: unknown; enginePid?: unknown; endpoint?: unknown; port?: unknown };
   try {
     info = JSON.parse(await readFile(lockFile, 'utf8')) as typeof info;
   } catch {
@@ -113,9 +116,13 @@ async function sharedEngine(lockFile: string): Promise<string | undefined> {
   }
   if (typeof info.pid !== 'number' || typeof info.endpoint !== 'string' || typeof info.port !== 'number')
     return undefined;
-  try {
-    process.kill(info.pid, 0);
-  } catch {
+  if (!isAlive(info.pid)) {
+    // The process that shared the engine is gone; an engine it left behind (killed with SIGKILL)
+    // would hold the data directory's files: stop it before starting a new one.
+    if (typeof info.enginePid === 'number' && info.enginePid > 0 && isAlive(info.enginePid)) {
+      process.kill(info.enginePid, 'SIGTERM');
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
     return undefined;
   }
   const port = info.port;
@@ -128,4 +135,13 @@ async function sharedEngine(lockFile: string): Promise<string | undefined> {
     s.once('error', () => resolve(false));
   });
   return alive ? info.endpoint : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

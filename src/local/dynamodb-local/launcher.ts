@@ -31,6 +31,8 @@ export interface DynamoDbLocalOptions {
 export interface RunningDynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** The engine's process id (recorded so a later run can stop an engine orphaned by a crash). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   const child = spawn('java', args, {
     cwd: options.engineDir,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C in a terminal reaches only us, and we stop the engine after the
+    // requests in flight have finished (otherwise it dies first and they fail).
+    detached: true,
     env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
   });
   let output = '';
@@ -99,6 +104,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid ?? 0,
     stop: () => stopChild(child, () => exited !== undefined),
   };
 }
