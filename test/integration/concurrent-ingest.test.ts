@@ -27,7 +27,9 @@ describe('two ingests racing over the same day', () => {
     expect(stored.trades.filter((t) => t.needsMatching && t.status !== 'UNMATCHED')).toStrictEqual([]);
 
     // Every standing match holds two trades that point back at it, and no trade is in two of them.
-    const standing = stored.matches.filter((m) => m.status === 'AUTO_MATCHED' || m.status === 'PENDING_REVIEW');
+    const standing = stored.matches.filter(
+      (m) => m.status === 'AUTO_MATCHED' || m.status === 'PENDING_REVIEW',
+    );
     const paired = standing.flatMap((m) => [m.internalRef, m.counterpartyRef]);
     expect(new Set(paired).size).toBe(paired.length);
     const byRef = new Map(stored.trades.map((t) => [`${t.source}#${t.tradeId}`, t]));
@@ -36,11 +38,16 @@ describe('two ingests racing over the same day', () => {
       expect(byRef.get(m.counterpartyRef)?.matchId).toBe(m.matchId);
     }
     expect(stored.instructions.map((i) => i.matchId).sort()).toStrictEqual(
-      standing.filter((m) => m.status === 'AUTO_MATCHED').map((m) => m.matchId).sort(),
+      standing
+        .filter((m) => m.status === 'AUTO_MATCHED')
+        .map((m) => m.matchId)
+        .sort(),
     );
     expect((await verifyAllAudit(table.store)).failures).toStrictEqual([]);
 
     // Most of the clean pairs still match automatically however the races went.
-    expect(standing.filter((m) => m.status === 'AUTO_MATCHED').length).toBeGreaterThan(day.internal.length * 0.8);
+    expect(standing.filter((m) => m.status === 'AUTO_MATCHED').length).toBeGreaterThan(
+      day.internal.length * 0.8,
+    );
   });
 });
