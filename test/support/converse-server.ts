@@ -6,6 +6,7 @@ import {
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
 
 /*
  * A local stand-in for the Bedrock Runtime Converse endpoint: `POST /model/{modelId}/converse`
@@ -16,6 +17,15 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
  * It speaks HTTP/2 in clear text (h2c) on 127.0.0.1: `BedrockRuntimeClient`'s default request
  * handler is `NodeHttp2Handler` (the service streams both ways), and an HTTP/1.1 server would make
  * the test swap the client's handler. With h2c the client is used exactly as in production.
+ *
+ * `POST /model/{modelId}/converse-stream` takes turns from the same queue and answers them as
+ * ConverseStream does: `application/vnd.amazon.eventstream` messages (`:message-type` event,
+ * `:event-type` messageStart, contentBlockStart, contentBlockDelta, contentBlockStop, messageStop,
+ * metadata; `:content-type` application/json; the event's JSON as the payload), one HTTP/2 DATA
+ * write per event. A text block goes out as its `deltas` (default: the whole text in one delta), a
+ * tool use as contentBlockStart (id, name) then its input JSON in `fragments` (default: one).
+ * Errors before the stream are sent as for `converse`; `failAfterEvents` ends the stream with an
+ * exception message instead, after that many events.
  */
 
 export interface WireUsage {
@@ -27,8 +37,16 @@ export interface WireUsage {
 }
 
 export type WireContentBlock =
-  | { readonly text: string }
-  | { readonly toolUse: { readonly toolUseId: string; readonly name: string; readonly input: unknown } };
+  | {
+      readonly text: string;
+      /** For converse-stream: the deltas the text is sent in (they must join to `text`). */
+      readonly deltas?: readonly string[];
+    }
+  | {
+      readonly toolUse: { readonly toolUseId: string; readonly name: string; readonly input: unknown };
+      /** For converse-stream: the input's JSON in fragments (they must join to valid JSON). */
+      readonly fragments?: readonly string[];
+    };
 
 export type ScriptedTurn =
   | {
@@ -37,8 +55,12 @@ export type ScriptedTurn =
       readonly content: readonly WireContentBlock[];
       readonly usage: WireUsage;
       readonly trace?: unknown;
+      /** converse-stream only: after this many events, send a `throttlingException` and end. */
+      readonly failAfterEvents?: number;
     }
   | { readonly kind: 'error'; readonly status: number; readonly errorType: string; readonly message: string };
+
+export type ResponseTurn = Extract<ScriptedTurn, { kind: 'response' }>;
 
 export interface RecordedRequest {
   readonly modelId: string;
@@ -123,7 +145,115 @@ export interface ConverseServer {
   close(): Promise<void>;
 }
 
-const CONVERSE_PATH = /^\/model\/([^/]+)\/converse$/;
+/** A text turn streamed in the given deltas (the text is their concatenation). */
+export const streamedTextTurn = (deltas: readonly string[], u: WireUsage = usage(100, 20)): ResponseTurn => ({
+  kind: 'response',
+  stopReason: 'end_turn',
+  content: [{ text: deltas.join(''), deltas }],
+  usage: u,
+});
+
+/**
+ * A tool-use turn whose input JSON is streamed in `fragments` (joined, they must parse to `input`),
+ * after optional text deltas.
+ */
+export const streamedToolUseTurn = (
+  use: { readonly toolUseId: string; readonly name: string; readonly input: unknown },
+  fragments: readonly string[],
+  options: { readonly textDeltas?: readonly string[]; readonly usage?: WireUsage } = {},
+): ResponseTurn => ({
+  kind: 'response',
+  stopReason: 'tool_use',
+  content: [
+    ...(options.textDeltas === undefined
+      ? []
+      : [{ text: options.textDeltas.join(''), deltas: options.textDeltas }]),
+    { toolUse: use, fragments },
+  ],
+  usage: options.usage ?? usage(100, 30),
+});
+
+const CONVERSE_PATH = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+
+const codec = new EventStreamCodec(
+  (bytes) => new TextDecoder().decode(bytes),
+  (text) => new TextEncoder().encode(text),
+);
+
+/** One event-stream message, as Bedrock frames it. */
+export function encodeEvent(eventType: string, payload: unknown): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':event-type': { type: 'string', value: eventType },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: 'event' },
+    },
+    body: new TextEncoder().encode(JSON.stringify(payload)),
+  });
+}
+
+function encodeException(exceptionType: string, message: string): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':exception-type': { type: 'string', value: exceptionType },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: 'exception' },
+    },
+    body: new TextEncoder().encode(JSON.stringify({ message })),
+  });
+}
+
+/** A response turn as the ConverseStream events Bedrock would send for it. */
+export function streamEvents(turn: ResponseTurn): [string, unknown][] {
+  const events: [string, unknown][] = [['messageStart', { role: 'assistant' }]];
+  turn.content.forEach((block, contentBlockIndex) => {
+    if ('text' in block) {
+      for (const text of block.deltas ?? [block.text]) {
+        events.push(['contentBlockDelta', { delta: { text }, contentBlockIndex }]);
+      }
+    } else {
+      const { toolUseId, name, input } = block.toolUse;
+      events.push(['contentBlockStart', { start: { toolUse: { toolUseId, name } }, contentBlockIndex }]);
+      for (const fragment of block.fragments ?? [JSON.stringify(input)]) {
+        events.push(['contentBlockDelta', { delta: { toolUse: { input: fragment } }, contentBlockIndex }]);
+      }
+    }
+    events.push(['contentBlockStop', { contentBlockIndex }]);
+  });
+  events.push(['messageStop', { stopReason: turn.stopReason }]);
+  events.push([
+    'metadata',
+    {
+      usage: turn.usage,
+      metrics: { latencyMs: 42 },
+      ...(turn.trace === undefined ? {} : { trace: turn.trace }),
+    },
+  ]);
+  return events;
+}
+
+/** The `converse` body: the wire blocks without the streaming-only fields. */
+function plainContent(content: readonly WireContentBlock[]): unknown[] {
+  return content.map((block) => ('text' in block ? { text: block.text } : { toolUse: block.toolUse }));
+}
+
+async function sendStream(res: Http2ServerResponse, turn: ResponseTurn): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'application/vnd.amazon.eventstream',
+    'x-amzn-requestid': crypto.randomUUID(),
+  });
+  const events = streamEvents(turn);
+  for (const [index, [type, payload]] of events.entries()) {
+    if (turn.failAfterEvents !== undefined && index >= turn.failAfterEvents) {
+      res.end(encodeException('throttlingException', 'Too many requests, please wait before trying again.'));
+      return;
+    }
+    res.write(encodeEvent(type, payload));
+    // A separate DATA frame per event, so the client sees them one by one.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  res.end();
+}
 
 async function readBody(req: Http2ServerRequest): Promise<string> {
   const chunks: Buffer[] = [];
@@ -166,6 +296,7 @@ export async function startConverseServer(): Promise<ConverseServer> {
         return;
       }
       const modelId = decodeURIComponent(match[1] ?? '');
+      const streaming = match[2] === 'converse-stream';
       let body: unknown;
       try {
         body = JSON.parse(raw);
@@ -183,8 +314,12 @@ export async function startConverseServer(): Promise<ConverseServer> {
         sendError(res, turn.status, turn.errorType, turn.message);
         return;
       }
+      if (streaming) {
+        await sendStream(res, turn);
+        return;
+      }
       sendJson(res, 200, {
-        output: { message: { role: 'assistant', content: turn.content } },
+        output: { message: { role: 'assistant', content: plainContent(turn.content) } },
         stopReason: turn.stopReason,
         usage: turn.usage,
         metrics: { latencyMs: 42 },

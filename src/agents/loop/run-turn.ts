@@ -1,11 +1,13 @@
 import { context as otelContext, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Guardrails, LocalGuardrails } from '../guardrails/guardrails.ts';
-import { collectAccountIds } from '../guardrails/redactor.ts';
+import { collectAccountIds, type Redaction } from '../guardrails/redactor.ts';
+import { StreamRedactor } from '../guardrails/stream-redactor.ts';
 import { createTurnLimits, type TurnLimits } from '../limits/session-limits.ts';
 import type {
   ContentBlock,
   Message,
   ModelClient,
+  ModelRequest,
   ModelResponse,
   ModelTier,
   ToolResult,
@@ -150,6 +152,11 @@ class Turn {
   readonly #messages: Message[] = [];
   readonly #records = new Map<string, RecordRef>();
   readonly #accounts = new Set<string>();
+  /**
+   * Set when the turn streams partial text (an `onProgress` listener and a model with
+   * `converseStream`): the redacted text released so far, which `done` repeats as the answer.
+   */
+  readonly #stream: { shown: string; readonly redactions: Map<Redaction['kind'], number> } | undefined;
   #usage: Usage = ZERO_USAGE;
   #iterations = 0;
   #answeredBy: string;
@@ -165,6 +172,10 @@ class Turn {
     this.#tools = new Map(options.tools.map((t) => [t.name, t]));
     this.#specs = options.toolSpecs ?? options.tools.map(toolSpecOf);
     this.#answeredBy = options.model.label;
+    this.#stream =
+      options.onProgress !== undefined && options.model.converseStream !== undefined
+        ? { shown: '', redactions: new Map() }
+        : undefined;
   }
 
   #at(): string {
@@ -268,11 +279,12 @@ class Turn {
       switch (response.stopReason) {
         case 'end_turn':
         case 'stop_sequence':
-          return this.#finish('end_turn', textOf(response.message) || 'I have no answer to that.');
+          return this.#finishAnswer('end_turn', response.message, 'I have no answer to that.');
         case 'guardrail_intervened':
-          return this.#finish(
+          return this.#finishAnswer(
             'guardrail_intervened',
-            textOf(response.message) || 'The guardrail blocked this answer.',
+            response.message,
+            'The guardrail blocked this answer.',
           );
         case 'content_filtered':
           if (response.guardrail === undefined) {
@@ -289,18 +301,17 @@ class Turn {
             'The model service filtered this answer, so I cannot show it.',
           );
         case 'max_tokens': {
-          const partial = textOf(response.message);
           this.#trace.record({
             type: 'limit',
             at: this.#at(),
             limit: 'max_tokens',
             detail: `maxTokens=${this.#maxTokens()}`,
           });
-          return this.#finish(
+          return this.#finishAnswer(
             'max_tokens',
-            partial === ''
-              ? 'The answer was cut short at the output length limit before I could finish. Please ask a narrower question.'
-              : `${partial}\n\n(The answer was cut short at the output length limit. Ask a narrower question for the rest.)`,
+            response.message,
+            'The answer was cut short at the output length limit before I could finish. Please ask a narrower question.',
+            '(The answer was cut short at the output length limit. Ask a narrower question for the rest.)',
           );
         }
         case 'tool_use':
@@ -309,7 +320,7 @@ class Turn {
 
       const uses = toolUsesOf(response.message);
       if (uses.length === 0)
-        return this.#finish('end_turn', textOf(response.message) || 'I have no answer to that.');
+        return this.#finishAnswer('end_turn', response.message, 'I have no answer to that.');
       const results: ToolResult[] = [];
       for (const use of uses) {
         const step = await this.#handleToolUse(use);
@@ -340,19 +351,15 @@ class Turn {
       { attributes: { 'gen_ai.operation.name': 'chat', 'settleops.model_tier': tier } },
       this.#parentContext(),
     );
+    const request = {
+      system: this.#o.system,
+      messages: [...this.#o.history, ...this.#messages],
+      tools: this.#specs,
+      tier,
+      maxTokens: this.#maxTokens(),
+    };
     try {
-      const response = await this.#withSpan(span, () =>
-        this.#o.model.converse(
-          {
-            system: this.#o.system,
-            messages: [...this.#o.history, ...this.#messages],
-            tools: this.#specs,
-            tier,
-            maxTokens: this.#maxTokens(),
-          },
-          this.#o.signal,
-        ),
-      );
+      const response = await this.#withSpan(span, () => this.#converse(request));
       span.updateName(`chat ${response.modelId}`);
       span.setAttributes({
         'gen_ai.response.model': response.modelId,
@@ -378,6 +385,54 @@ class Turn {
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * One model call. When streaming, the text deltas go out as `text` progress events through a
+   * `StreamRedactor` (redacted, released at safe boundaries, the rest flushed when the call ends).
+   * Text before a tool use (the model thinking aloud: "Let me look that up.") is forwarded too: it
+   * is the first feedback the user gets, and a streamed delta cannot be taken back once the tool use
+   * arrives. The messages of one turn are separated by a blank line.
+   */
+  async #converse(request: ModelRequest): Promise<ModelResponse> {
+    const { model, signal } = this.#o;
+    const stream = this.#stream;
+    if (stream === undefined || model.converseStream === undefined) return model.converse(request, signal);
+    const redactor = new StreamRedactor((segment) => this.#redactSegment(segment));
+    let separated = false;
+    const release = (text: string): void => {
+      let delta = text;
+      if (!separated) {
+        // The answer starts at its first non-blank character, after a blank line when text came before.
+        delta = delta.trimStart();
+        if (delta === '') return;
+        if (stream.shown !== '') delta = `\n\n${delta}`;
+        separated = true;
+      }
+      this.#emitText(delta);
+    };
+    try {
+      return await model.converseStream(request, (delta) => release(redactor.push(delta)), signal);
+    } finally {
+      release(redactor.flush());
+    }
+  }
+
+  #redactSegment(segment: string): string {
+    const redacted = this.#guardrails.redactOutput(segment, {
+      principal: this.#ctx.principal,
+      knownAccounts: this.#accounts,
+    });
+    for (const { kind, count } of redacted.redactions) {
+      this.#stream?.redactions.set(kind, (this.#stream.redactions.get(kind) ?? 0) + count);
+    }
+    return redacted.text;
+  }
+
+  #emitText(delta: string): void {
+    if (delta === '') return;
+    if (this.#stream !== undefined) this.#stream.shown += delta;
+    this.#o.onProgress?.({ type: 'text', delta });
   }
 
   #withSpan<T>(span: Span, fn: () => Promise<T>): Promise<T> {
@@ -543,6 +598,20 @@ class Turn {
   }
 
   /**
+   * Ends the turn with the model's answer. Without streaming: its text, or `fallback` when it has
+   * none, with `suffix` after it. Streaming: the text has already been released, so only the
+   * fallback (nothing was shown) or the suffix is added.
+   */
+  #finishAnswer(stopReason: TurnStopReason, message: Message, fallback: string, suffix?: string): TurnResult {
+    if (this.#stream !== undefined) {
+      return this.#finish(stopReason, this.#stream.shown === '' ? fallback : (suffix ?? ''));
+    }
+    const text = textOf(message);
+    if (text === '') return this.#finish(stopReason, fallback);
+    return this.#finish(stopReason, suffix === undefined ? text : `${text}\n\n${suffix}`);
+  }
+
+  /**
    * Ends the turn: redacts the text, closes any tool uses left without results (so the stored
    * conversation stays valid for the next turn) and appends the final assistant message.
    */
@@ -572,20 +641,32 @@ class Turn {
       principal: this.#ctx.principal,
       knownAccounts: this.#accounts,
     });
-    if (redacted.redactions.length > 0) {
+    const stream = this.#stream;
+    let text = redacted.text;
+    let redactions: readonly Redaction[] = redacted.redactions;
+    if (stream !== undefined) {
+      // Streaming: the answer is what was shown, plus this text (a limit message, a suffix) if any.
+      for (const { kind, count } of redacted.redactions) {
+        stream.redactions.set(kind, (stream.redactions.get(kind) ?? 0) + count);
+      }
+      redactions = [...stream.redactions].map(([kind, count]) => ({ kind, count }));
+      if (text !== '') this.#emitText(stream.shown === '' ? text : `\n\n${text}`);
+      text = stream.shown;
+    }
+    if (redactions.length > 0) {
       this.#trace.record({
         type: 'guardrail',
         at: this.#at(),
         stage: 'output',
         kind: 'redaction',
-        detail: redacted.redactions.map((r) => `${r.kind}×${r.count}`).join(', '),
+        detail: redactions.map((r) => `${r.kind}×${r.count}`).join(', '),
       });
     }
-    const finalBlock: ContentBlock = { text: redacted.text };
+    const finalBlock: ContentBlock = { text };
     this.#messages.push({ role: 'assistant', content: [finalBlock] });
-    this.#o.onProgress?.({ type: 'text', delta: redacted.text });
+    if (stream === undefined) this.#o.onProgress?.({ type: 'text', delta: text });
     return {
-      text: redacted.text,
+      text,
       records: [...this.#records.values()],
       stopReason,
       usage: this.#usage,

@@ -3,6 +3,9 @@ import {
   ConverseCommand,
   type ConverseCommandInput,
   type ConverseCommandOutput,
+  ConverseStreamCommand,
+  type ConverseStreamCommandInput,
+  type ConverseStreamOutput,
   type ContentBlock as SdkContentBlock,
   type Message as SdkMessage,
   type SystemContentBlock,
@@ -132,6 +135,73 @@ export class BedrockConverseClient implements ModelClient {
     return fromConverseOutput(output, modelId, this.#now() - started);
   }
 
+  /**
+   * `converse` over `ConverseStream`: text deltas go to `onText` as they arrive, and the response is
+   * assembled from the stream. Retries and fallback as `converse`, but only before the first delta
+   * has been emitted: after that a failure is the turn's model error (the text cannot be taken back).
+   */
+  async converseStream(
+    request: ModelRequest,
+    onText: (delta: string) => void,
+    signal?: AbortSignal,
+  ): Promise<ModelResponse> {
+    const started = this.#now();
+    const primary = this.modelIdFor(request.tier);
+    const fallback = request.tier === 'fast' ? this.#options.strongModelId : this.#options.fastModelId;
+    const tried = [primary];
+    let emitted = false;
+    const forward = (delta: string): void => {
+      emitted = true;
+      onText(delta);
+    };
+    const retryable = (error: unknown): boolean => !emitted && isTransientBedrockError(error);
+    let assembled: AssembledStream;
+    let modelId = primary;
+    try {
+      assembled = await retryWithFullJitter(() => this.#sendStream(primary, request, forward, signal), {
+        ...this.#options.retry,
+        isRetryable: retryable,
+        sleep: this.#options.sleep ?? realSleep,
+        ...(this.#options.random === undefined ? {} : { random: this.#options.random }),
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      if (!retryable(error) || fallback === primary || signal?.aborted) {
+        throw toModelCallError(error, tried);
+      }
+      tried.push(fallback);
+      modelId = fallback;
+      try {
+        assembled = await this.#sendStream(fallback, request, forward, signal);
+      } catch (fallbackError) {
+        throw toModelCallError(fallbackError, tried);
+      }
+    }
+    return fromConverseOutput(assembled, modelId, this.#now() - started);
+  }
+
+  async #sendStream(
+    modelId: string,
+    request: ModelRequest,
+    onText: (delta: string) => void,
+    signal?: AbortSignal,
+  ): Promise<AssembledStream> {
+    const command = new ConverseStreamCommand(
+      toConverseStreamInput(modelId, request, {
+        guardrail: this.#options.guardrail,
+        promptCaching: this.#options.promptCaching ?? true,
+      }),
+    );
+    const output = await this.#options.client.send(
+      command,
+      signal === undefined ? {} : { abortSignal: signal },
+    );
+    if (output.stream === undefined) throw new Error('ConverseStream answered without a stream');
+    const assembler = new ConverseStreamAssembler(onText);
+    for await (const event of output.stream) assembler.add(event);
+    return assembler.result();
+  }
+
   #send(modelId: string, request: ModelRequest, signal?: AbortSignal): Promise<ConverseCommandOutput> {
     const command = new ConverseCommand(
       toConverseInput(modelId, request, {
@@ -190,6 +260,111 @@ export function toConverseInput(
   return input;
 }
 
+/** As `toConverseInput`, for `ConverseStream`: the guardrail scans each chunk before it is sent (`sync`). */
+export function toConverseStreamInput(
+  modelId: string,
+  request: ModelRequest,
+  options: { readonly guardrail?: BedrockGuardrailRef | undefined; readonly promptCaching?: boolean } = {},
+): ConverseStreamCommandInput {
+  const { guardrailConfig, ...input } = toConverseInput(modelId, request, options);
+  return guardrailConfig === undefined
+    ? input
+    : { ...input, guardrailConfig: { ...guardrailConfig, streamProcessingMode: 'sync' } };
+}
+
+/** What `fromConverseOutput` reads: a `Converse` response, or one assembled from a stream. */
+type ConverseResult = Pick<ConverseCommandOutput, 'output' | 'stopReason' | 'usage'>;
+
+/** A `ConverseStream` answer put back together as a `Converse` one. */
+type AssembledStream = ConverseResult;
+
+type PendingBlock =
+  | { readonly kind: 'text'; text: string }
+  | { readonly kind: 'toolUse'; readonly toolUseId: string; readonly name: string; json: string };
+
+/**
+ * Assembles `ConverseStream` events: text deltas (forwarded as they come), tool-use input as JSON
+ * fragments (parsed when the block stops), the stop reason and the usage (cache tokens included).
+ * A tool-use input that is not valid JSON ends the message as `malformed_tool_use`, as `Converse`
+ * would report it.
+ */
+export class ConverseStreamAssembler {
+  readonly #onText: (delta: string) => void;
+  readonly #blocks = new Map<number, PendingBlock>();
+  readonly #done = new Map<number, SdkContentBlock>();
+  #stopReason: ConverseCommandOutput['stopReason'];
+  #usage: ConverseCommandOutput['usage'];
+  #malformed = false;
+
+  constructor(onText: (delta: string) => void) {
+    this.#onText = onText;
+  }
+
+  add(event: ConverseStreamOutput): void {
+    if (event.contentBlockStart !== undefined) {
+      const index = event.contentBlockStart.contentBlockIndex ?? 0;
+      const toolUse = event.contentBlockStart.start?.toolUse;
+      if (toolUse !== undefined) {
+        this.#blocks.set(index, {
+          kind: 'toolUse',
+          toolUseId: toolUse.toolUseId ?? '',
+          name: toolUse.name ?? '',
+          json: '',
+        });
+      }
+    } else if (event.contentBlockDelta !== undefined) {
+      const index = event.contentBlockDelta.contentBlockIndex ?? 0;
+      const delta = event.contentBlockDelta.delta;
+      if (delta?.text !== undefined) {
+        const block = this.#blocks.get(index);
+        if (block === undefined) this.#blocks.set(index, { kind: 'text', text: delta.text });
+        else if (block.kind === 'text') block.text += delta.text;
+        if (delta.text !== '') this.#onText(delta.text);
+      } else if (delta?.toolUse?.input !== undefined) {
+        const block = this.#blocks.get(index);
+        if (block?.kind === 'toolUse') block.json += delta.toolUse.input;
+      }
+    } else if (event.contentBlockStop !== undefined) {
+      this.#close(event.contentBlockStop.contentBlockIndex ?? 0);
+    } else if (event.messageStop !== undefined) {
+      this.#stopReason = event.messageStop.stopReason;
+    } else if (event.metadata !== undefined) {
+      this.#usage = event.metadata.usage;
+    }
+  }
+
+  #close(index: number): void {
+    const block = this.#blocks.get(index);
+    if (block === undefined) return;
+    this.#blocks.delete(index);
+    if (block.kind === 'text') {
+      this.#done.set(index, { text: block.text });
+      return;
+    }
+    let input: DocumentType = {};
+    if (block.json.trim() !== '') {
+      try {
+        input = toDocument(JSON.parse(block.json));
+      } catch {
+        this.#malformed = true;
+        return;
+      }
+    }
+    this.#done.set(index, { toolUse: { toolUseId: block.toolUseId, name: block.name, input } });
+  }
+
+  result(): AssembledStream {
+    // Blocks the stream never stopped (a truncated stream) are closed as they are.
+    for (const index of [...this.#blocks.keys()]) this.#close(index);
+    const content = [...this.#done].sort(([a], [b]) => a - b).map(([, block]) => block);
+    return {
+      output: { message: { role: 'assistant', content } },
+      stopReason: this.#malformed ? 'malformed_tool_use' : this.#stopReason,
+      usage: this.#usage,
+    };
+  }
+}
+
 function toSdkMessage(message: Message): SdkMessage {
   return { role: message.role, content: message.content.map(toSdkBlock) };
 }
@@ -229,7 +404,7 @@ export function toDocument(value: unknown): DocumentType {
 
 /** The SDK's response → ours. Content blocks we do not use (reasoning, citations, …) are dropped. */
 export function fromConverseOutput(
-  output: ConverseCommandOutput,
+  output: ConverseResult,
   modelId: string,
   latencyMs: number,
 ): ModelResponse {

@@ -80,4 +80,14 @@ export interface ModelClient {
   readonly label: string;
   readonly isLanguageModel: boolean;
   converse(request: ModelRequest, signal?: AbortSignal): Promise<ModelResponse>;
+  /**
+   * `converse`, streamed: each text delta goes to `onText` as the model produces it (raw: the
+   * caller redacts), and the same response is returned, assembled from the stream. Optional: the
+   * loop falls back to `converse` (and one final text event) for clients without it.
+   */
+  converseStream?(
+    request: ModelRequest,
+    onText: (delta: string) => void,
+    signal?: AbortSignal,
+  ): Promise<ModelResponse>;
 }

@@ -350,8 +350,10 @@ describe('Bedrock Converse through the real SDK client', () => {
       events.push(event);
     }
 
+    // The client streams (ConverseStream): the text comes as redacted partial deltas, cut at words.
     expect(
       events.map((e) => (e.type === 'done' ? 'done' : `${e.type}: ${'message' in e ? e.message : e.delta}`)),
-    ).toStrictEqual(['progress: Looking up trade status…', 'text: T-10042 is UNMATCHED.', 'done']);
+    ).toStrictEqual(['progress: Looking up trade status…', 'text: T-10042 is ', 'text: UNMATCHED.', 'done']);
+    expect(server.requests.every((r) => r.path.endsWith('/converse-stream'))).toBe(true);
   });
 });
