@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { routeByRules, SPECIALISTS, type Specialist } from './agents.ts';
+import {
+  matchRoutingRule,
+  parseRouterReply,
+  ROUTER_PROMPT,
+  SPECIALISTS,
+  type Specialist,
+  type SpecialistName,
+} from './agents.ts';
 import type { AgentEvent, AgentRequest, AgentResponse, AgentService, InvocationContext } from './contract.ts';
 import { type Guardrails, LocalGuardrails } from './guardrails/index.ts';
 import { createTurnLimits, type TurnLimits } from './limits/index.ts';
-import { type RunTurnOptions, runTurn, streamTurn, type TurnResult } from './loop/index.ts';
+import { type RunTurnOptions, runTurn, streamTurn, type TraceSink, type TurnResult } from './loop/index.ts';
 import { BedrockConverseClient } from './model/bedrock-converse.ts';
 import { OfflinePlanner } from './model/offline-planner.ts';
 import type { Message, ModelClient } from './model/types.ts';
@@ -44,7 +51,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
     );
   }
 
-  const prepare = (request: AgentRequest, ctx: InvocationContext) => {
+  const prepare = async (request: AgentRequest, ctx: InvocationContext) => {
     let session = sessions.get(ctx.sessionId);
     if (session !== undefined && session.principalId !== request.principal.principalId) return undefined;
     if (session === undefined) {
@@ -52,8 +59,6 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       session = { principalId: request.principal.principalId, history: [] };
       sessions.set(ctx.sessionId, session);
     }
-    const specialist: Specialist = SPECIALISTS[routeByRules(request.question)];
-    const tools = toolsOf.get(specialist.name) ?? [];
     const traceId = randomUUID();
     const recorder = new TraceRecorder({
       store: deps.traces,
@@ -65,6 +70,8 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       logger: deps.logger,
       now: deps.settlement.now,
     });
+    const specialist: Specialist = SPECIALISTS[await route(model, request.question, recorder)];
+    const tools = toolsOf.get(specialist.name) ?? [];
     const options: Omit<RunTurnOptions, 'onProgress'> = {
       model,
       system: specialist.instructions,
@@ -87,7 +94,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
   };
 
   const finish = async (
-    prepared: NonNullable<ReturnType<typeof prepare>>,
+    prepared: NonNullable<Awaited<ReturnType<typeof prepare>>>,
     result: TurnResult,
   ): Promise<AgentResponse> => {
     prepared.session.history = [...prepared.session.history, ...result.messages].slice(-HISTORY_TURNS * 4);
@@ -107,12 +114,12 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
 
   return {
     async answer(request, ctx) {
-      const prepared = prepare(request, ctx);
+      const prepared = await prepare(request, ctx);
       if (prepared === undefined) return refusal(model);
       return finish(prepared, await runTurn(prepared.options));
     },
     async *stream(request, ctx): AsyncGenerator<AgentEvent> {
-      const prepared = prepare(request, ctx);
+      const prepared = await prepare(request, ctx);
       if (prepared === undefined) {
         yield { type: 'done', response: refusal(model) };
         return;
@@ -126,6 +133,39 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       }
     },
   };
+}
+
+/**
+ * Rules first (deterministic, free). When none applies and a language model is configured, the fast
+ * model picks the specialist in one short call; a reply that names no single specialist, or a
+ * failed call, falls back to the status specialist.
+ */
+async function route(model: ModelClient, question: string, trace: TraceSink): Promise<SpecialistName> {
+  const byRule = matchRoutingRule(question);
+  if (byRule !== undefined || !model.isLanguageModel) return byRule ?? 'settlement_qa';
+  try {
+    const response = await model.converse({
+      system: ROUTER_PROMPT,
+      messages: [{ role: 'user', content: [{ text: question }] }],
+      tools: [],
+      tier: 'fast',
+      maxTokens: 16,
+    });
+    trace.record({
+      type: 'model_call',
+      at: new Date().toISOString(),
+      iteration: 0,
+      modelId: response.modelId,
+      tier: 'fast',
+      latencyMs: response.latencyMs,
+      usage: response.usage,
+      stopReason: response.stopReason,
+    });
+    const reply = response.message.content.map((b) => ('text' in b ? b.text : '')).join(' ');
+    return parseRouterReply(reply) ?? 'settlement_qa';
+  } catch {
+    return 'settlement_qa';
+  }
 }
 
 function refusal(model: ModelClient): AgentResponse {

@@ -94,8 +94,26 @@ const RULES: ReadonlyArray<[SpecialistName, RegExp]> = [
   ],
 ];
 
-/** The rules router: deterministic, free, and the fallback when a model router answers nonsense. */
-export function routeByRules(question: string): SpecialistName {
+/** The specialist a rule names for the question, if any rule applies. */
+export function matchRoutingRule(question: string): SpecialistName | undefined {
   for (const [name, pattern] of RULES) if (pattern.test(question)) return name;
-  return 'settlement_qa';
+  return undefined;
+}
+
+/** The rules router: deterministic and free; status questions are the default. */
+export function routeByRules(question: string): SpecialistName {
+  return matchRoutingRule(question) ?? 'settlement_qa';
+}
+
+/** The prompt of the model router, asked only when no rule applies and a language model is configured. */
+export const ROUTER_PROMPT = `You route questions from trade-settlement operations staff to one specialist.
+Answer with exactly one word, the specialist's name, nothing else:
+${Object.values(SPECIALISTS)
+  .map((s) => `- ${s.name}: ${s.description}`)
+  .join('\n')}`;
+
+/** The specialist named in a router model's reply, if it names exactly one. */
+export function parseRouterReply(reply: string): SpecialistName | undefined {
+  const named = (Object.keys(SPECIALISTS) as SpecialistName[]).filter((n) => reply.includes(n));
+  return named.length === 1 ? named[0] : undefined;
 }

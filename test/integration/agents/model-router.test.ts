@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAgentService } from '../../../src/agents/agent-service.ts';
+import { LOCAL_ADMIN } from '../../../src/agents/principal.ts';
+import { InMemoryTraceStore, silentLogger } from '../../../src/agents/traces/index.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { type ConverseServer, startConverseServer, textTurn } from '../../support/converse-server.ts';
+import { createTestTable } from '../../support/dynamodb.ts';
+import { settlementDeps, TestClock } from '../../support/settlement.ts';
+
+const STRONG = 'anthropic.claude-sonnet-test-v1:0';
+const FAST = 'anthropic.claude-haiku-test-v1:0';
+
+let server: ConverseServer;
+
+beforeAll(async () => {
+  server = await startConverseServer();
+  // The Bedrock client takes credentials from the standard AWS chain: give it static ones, so it
+  // never looks further (instance metadata is network).
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await server.close();
+});
+
+async function service() {
+  const table = await createTestTable();
+  const config = loadConfig({
+    BEDROCK_MODEL_ID: STRONG,
+    BEDROCK_FAST_MODEL_ID: FAST,
+    BEDROCK_ENDPOINT: server.url,
+  });
+  const traces = new InMemoryTraceStore();
+  return {
+    traces,
+    agent: createAgentService({
+      config,
+      settlement: settlementDeps(table.store, new TestClock('2026-11-24T18:00:00.000Z')),
+      traces,
+      logger: silentLogger,
+    }),
+  };
+}
+
+const textOf = (body: unknown): string => JSON.stringify(body);
+
+describe('routing with a language model configured', () => {
+  it('asks the fast model when no rule applies and hands the question to the specialist it names', async () => {
+    server.script(FAST, textTurn('matching'));
+    server.script(STRONG, textTurn('The trades with Goldman broke on price.'));
+    const { agent, traces } = await service();
+
+    const response = await agent.answer(
+      { question: 'what is going on with the Goldman trades?', principal: LOCAL_ADMIN },
+      { sessionId: 'so-router-test-00000000000000000000000000000' },
+    );
+
+    expect(response.answer).toBe('The trades with Goldman broke on price.');
+    const [routing] = server.callsFor(FAST);
+    expect(textOf(routing?.body)).toContain('exactly one word');
+    const [turn] = server.callsFor(STRONG);
+    // The matching specialist's tools, not the status specialist's.
+    expect(textOf(turn?.body)).toContain('explain_match');
+    expect(textOf(turn?.body)).not.toContain('settlement_report');
+    const trace = await traces.get(response.traceId);
+    expect(trace?.steps.filter((s) => s.kind === 'model')).toHaveLength(2);
+  });
+
+  it('does not call a model to route a question a rule recognises', async () => {
+    server.script(STRONG, textTurn('Here is why.'));
+    const { agent } = await service();
+    const before = server.callsFor(FAST).length;
+
+    await agent.answer(
+      { question: 'why is T-10042 not matched?', principal: LOCAL_ADMIN },
+      { sessionId: 'so-router-test-11111111111111111111111111111' },
+    );
+
+    expect(server.callsFor(FAST)).toHaveLength(before);
+  });
+
+  it('falls back to the status specialist when the router names no single specialist', async () => {
+    server.script(FAST, textTurn('I think matching or exception_resolution'), textTurn('Nothing open.'));
+    const { agent } = await service();
+
+    await agent.answer(
+      { question: 'anything I should worry about?', principal: LOCAL_ADMIN },
+      { sessionId: 'so-router-test-22222222222222222222222222222' },
+    );
+
+    // settlement_qa runs on the fast tier: its turn is the second call to the fast model.
+    const calls = server.callsFor(FAST);
+    expect(textOf(calls.at(-1)?.body)).toContain('settlement_report');
+  });
+});
