@@ -117,6 +117,13 @@ describe('the SLA sweeper', () => {
     expect(
       (await alerts('EXCEPTIONS_RAISED')).filter((o) => o.entityId === 'INTERNAL#T-LONELY'),
     ).toHaveLength(1);
+    // Raised at the deadline, it is born breached: the alert raising it is the only one.
+    expect(view?.exceptions[0]?.breachedAt).toBe(PAST_DEADLINE);
+    expect(view?.exceptions[0]?.priority).toBe('P1');
+    await sweepSla(deps);
+    expect(
+      (await alerts('SLA_BREACH')).filter((o) => o.payload.tradeRef === 'INTERNAL#T-LONELY'),
+    ).toStrictEqual([]);
   });
 
   it('resolves CMIS when the counterparty record finally arrives and matches', async () => {

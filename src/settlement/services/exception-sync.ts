@@ -140,6 +140,9 @@ export function exceptionFromDraft(
   const notional = dec(internal.quantity).times(dec(internal.price));
   const deadline = internal.matchDeadline;
   const autoResolved = draft.autoResolvedBy !== undefined;
+  // Raised at or after its deadline (a CMIS at the cut-off, a break confirmed late): it is born
+  // breached, so the alert raising it is the breach alert and the sweeper sends no second one.
+  const bornBreached = !autoResolved && Date.parse(at) >= Date.parse(deadline);
   return {
     exceptionId: exceptionIdFor(`INTERNAL#${internal.tradeId}`, draft.key),
     tradeRef: `INTERNAL#${internal.tradeId}`,
@@ -149,13 +152,14 @@ export function exceptionFromDraft(
     details: draft.details,
     ours: draft.ours,
     theirs: draft.theirs,
-    priority: deps.sla.priority(notional.toFixed(), internal.currency, at, deadline),
+    priority: bornBreached ? 'P1' : deps.sla.priority(notional.toFixed(), internal.currency, at, deadline),
     notional: notional.toDecimalPlaces(2, Dec.ROUND_HALF_EVEN).toFixed(),
     currency: internal.currency,
     market: marketOfPlaceOfSettlement(internal.placeOfSettlement),
     slaDeadline: deadline,
     slaWarnAt: deps.sla.warnAt(at, deadline),
     status: autoResolved ? 'AUTO_RESOLVED' : 'ESCALATED',
+    ...(bornBreached ? { breachedAt: at } : {}),
     ...(autoResolved
       ? { resolution: { by: SYSTEM.autoResolver, at, how: draft.autoResolvedBy ?? 'rule' } }
       : {}),
