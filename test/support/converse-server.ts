@@ -7,6 +7,10 @@ import {
 import type { AddressInfo } from 'node:net';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
+import {
+  BedrockConverseClient,
+  type BedrockConverseOptions,
+} from '../../src/agents/model/bedrock-converse.ts';
 
 /*
  * A local stand-in for the Bedrock Runtime Converse endpoint: `POST /model/{modelId}/converse`
@@ -368,4 +372,41 @@ export function converseClientFor(server: Pick<ConverseServer, 'url'>): BedrockR
     credentials: { accessKeyId: 'AKIDLOCALTEST0000000', secretAccessKey: 'local-test-secret' },
     maxAttempts: 1,
   });
+}
+
+/** Model ids the tests script turns for. */
+export const STRONG = 'anthropic.claude-sonnet-test-v1:0';
+export const FAST = 'anthropic.claude-haiku-test-v1:0';
+
+/**
+ * The Bedrock model client under test, over the real SDK client pointed at `server`: three attempts,
+ * sleeps recorded instead of waited, jitter fixed at the middle of its range.
+ */
+export function testBedrockClient(
+  server: Pick<ConverseServer, 'url'>,
+  overrides: Partial<BedrockConverseOptions> = {},
+): { client: BedrockConverseClient; sleeps: number[] } {
+  const sleeps: number[] = [];
+  const client = new BedrockConverseClient({
+    client: converseClientFor(server),
+    strongModelId: STRONG,
+    fastModelId: FAST,
+    retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+    ...overrides,
+  });
+  return { client, sleeps };
+}
+
+/** A value deep inside a recorded request body, or undefined. */
+export function field(value: unknown, ...path: (string | number)[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
 }

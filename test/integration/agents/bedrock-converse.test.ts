@@ -2,17 +2,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTurnLimits } from '../../../src/agents/limits/session-limits.ts';
 import { runTurn, streamTurn, type TurnEvent } from '../../../src/agents/loop/run-turn.ts';
 import { MemoryTraceSink } from '../../../src/agents/loop/trace.ts';
-import {
-  BedrockConverseClient,
-  type BedrockConverseOptions,
-} from '../../../src/agents/model/bedrock-converse.ts';
+import type { BedrockConverseOptions } from '../../../src/agents/model/bedrock-converse.ts';
 import {
   type ConverseServer,
-  converseClientFor,
+  FAST,
+  field,
   guardrailTurn,
   maxTokensTurn,
+  STRONG,
   serviceUnavailable,
   startConverseServer,
+  testBedrockClient,
   textTurn,
   throttled,
   toolUseTurn,
@@ -24,9 +24,6 @@ import {
   toolContext,
   tradeStatusTool,
 } from '../../unit/agents/loop/test-tools.ts';
-
-const STRONG = 'anthropic.claude-sonnet-test-v1:0';
-const FAST = 'anthropic.claude-haiku-test-v1:0';
 
 let server: ConverseServer;
 
@@ -42,31 +39,9 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-function bedrock(overrides: Partial<BedrockConverseOptions> = {}) {
-  const sleeps: number[] = [];
-  const client = new BedrockConverseClient({
-    client: converseClientFor(server),
-    strongModelId: STRONG,
-    fastModelId: FAST,
-    retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 },
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-    random: () => 0.5,
-    ...overrides,
-  });
-  return { client, sleeps };
-}
+const bedrock = (overrides: Partial<BedrockConverseOptions> = {}) => testBedrockClient(server, overrides);
 
 /** A body field, read without trusting its shape. */
-function field(value: unknown, ...path: (string | number)[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
-}
 
 const baseTurn = (sessionId: string) => ({
   system: 'You are SettleOps. Answer settlement questions with the tools.',

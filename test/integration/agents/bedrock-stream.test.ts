@@ -2,17 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTurnLimits } from '../../../src/agents/limits/session-limits.ts';
 import { type RunTurnOptions, streamTurn, type TurnEvent } from '../../../src/agents/loop/run-turn.ts';
 import { MemoryTraceSink } from '../../../src/agents/loop/trace.ts';
-import {
-  BedrockConverseClient,
-  type BedrockConverseOptions,
-  ModelCallError,
-} from '../../../src/agents/model/bedrock-converse.ts';
+import { type BedrockConverseOptions, ModelCallError } from '../../../src/agents/model/bedrock-converse.ts';
 import {
   type ConverseServer,
-  converseClientFor,
+  FAST,
+  field,
+  STRONG,
   startConverseServer,
   streamedTextTurn,
   streamedToolUseTurn,
+  testBedrockClient,
   throttled,
   usage,
 } from '../../support/converse-server.ts';
@@ -23,9 +22,6 @@ import { principal, toolContext, tradeStatusTool } from '../../unit/agents/loop/
  * local server (event-stream frames over h2c), `BedrockConverseClient.converseStream` assembles the
  * answer, and the loop forwards redacted partial text as `text` events.
  */
-
-const STRONG = 'anthropic.claude-sonnet-test-v1:0';
-const FAST = 'anthropic.claude-haiku-test-v1:0';
 
 let server: ConverseServer;
 
@@ -41,30 +37,7 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-function bedrock(overrides: Partial<BedrockConverseOptions> = {}) {
-  const sleeps: number[] = [];
-  const client = new BedrockConverseClient({
-    client: converseClientFor(server),
-    strongModelId: STRONG,
-    fastModelId: FAST,
-    retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 },
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-    random: () => 0.5,
-    ...overrides,
-  });
-  return { client, sleeps };
-}
-
-function field(value: unknown, ...path: (string | number)[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
-}
+const bedrock = (overrides: Partial<BedrockConverseOptions> = {}) => testBedrockClient(server, overrides);
 
 async function collect(
   options: Omit<RunTurnOptions, 'onProgress' | 'system' | 'history' | 'tools' | 'toolContext' | 'limits'> & {

@@ -3,12 +3,15 @@ import { createAgentService } from '../../../src/agents/agent-service.ts';
 import { LOCAL_ADMIN } from '../../../src/agents/principal.ts';
 import { InMemoryTraceStore, silentLogger } from '../../../src/agents/traces/index.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { type ConverseServer, startConverseServer, textTurn } from '../../support/converse-server.ts';
+import {
+  type ConverseServer,
+  FAST,
+  STRONG,
+  startConverseServer,
+  textTurn,
+} from '../../support/converse-server.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
 import { settlementDeps, TestClock } from '../../support/settlement.ts';
-
-const STRONG = 'anthropic.claude-sonnet-test-v1:0';
-const FAST = 'anthropic.claude-haiku-test-v1:0';
 
 let server: ConverseServer;
 
