@@ -58,22 +58,23 @@ export function tradeRow(t: Trade, principal: Pick<Principal, 'accounts'>): Trad
 }
 
 /** A short trade line for lists. */
-export interface TradeListRow {
-  readonly tradeId: string;
-  readonly source: Trade['source'];
-  readonly status: Trade['status'];
-  readonly side: Trade['side'];
-  readonly isin: string;
-  readonly quantity: string;
-  readonly price: string;
-  readonly currency: string;
-  readonly netAmount: string | null;
-  readonly desk: string;
-  readonly account: string;
-  readonly counterpartyBic: string;
-  readonly tradeDate: string;
-  readonly matchDeadline: Instant;
-}
+export type TradeListRow = Pick<
+  TradeRow,
+  | 'tradeId'
+  | 'source'
+  | 'status'
+  | 'side'
+  | 'isin'
+  | 'quantity'
+  | 'price'
+  | 'currency'
+  | 'netAmount'
+  | 'desk'
+  | 'account'
+  | 'counterpartyBic'
+  | 'tradeDate'
+  | 'matchDeadline'
+>;
 
 export function tradeListRow(t: Trade, principal: Pick<Principal, 'accounts'>): TradeListRow {
   return {
