@@ -1,5 +1,4 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { CalendarRegistry } from '../settlement/calendar.ts';
@@ -11,7 +10,7 @@ import { createDynamoDbClients } from '../settlement/store/dynamodb-client.ts';
 import { DynamoDbSettlementStore } from '../settlement/store/dynamodb-settlement-store.ts';
 import { ensureTable } from '../settlement/store/table.ts';
 import { ensureDynamoDbLocal } from './dynamodb-local/artifact.ts';
-import { startDynamoDbLocal } from './dynamodb-local/launcher.ts';
+import { accepts, startDynamoDbLocal } from './dynamodb-local/launcher.ts';
 
 export interface SettlementRuntime {
   readonly deps: SettlementDeps;
@@ -125,16 +124,7 @@ async function sharedEngine(lockFile: string): Promise<string | undefined> {
     }
     return undefined;
   }
-  const port = info.port;
-  const alive = await new Promise<boolean>((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-  return alive ? info.endpoint : undefined;
+  return (await accepts(info.port)) ? info.endpoint : undefined;
 }
 
 function isAlive(pid: number): boolean {

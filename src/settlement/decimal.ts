@@ -36,9 +36,3 @@ export function scaleOf(value: string): number {
   const point = value.indexOf('.');
   return point < 0 ? 0 : value.length - point - 1;
 }
-
-export function sumDecimals(values: Iterable<string | Dec>): Dec {
-  let total = new Dec(0);
-  for (const v of values) total = total.plus(dec(v));
-  return total;
-}

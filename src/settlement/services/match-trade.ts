@@ -35,7 +35,8 @@ export async function matchTrade(
     const exceptions = await deps.store.getExceptions(
       internals.flatMap((t) => exceptionIdsOf(tradeRefOf(t))),
     );
-    const plan = planMatch(deps, trade, candidates, exceptionsByTrade(exceptions), nowIso(deps));
+    const byTrade = groupByTrade(exceptions);
+    const plan = planMatch(deps, trade, candidates, (ref) => byTrade.get(ref) ?? [], nowIso(deps));
     if (!(await deps.store.commit(plan.changes)).ok) continue;
     if (plan.judgeFrom !== undefined) {
       const fromInternal = await matchTrade(deps, plan.judgeFrom, { force: true });
@@ -59,12 +60,11 @@ function skipReason(trade: Trade, force: boolean): MatchOutcome | undefined {
   return undefined;
 }
 
-function exceptionsByTrade(
-  list: readonly SettlementException[],
-): (ref: string) => readonly SettlementException[] {
+/** Exceptions grouped by the trade they were raised on. */
+function groupByTrade(list: readonly SettlementException[]): Map<string, SettlementException[]> {
   const byTrade = new Map<string, SettlementException[]>();
   for (const e of list) byTrade.set(e.tradeRef, [...(byTrade.get(e.tradeRef) ?? []), e]);
-  return (ref) => byTrade.get(ref) ?? [];
+  return byTrade;
 }
 
 export type MatchTally = Record<MatchOutcomeKind, number>;
@@ -130,13 +130,10 @@ export async function matchMany(
   };
   for (const t of view.values()) place(t);
 
-  const exceptions = new Map<string, SettlementException[]>();
   const withExceptions = [...view.values()].filter((t) => t.source === 'INTERNAL' && t.hasExceptions);
-  for (const e of await deps.store.getExceptions(
-    withExceptions.flatMap((t) => exceptionIdsOf(tradeRefOf(t))),
-  )) {
-    exceptions.set(e.tradeRef, [...(exceptions.get(e.tradeRef) ?? []), e]);
-  }
+  const exceptions = groupByTrade(
+    await deps.store.getExceptions(withExceptions.flatMap((t) => exceptionIdsOf(tradeRefOf(t)))),
+  );
   const apply = (plan: MatchPlan) => {
     for (const t of plan.trades) {
       view.set(tradeRefOf(t), t);

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Dec,
-  dec,
-  decString,
-  isDecimalString,
-  scaleOf,
-  sumDecimals,
-} from '../../../src/settlement/decimal.ts';
+import { Dec, dec, decString, isDecimalString, scaleOf } from '../../../src/settlement/decimal.ts';
 
 describe('isDecimalString', () => {
   it.each([
@@ -86,21 +79,6 @@ describe('exact arithmetic', () => {
     expect(decString(dec('1234567890123456789012345678901234567890').plus(dec('0.5')))).toBe(
       '1234567890123456789012345678901234567890',
     );
-  });
-});
-
-describe('sumDecimals', () => {
-  it('sums strings and Dec values exactly', () => {
-    expect(decString(sumDecimals(['0.1', '0.2', new Dec('0.3'), '-0.6']))).toBe('0');
-    expect(decString(sumDecimals(['0.1', '0.2']))).toBe('0.3');
-  });
-
-  it('is zero for no values', () => {
-    expect(decString(sumDecimals([]))).toBe('0');
-  });
-
-  it('throws on a value that is not a plain decimal', () => {
-    expect(() => sumDecimals(['1', '2e3'])).toThrow(TypeError);
   });
 });
 
