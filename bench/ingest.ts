@@ -1,6 +1,7 @@
 /**
  * Ingest throughput into DynamoDB Local (AWS's engine, in memory, on this machine):
- * parse a CSV, store every trade with its audit record (transactions), then match them
+ * parse a CSV, store every trade with its audit record (conditional transactions of 50 trades and
+ * one receipt holding their first audit records), then match them
  * (reads per level-1 block, decisions committed in transactions). Loopback only.
  *
  * Run: `npm run bench` (all benchmarks) or `node bin/run-ts.js bench/ingest.ts`.
@@ -59,7 +60,7 @@ export async function runIngestBench(options: { trades?: number } = {}): Promise
       `parse + validate CSV: ${records} records in ${ms(parseMs)} → ${rate(records, parseMs)} records/s`,
     );
 
-    // Bookings alone (each trade + its audit record, conditional, in transactions of 50 trades).
+    // Bookings alone (conditional transactions of 50 trades + the receipt of their audit records).
     const bookings = parsed.rows.filter((r) => r.input.source === 'INTERNAL');
     const deps1 = await depsFor('bench-bookings');
     let storedAt = 0;
@@ -72,7 +73,7 @@ export async function runIngestBench(options: { trades?: number } = {}): Promise
     });
     const b1 = performance.now();
     lines.push(
-      `store ${bookings.length} bookings (trade + audit record each): ${ms(storedAt - b0)} → ${rate(bookings.length, storedAt - b0)} trades/s; ` +
+      `store ${bookings.length} bookings (50 trades + 1 audit receipt per transaction): ${ms(storedAt - b0)} → ${rate(bookings.length, storedAt - b0)} trades/s; ` +
         `with the first matching pass (no counterparts yet): ${ms(b1 - b0)} → ${rate(bookings.length, b1 - b0)} trades/s`,
     );
 

@@ -106,6 +106,11 @@ export const Trade = TradeFields.extend({
   hasExceptions: z.boolean(),
   /** Counterparty records a reviewer rejected for this trade: never proposed again. */
   rejectedCandidates: z.array(z.string()).optional(),
+  /**
+   * The ingest receipt holding this trade's first audit record, when it was booked in a batch (the
+   * batch's creation records are stored together: one write per batch instead of one per trade).
+   */
+  auditReceipt: z.string().optional(),
   ...AuditHead,
 });
 export type Trade = z.infer<typeof Trade>;
@@ -276,6 +281,16 @@ export const AuditRecord = z.object({
   hash: z.string().length(64),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
+
+/**
+ * The first audit records of trades booked together, stored as one item. Each record is still
+ * chained and verified per trade; the trade names its receipt (`auditReceipt`).
+ */
+export const AuditReceipt = z.object({
+  receiptId: z.string(),
+  records: z.array(AuditRecord).min(1),
+});
+export type AuditReceipt = z.infer<typeof AuditReceipt>;
 
 export const OutboxKind = z.enum([
   'REVIEW_REQUESTED',

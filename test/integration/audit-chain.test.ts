@@ -1,4 +1,4 @@
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { verifyAllAudit, verifyEntityAudit } from '../../src/settlement/services/audit-verify.ts';
 import { ingestTrades } from '../../src/settlement/services/ingest-trades.ts';
@@ -21,6 +21,16 @@ beforeEach(async () => {
   await ingestTrades(deps, rowsOf({ ...ours, account: 'ACC-8' }));
 });
 
+/** Where the trade's first record is kept: its ingest receipt, and its position there. */
+async function receiptOf(ref: string): Promise<{ key: { pk: string; sk: string }; index: number }> {
+  const receiptId = (await table.store.getTrade(ref))?.auditReceipt;
+  if (receiptId === undefined) throw new Error(`${ref} has no receipt`);
+  const key = keys.receipt(receiptId);
+  const item = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
+  const records = (item?.records ?? []) as Array<{ entityId: string }>;
+  return { key, index: records.findIndex((r) => r.entityId === ref) };
+}
+
 describe('the audit chain', () => {
   it('verifies an untouched store', async () => {
     expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual([]);
@@ -29,12 +39,22 @@ describe('the audit chain', () => {
     expect(all.records).toBeGreaterThanOrEqual(all.entities);
   });
 
-  it('detects an edited record', async () => {
+  it('keeps the first records of trades booked together in one receipt, read back per trade', async () => {
+    const { index } = await receiptOf(REF);
+    const records = await table.store.listAudit(REF);
+
+    expect(index).toBeGreaterThanOrEqual(0);
+    expect(records.map((r) => r.seq)).toStrictEqual(records.map((_, i) => i + 1));
+    expect(records[0]?.action).toBe('INGESTED');
+  });
+
+  it('detects an edited record in an ingest receipt', async () => {
+    const { key, index } = await receiptOf(REF);
     await table.doc.send(
       new UpdateCommand({
         TableName: table.tableName,
-        Key: keys.audit(REF, 1),
-        UpdateExpression: 'SET actor = :a',
+        Key: key,
+        UpdateExpression: `SET records[${index}].actor = :a`,
         ExpressionAttributeValues: { ':a': 'principal:mallory' },
       }),
     );
@@ -43,6 +63,48 @@ describe('the audit chain', () => {
       'record 1 was altered (its content does not match its hash)',
     ]);
     expect((await verifyAllAudit(table.store)).failures.map((f) => f.entityId)).toStrictEqual([REF]);
+  });
+
+  it('detects an edited record kept on its own', async () => {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.audit(REF, 2),
+        UpdateExpression: 'SET actor = :a',
+        ExpressionAttributeValues: { ':a': 'principal:mallory' },
+      }),
+    );
+
+    expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual([
+      'record 2 was altered (its content does not match its hash)',
+    ]);
+    expect((await verifyAllAudit(table.store)).failures.map((f) => f.entityId)).toStrictEqual([REF]);
+  });
+
+  it('detects a removed receipt, for every trade whose first record it held', async () => {
+    const { key } = await receiptOf(REF);
+    await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: key }));
+
+    expect((await verifyEntityAudit(table.store, REF))?.problems).toContain(
+      'record 1 is missing (next found: 2)',
+    );
+    const failures = (await verifyAllAudit(table.store)).failures;
+    expect(failures.map((f) => f.entityId).sort()).toStrictEqual(['COUNTERPARTY#C-T-AUDIT', REF].sort());
+  });
+
+  it('detects a trade pointed at another receipt', async () => {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.trade(REF),
+        UpdateExpression: 'SET auditReceipt = :r',
+        ExpressionAttributeValues: { ':r': 'R|0000' },
+      }),
+    );
+
+    expect((await verifyEntityAudit(table.store, REF))?.problems).toContain(
+      'record 1 is missing (next found: 2)',
+    );
   });
 
   it('detects a record removed from the middle', async () => {
@@ -69,11 +131,12 @@ describe('the audit chain', () => {
     if (first === undefined) throw new Error('no audit');
     const { chainHash } = await import('../../src/settlement/audit-chain.ts');
     const forged = { ...first, actor: 'principal:mallory' };
+    const { key, index } = await receiptOf(REF);
     await table.doc.send(
       new UpdateCommand({
         TableName: table.tableName,
-        Key: keys.audit(REF, 1),
-        UpdateExpression: 'SET actor = :a, #h = :h',
+        Key: key,
+        UpdateExpression: `SET records[${index}].actor = :a, records[${index}].#h = :h`,
         ExpressionAttributeNames: { '#h': 'hash' },
         ExpressionAttributeValues: { ':a': forged.actor, ':h': chainHash(first.prevHash, forged) },
       }),

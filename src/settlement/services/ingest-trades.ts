@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit-chain.ts';
 import { marketOfPlaceOfSettlement } from '../calendar.ts';
 import type { Match, Trade, TradeInput } from '../model.ts';
-import { ChangeSet, type Unsealed } from '../store/change-set.ts';
+import { type AuditEntry, ChangeSet, type Unsealed } from '../store/change-set.ts';
 import { inParallel } from './concurrency.ts';
 import { MAX_ATTEMPTS, nowIso, type SettlementDeps, SYSTEM } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
@@ -28,7 +28,7 @@ export interface IngestSummary {
 export interface IngestOptions {
   /** `principal:…` or `system:…`: recorded as who booked or amended the trades (four eyes). */
   readonly actor?: string;
-  /** Trades written per transaction (each with its audit record: 2 items per trade, ≤ 100 items). */
+  /** Trades written per transaction (each trade an item, plus one receipt holding their audit records). */
   readonly batchSize?: number;
   /** Concurrent matching tasks. */
   readonly concurrency?: number;
@@ -64,7 +64,7 @@ export async function ingestTrades(
   /** Creates rows in one transaction; false when one of them exists already (nothing written). */
   const createAll = async (toCreate: readonly IngestRow[]): Promise<boolean> => {
     const cs = new ChangeSet();
-    const trades = toCreate.map((row) => createTrade(cs, deps, row.input, actor));
+    const trades = cs.createTrades(toCreate.map((row) => newTrade(deps, row.input, actor)));
     if (!(await deps.store.commit(cs)).ok) return false;
     counts.ingested += trades.length;
     written.push(...trades);
@@ -139,13 +139,18 @@ async function upsertOne(deps: SettlementDeps, input: TradeInput, actor: string)
         : (await amendTrade(deps, input, actor)).result;
     }
     const cs = new ChangeSet();
-    createTrade(cs, deps, input, actor);
+    const { trade, audit } = newTrade(deps, input, actor);
+    cs.create('trade', trade, audit);
     if ((await deps.store.commit(cs)).ok) return 'INGESTED';
   }
   return 'CONFLICT';
 }
 
-function createTrade(cs: ChangeSet, deps: SettlementDeps, input: TradeInput, actor: string): Trade {
+function newTrade(
+  deps: SettlementDeps,
+  input: TradeInput,
+  actor: string,
+): { trade: Unsealed<Trade>; audit: AuditEntry } {
   const at = nowIso(deps);
   const market = marketOfPlaceOfSettlement(input.placeOfSettlement);
   const trade: Unsealed<Trade> = {
@@ -159,7 +164,7 @@ function createTrade(cs: ChangeSet, deps: SettlementDeps, input: TradeInput, act
     needsMatching: true,
     hasExceptions: false,
   };
-  return cs.create('trade', trade, { action: 'INGESTED', actor, details: { ...input }, at });
+  return { trade, audit: { action: 'INGESTED', actor, details: { ...input }, at } };
 }
 
 /**

@@ -11,14 +11,15 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  AuditRecord,
-  ExceptionStatus,
-  Match,
-  OutboxRecord,
-  SettlementException,
-  SettlementInstruction,
-  Trade,
+import {
+  type AuditRecord,
+  type ExceptionStatus,
+  type Match,
+  type OutboxRecord,
+  type SettlementException,
+  type SettlementInstruction,
+  type Trade,
+  TradeSource,
 } from '../model.ts';
 import type { SettlementReport } from '../report.ts';
 import type { ChangeSet, Entities, EntityKind, Write } from './change-set.ts';
@@ -31,6 +32,7 @@ import {
   matchItem,
   outboxItem,
   parseItem,
+  receiptItem,
   tradeItem,
 } from './items.ts';
 import type { AuditScanItem, CommitResult, DayRecords, Page, SettlementStore } from './settlement-store.ts';
@@ -142,8 +144,32 @@ export class DynamoDbSettlementStore implements SettlementStore {
   }
 
   async listAudit(entityId: string): Promise<AuditRecord[]> {
-    const items = await this.#queryAll(undefined, keys.auditPartition(entityId));
-    return items.map(parseItem.audit);
+    const [items, fromReceipt] = await Promise.all([
+      this.#queryAll(undefined, keys.auditPartition(entityId)),
+      this.#receiptRecordOf(entityId),
+    ]);
+    const records = items.map(parseItem.audit);
+    // A trade booked in a batch keeps its first record in the batch's receipt.
+    return fromReceipt === undefined ? records : [fromReceipt, ...records];
+  }
+
+  /** A trade's first audit record, if it is kept in an ingest receipt (the trade names it). */
+  async #receiptRecordOf(entityId: string): Promise<AuditRecord | undefined> {
+    if (!TradeSource.options.some((source) => entityId.startsWith(`${source}#`))) return undefined;
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.trade(entityId),
+        ConsistentRead: true,
+        ProjectionExpression: 'auditReceipt',
+      }),
+    );
+    const receiptId = out.Item?.auditReceipt;
+    if (typeof receiptId !== 'string') return undefined;
+    const receipt = await this.#get(keys.receipt(receiptId));
+    return receipt === undefined
+      ? undefined
+      : parseItem.receipt(receipt).records.find((r) => r.entityId === entityId);
   }
 
   async listPendingOutbox(options: { limit?: number; cursor?: string } = {}): Promise<Page<OutboxRecord>> {
@@ -237,14 +263,22 @@ export class DynamoDbSettlementStore implements SettlementStore {
       const out = await this.doc.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'itemType IN (:t, :m, :e, :a)',
-          ExpressionAttributeValues: { ':t': 'TRADE', ':m': 'MATCH', ':e': 'EXCEPTION', ':a': 'AUDIT' },
+          FilterExpression: 'itemType IN (:t, :m, :e, :a, :r)',
+          ExpressionAttributeValues: {
+            ':t': 'TRADE',
+            ':m': 'MATCH',
+            ':e': 'EXCEPTION',
+            ':a': 'AUDIT',
+            ':r': 'RECEIPT',
+          },
           ExclusiveStartKey: start,
         }),
       );
       for (const item of out.Items ?? []) {
         if (item.itemType === 'AUDIT') {
           yield { kind: 'record', record: parseItem.audit(item) };
+        } else if (item.itemType === 'RECEIPT') {
+          for (const record of parseItem.receipt(item).records) yield { kind: 'record', record };
         } else {
           const entityId =
             item.itemType === 'TRADE'
@@ -293,6 +327,10 @@ export class DynamoDbSettlementStore implements SettlementStore {
       case 'audit':
         return {
           Put: { TableName, Item: auditItem(w.record), ConditionExpression: 'attribute_not_exists(pk)' },
+        };
+      case 'receipt':
+        return {
+          Put: { TableName, Item: receiptItem(w.receipt), ConditionExpression: 'attribute_not_exists(pk)' },
         };
     }
   }
@@ -409,6 +447,8 @@ function describeWrite(w: Write | undefined): string {
       return `outbox ${w.record.outboxId}`;
     case 'audit':
       return `audit ${w.record.entityId}#${w.record.seq}`;
+    case 'receipt':
+      return `audit receipt ${w.receipt.receiptId}`;
   }
 }
 

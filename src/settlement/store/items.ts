@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import { blockKey } from '../matching/index.ts';
 import {
+  AuditReceipt,
   AuditRecord,
   Match,
   OutboxRecord,
@@ -30,6 +31,7 @@ export const keys = {
   report: (tradeDate: string, scope: string) => ({ pk: `REPORT#${tradeDate}`, sk: scope }),
   audit: (entityId: string, seq: number) => ({ pk: `AUDIT#${entityId}`, sk: String(seq).padStart(10, '0') }),
   auditPartition: (entityId: string) => `AUDIT#${entityId}`,
+  receipt: (receiptId: string) => ({ pk: `RECEIPT#${receiptId}`, sk: ROOT_SK }),
   block: (blockKey: string) => `BLOCK#${blockKey}`,
   queue: {
     reviews: 'MATCH#PENDING_REVIEW',
@@ -118,6 +120,10 @@ export function auditItem(r: AuditRecord): Item {
   return { ...keys.audit(r.entityId, r.seq), itemType: 'AUDIT', ...r };
 }
 
+export function receiptItem(r: AuditReceipt): Item {
+  return { ...keys.receipt(r.receiptId), itemType: 'RECEIPT', ...r };
+}
+
 const STORAGE_ATTRIBUTES = new Set([
   'pk',
   'sk',
@@ -142,4 +148,5 @@ export const parseItem = {
   instruction: (i: Item) => fromItem(SettlementInstruction, i),
   outbox: (i: Item) => fromItem(OutboxRecord, i),
   audit: (i: Item) => fromItem(AuditRecord, i),
+  receipt: (i: Item) => fromItem(AuditReceipt, i),
 };

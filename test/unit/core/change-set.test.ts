@@ -66,6 +66,76 @@ describe('ChangeSet.create', () => {
   });
 });
 
+describe('ChangeSet.createTrades', () => {
+  const second: Unsealed<Trade> = { ...newTrade, tradeId: 'T-10043' };
+  const entries = [
+    { trade: newTrade, audit: CREATED },
+    { trade: second, audit: { ...CREATED, details: { line: 3 } } },
+  ];
+
+  it('creates each trade at version 1 and keeps their first audit records in one receipt', () => {
+    const changes = new ChangeSet();
+    const created = changes.createTrades(entries);
+    const receipt = changes.writes.find((w) => w.op === 'receipt');
+    if (receipt?.op !== 'receipt') throw new Error('no receipt written');
+
+    expect(changes.writes.map((w) => w.op)).toStrictEqual(['create', 'create', 'receipt']);
+    expect(receipt.receipt.records.map((r) => [r.entityId, r.seq, r.prevHash])).toStrictEqual([
+      ['INTERNAL#T-10042', 1, GENESIS_HASH],
+      ['INTERNAL#T-10043', 1, GENESIS_HASH],
+    ]);
+    expect(created).toStrictEqual([
+      {
+        ...newTrade,
+        auditReceipt: receipt.receipt.receiptId,
+        version: 1,
+        auditHash: receipt.receipt.records[0]?.hash,
+      },
+      {
+        ...second,
+        auditReceipt: receipt.receipt.receiptId,
+        version: 1,
+        auditHash: receipt.receipt.records[1]?.hash,
+      },
+    ]);
+  });
+
+  it('seals the same records create would, so each chain verifies against its trade', () => {
+    const changes = new ChangeSet();
+    const [trade] = changes.createTrades(entries);
+    const single = new ChangeSet();
+    const alone = single.create('trade', newTrade, CREATED);
+    const receipt = changes.writes.find((w) => w.op === 'receipt');
+    if (receipt?.op !== 'receipt' || trade === undefined) throw new Error('no receipt written');
+
+    expect(receipt.receipt.records[0]).toStrictEqual(auditRecords(single)[0]);
+    expect(trade.auditHash).toBe(alone.auditHash);
+    expect(verifyChain(receipt.receipt.records.slice(0, 1), { seq: 1, hash: trade.auditHash })).toStrictEqual(
+      [],
+    );
+  });
+
+  it('names a receipt by its records: the same batch always makes the same receipt id, another batch another', () => {
+    const id = (changes: ChangeSet) => changes.itemKeys().find((k) => k.startsWith('receipt:'));
+    const a = new ChangeSet();
+    a.createTrades(entries);
+    const b = new ChangeSet();
+    b.createTrades(entries);
+    const c = new ChangeSet();
+    c.createTrades([{ trade: newTrade, audit: { ...CREATED, at: '2026-11-24T14:00:01.000Z' } }]);
+
+    expect(id(a)).toMatch(/^receipt:R\|[0-9a-f]{32}$/);
+    expect(id(b)).toBe(id(a));
+    expect(id(c)).not.toBe(id(a));
+  });
+
+  it('writes nothing for no trades', () => {
+    const changes = new ChangeSet();
+    expect(changes.createTrades([])).toStrictEqual([]);
+    expect(changes.size).toBe(0);
+  });
+});
+
 describe('ChangeSet.update', () => {
   it('bumps the version, expects the current one and chains the audit record to the current head', () => {
     const first = new ChangeSet();

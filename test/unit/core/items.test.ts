@@ -13,6 +13,7 @@ import {
   nextSlaDue,
   outboxItem,
   parseItem,
+  receiptItem,
   tradeItem,
 } from '../../../src/settlement/store/items.ts';
 import {
@@ -239,6 +240,24 @@ describe('instructionItem and auditItem', () => {
       ...record,
     });
   });
+
+  it('keys an ingest receipt by its id, outside every index', () => {
+    const record = sealAuditRecord('0'.repeat(64), {
+      entityId: REF,
+      seq: 1,
+      action: 'INGESTED',
+      actor: 'system:ingest',
+      details: {},
+      at: WARN_AT,
+    });
+    expect(receiptItem({ receiptId: 'R|ab', records: [record] })).toStrictEqual({
+      pk: 'RECEIPT#R|ab',
+      sk: '#',
+      itemType: 'RECEIPT',
+      receiptId: 'R|ab',
+      records: [record],
+    });
+  });
 });
 
 describe('fromItem', () => {
@@ -263,7 +282,16 @@ describe('fromItem', () => {
       parseItem.instruction(instructionItem(instruction)),
       parseItem.outbox(outboxItem(outbox)),
       parseItem.audit(auditItem(audit)),
-    ]).toStrictEqual([trade, match, exception, instruction, outbox, audit]);
+      parseItem.receipt(receiptItem({ receiptId: 'R|1', records: [audit] })),
+    ]).toStrictEqual([
+      trade,
+      match,
+      exception,
+      instruction,
+      outbox,
+      audit,
+      { receiptId: 'R|1', records: [audit] },
+    ]);
   });
 
   it('strips the storage attributes, index keys and TTL before validating', () => {
