@@ -22,6 +22,8 @@ import { DynamoDbSettlementStore } from '../src/settlement/store/dynamodb-settle
 import { ensureTable } from '../src/settlement/store/table.ts';
 
 const TRADE_DATE = '2026-11-24';
+const GOAL_TRADES_PER_SECOND = 2000;
+const BOOKING_REPEATS = 5;
 
 export async function runIngestBench(options: { trades?: number } = {}): Promise<string> {
   const trades = options.trades ?? 5000;
@@ -46,8 +48,10 @@ export async function runIngestBench(options: { trades?: number } = {}): Promise
   try {
     // The JVM compiles DynamoDB Local's hot paths during the first few thousand requests; a
     // long-running service runs warm, so measure warm.
-    const warm = generateSettlementDay({ trades: 1500, seed: 99, date: TRADE_DATE });
-    await ingestTrades(await depsFor('bench-warmup'), rows([...warm.internal, ...warm.counterparty]));
+    for (const [i, seed] of [99, 98].entries()) {
+      const warm = generateSettlementDay({ trades: 1500, seed, date: TRADE_DATE });
+      await ingestTrades(await depsFor(`bench-warmup-${i}`), rows([...warm.internal, ...warm.counterparty]));
+    }
 
     const day = generateSettlementDay({ trades, seed: 7, date: TRADE_DATE });
     const csv = toCsv([...day.internal, ...day.counterparty]);
@@ -60,21 +64,33 @@ export async function runIngestBench(options: { trades?: number } = {}): Promise
       `parse + validate CSV: ${records} records in ${ms(parseMs)} → ${rate(records, parseMs)} records/s`,
     );
 
-    // Bookings alone (conditional transactions of 50 trades + the receipt of their audit records).
+    // Bookings alone (conditional transactions of 50 trades + the receipt of their audit records),
+    // each repetition into a fresh table: the median is the figure, the range shows the noise.
     const bookings = parsed.rows.filter((r) => r.input.source === 'INTERNAL');
-    const deps1 = await depsFor('bench-bookings');
-    let storedAt = 0;
-    const b0 = performance.now();
-    await ingestTrades(deps1, bookings, {
-      concurrency: 8,
-      onProgress: (phase, done, total) => {
-        if (phase === 'stored' && done === total) storedAt = performance.now();
-      },
-    });
-    const b1 = performance.now();
+    const storeRates: number[] = [];
+    const withPassRates: number[] = [];
+    for (let rep = 0; rep < BOOKING_REPEATS; rep++) {
+      const deps1 = await depsFor(`bench-bookings-${rep}`);
+      let storedAt = 0;
+      const b0 = performance.now();
+      await ingestTrades(deps1, bookings, {
+        concurrency: 8,
+        onProgress: (phase, done, total) => {
+          if (phase === 'stored' && done === total) storedAt = performance.now();
+        },
+      });
+      const b1 = performance.now();
+      storeRates.push((bookings.length / (storedAt - b0)) * 1000);
+      withPassRates.push((bookings.length / (b1 - b0)) * 1000);
+    }
+    const median = medianOf(storeRates);
     lines.push(
-      `store ${bookings.length} bookings (50 trades + 1 audit receipt per transaction): ${ms(storedAt - b0)} → ${rate(bookings.length, storedAt - b0)} trades/s; ` +
-        `with the first matching pass (no counterparts yet): ${ms(b1 - b0)} → ${rate(bookings.length, b1 - b0)} trades/s`,
+      `store ${bookings.length} bookings (50 trades + 1 audit receipt per transaction), ${BOOKING_REPEATS} runs: ` +
+        `median ${rate1(median)} trades/s (${rate1(Math.min(...storeRates))}–${rate1(Math.max(...storeRates))}); ` +
+        `with the first matching pass (no counterparts yet): median ${rate1(medianOf(withPassRates))} trades/s`,
+    );
+    lines.push(
+      `  goal ≥ ${GOAL_TRADES_PER_SECOND.toLocaleString('en-US')} trades/s: ${median >= GOAL_TRADES_PER_SECOND ? 'met' : 'NOT met'} (median)`,
     );
 
     // A whole day end to end: both sides stored, then matched and decided.
@@ -109,6 +125,18 @@ function rows<T>(inputs: readonly T[]) {
 
 function ms(v: number): string {
   return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`;
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function rate1(perSecond: number): string {
+  return Math.round(perSecond).toLocaleString('en-US');
 }
 
 function rate(n: number, elapsedMs: number): string {

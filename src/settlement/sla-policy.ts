@@ -63,7 +63,13 @@ export const DEFAULT_SLA_POLICY: SlaPolicyConfig = {
   soonHours: 8,
 };
 
+/** Deadlines remembered per (market, anchor day); a long-running process sees few distinct days. */
+const DEADLINE_CACHE_LIMIT = 10_000;
+
 export class SlaPolicy {
+  /** A deadline depends only on the market and its anchor day: computed once per pair (luxon is slow). */
+  readonly #deadlines = new Map<string, string>();
+
   constructor(
     private readonly config: SlaPolicyConfig,
     private readonly calendars: CalendarRegistry,
@@ -76,14 +82,21 @@ export class SlaPolicy {
   /** The instant (ISO, UTC) by which a trade of this market must be matched. */
   matchDeadline(trade: { tradeDate: string; settlementDate: string }, market: string): string {
     const rule = this.ruleFor(market);
-    const calendar = this.calendars.forMarket(market);
     const anchor = rule.anchor === 'TRADE_DATE' ? trade.tradeDate : trade.settlementDate;
+    const key = `${market}|${anchor}`;
+    const known = this.#deadlines.get(key);
+    if (known !== undefined) return known;
     const day =
-      rule.offsetBusinessDays === 0 ? anchor : calendar.addBusinessDays(anchor, rule.offsetBusinessDays);
+      rule.offsetBusinessDays === 0
+        ? anchor
+        : this.calendars.forMarket(market).addBusinessDays(anchor, rule.offsetBusinessDays);
     const local = DateTime.fromISO(`${day}T${rule.cutoff}`, { zone: rule.timeZone });
     if (!local.isValid)
       throw new Error(`SLA rule for ${market}: ${local.invalidExplanation ?? 'invalid time'}`);
-    return toIso(local.toUTC().toMillis());
+    const deadline = toIso(local.toUTC().toMillis());
+    if (this.#deadlines.size >= DEADLINE_CACHE_LIMIT) this.#deadlines.clear();
+    this.#deadlines.set(key, deadline);
+    return deadline;
   }
 
   /** The warning point: `warnRatio` of the way from `from` to the deadline (at `from` if already late). */

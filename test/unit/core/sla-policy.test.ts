@@ -96,6 +96,21 @@ describe('matchDeadline', () => {
     expect(sla.matchDeadline({ tradeDate, settlementDate }, market)).toBe(expected);
   });
 
+  it('gives the same answers asked again and in any order (deadlines are remembered per market and day)', () => {
+    const asks: Array<[{ tradeDate: string; settlementDate: string }, string]> = [
+      [{ tradeDate: '2026-11-24', settlementDate: '2026-11-25' }, 'US'],
+      [{ tradeDate: '2026-11-24', settlementDate: '2026-11-25' }, 'SG'],
+      [{ tradeDate: '2026-11-24', settlementDate: '2026-11-26' }, 'SG'],
+    ];
+    const fresh = asks.map(([trade, market]) =>
+      new SlaPolicy(DEFAULT_SLA_POLICY, calendars).matchDeadline(trade, market),
+    );
+    const again = [...asks, ...asks].reverse().map(([trade, market]) => sla.matchDeadline(trade, market));
+
+    expect(new Set(fresh).size).toBe(3);
+    expect(again).toStrictEqual([...fresh, ...fresh].reverse());
+  });
+
   it('uses the fallback rule for a market without a rule of its own', () => {
     expect(sla.ruleFor('SG')).toStrictEqual(DEFAULT_SLA_POLICY.fallback);
     expect(sla.ruleFor('US')).toStrictEqual(DEFAULT_SLA_POLICY.markets.US);
