@@ -21,6 +21,10 @@ export function createDynamoDbClients(options: {
     ...(options.local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 5,
   });
+  // The SDK's logger middleware deep-copies every request and response through its sensitive-data
+  // filter to hand them to a logger that discards them (the default NoOpLogger): a tenth of a bulk
+  // ingest's CPU. SettleOps logs its own operations, so the middleware goes.
+  client.middlewareStack.remove('loggerMiddleware');
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     unmarshallOptions: { wrapNumbers: false },

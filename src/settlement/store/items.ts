@@ -15,6 +15,11 @@ import { INDEXES, type IndexName } from './table.ts';
  * Pure item builders: domain record → DynamoDB item (with its index keys) and back. Index keys are
  * derived from state here and nowhere else, so an item is always in exactly the indexes its state
  * calls for (e.g. a trade leaves the block index when it is matched).
+ *
+ * Each item is literal keys, then the record spread, then its index keys: V8 copies the record in
+ * one step there, whereas spreading it after another spread adds its properties one by one (~25 µs
+ * a trade, the hottest line of a bulk ingest). No domain schema has an attribute named like a
+ * storage key.
  */
 
 export type Item = Record<string, unknown>;
@@ -70,7 +75,8 @@ export function tradeItem(t: Trade): Item {
     idx.byDuePk = keys.due.match;
     idx.byDueSk = `${t.matchDeadline}#${ref}`;
   }
-  return { ...keys.trade(ref), itemType: 'TRADE', ...idx, ...t };
+  const { pk, sk } = keys.trade(ref);
+  return { pk, sk, itemType: 'TRADE', ...t, ...idx };
 }
 
 export function matchItem(m: Match): Item {
@@ -79,7 +85,8 @@ export function matchItem(m: Match): Item {
     idx.byQueuePk = keys.queue.reviews;
     idx.byQueueSk = `${m.createdAt}#${m.matchId}`;
   }
-  return { ...keys.match(m.matchId), itemType: 'MATCH', ...idx, ...m };
+  const { pk, sk } = keys.match(m.matchId);
+  return { pk, sk, itemType: 'MATCH', ...m, ...idx };
 }
 
 export function exceptionItem(e: SettlementException): Item {
@@ -94,16 +101,19 @@ export function exceptionItem(e: SettlementException): Item {
     idx.byDuePk = keys.due.sla;
     idx.byDueSk = `${due}#${e.exceptionId}`;
   }
-  return { ...keys.exception(e.exceptionId), itemType: 'EXCEPTION', ...idx, ...e };
+  const { pk, sk } = keys.exception(e.exceptionId);
+  return { pk, sk, itemType: 'EXCEPTION', ...e, ...idx };
 }
 
 export function instructionItem(si: SettlementInstruction): Item {
+  const { pk, sk } = keys.instruction(si.instructionId);
   return {
-    ...keys.instruction(si.instructionId),
+    pk,
+    sk,
     itemType: 'INSTRUCTION',
+    ...si,
     byDayPk: keys.day(si.tradeDate),
     byDaySk: keys.daySk(si.desk, 'SI', si.instructionId),
-    ...si,
   };
 }
 
@@ -113,15 +123,18 @@ export function outboxItem(o: OutboxRecord): Item {
     idx.byQueuePk = keys.queue.outboxPending;
     idx.byQueueSk = `${o.createdAt}#${o.outboxId}`;
   }
-  return { ...keys.outbox(o.outboxId), itemType: 'OUTBOX', ...idx, ...o };
+  const { pk, sk } = keys.outbox(o.outboxId);
+  return { pk, sk, itemType: 'OUTBOX', ...o, ...idx };
 }
 
 export function auditItem(r: AuditRecord): Item {
-  return { ...keys.audit(r.entityId, r.seq), itemType: 'AUDIT', ...r };
+  const { pk, sk } = keys.audit(r.entityId, r.seq);
+  return { pk, sk, itemType: 'AUDIT', ...r };
 }
 
 export function receiptItem(r: AuditReceipt): Item {
-  return { ...keys.receipt(r.receiptId), itemType: 'RECEIPT', ...r };
+  const { pk, sk } = keys.receipt(r.receiptId);
+  return { pk, sk, itemType: 'RECEIPT', ...r };
 }
 
 const STORAGE_ATTRIBUTES = new Set([
