@@ -2,7 +2,7 @@ import type { CalendarRegistry } from '../calendar.ts';
 import { type FieldResult, type TradeSource, tradeRef } from '../model.ts';
 import { compareTrades, type TradeRecord } from './compare.ts';
 import { decisionKind, type MatchDecision, type ScoredCandidate } from './decide.ts';
-import { FastScorer, zeros } from './fast-scorer.ts';
+import { FastScorer, type PreparedSide } from './fast-scorer.ts';
 import type { MatchingPolicy } from './policy.ts';
 
 /** The outcome for one of our trades. */
@@ -37,8 +37,8 @@ export interface MatchBatchResult {
 }
 
 /**
- * Matches a batch (re-runs, the bench): level 1 groups both sides by block key in a Map, level 2
- * scores every pair inside a block, then pairs are decided one-to-one.
+ * Matches a batch (re-runs, the bench): level 1 groups both sides by block (ISIN, trade date, side),
+ * level 2 scores every pair inside a block, then pairs are decided one-to-one.
  *
  * One-to-one: a pair is auto-matched when each is the other's unambiguous best (confidence ≥
  * autoMatch, no other candidate within the ambiguity margin on either side); matched pairs are
@@ -49,6 +49,11 @@ export interface MatchBatchResult {
  *
  * `best.fields` is computed on first access (with `compareTrades`) and cached: most pairs are
  * exact and nobody reads their details.
+ *
+ * Scaling: the work is linear in the number of trades (blocks are small), and so is the memory the
+ * matcher adds to its inputs — typed arrays of about 55 bytes a trade (~55 MB at a million a side,
+ * under V8's 64 MB external-memory trigger for a full collection), plus the results. Trade objects are
+ * read in input order; what is read by block (records, scores) is laid out in block order. See `run`.
  */
 export function matchBatch(
   internal: readonly TradeRecord[],
@@ -147,11 +152,69 @@ class LazyBatchMatch implements BatchMatch {
   }
 }
 
+/**
+ * One small object of every class the hot path allocates, replaced after each batch. V8 keeps a
+ * hidden class (a map) only while some object has it: a class's maps hang off its constructor through
+ * weak transitions. Between two batches nothing of the matcher is alive, so a full collection in between
+ * would collect its maps and throw away all optimised code built on them (deoptimisation, reason "weak
+ * objects"), and the next batch would start over in the interpreter: at 10k trades a side that doubled
+ * the time of a run. These few objects keep the maps, hence the code, alive.
+ */
+const exemplars: unknown[] = [];
+
+function keepHiddenClasses(policy: MatchingPolicy, calendars: CalendarRegistry): void {
+  const scorer = new FastScorer(policy, calendars);
+  const empty: Batch = { internal: [], counterparty: [], policy, calendars };
+  exemplars.length = 0;
+  exemplars.push(
+    scorer,
+    scorer.allocate([]),
+    new Scratch(1, 1),
+    new LazyScoredCandidate(empty, 0, 0, 0),
+    new LazyBatchMatch([], 0, NO_CANDIDATE),
+  );
+}
+
 function checkSource(t: TradeRecord, expected: TradeSource, name: string, i: number): void {
   if (t.source !== expected)
     throw new TypeError(`${name}[${i}].source is ${String(t.source)}, expected ${expected}`);
 }
 
+/*
+ * Per block, `BLOCK` integers in one Int32Array (what is read together sits together):
+ *   T_START  its first record in block order;
+ *   T_COUNT  how many records;
+ *   O_START  its first trade of ours in block order (the next block's O_START ends them; a sentinel
+ *            block closes the last one);
+ *   SCORES   where its score matrix (our trades × its records, row-major) starts — while our side is
+ *            scored, where the next trade's row goes.
+ */
+const T_START = 0;
+const T_COUNT = 1;
+const O_START = 2;
+const SCORES = 3;
+const BLOCK = 4;
+
+/* An outcome per trade of ours, `kind * KIND + confidence` in a Uint16Array. */
+const KIND = 128;
+const K_NONE = 0;
+const K_AUTO = 1;
+const K_REVIEW = 2;
+const K_EXCEPTION = 3;
+
+/**
+ * The steps (trade objects are read in input order — only tie-breaks and the refs of REVIEW rivals
+ * read one at random — and each step's typed arrays are laid out so that what it reads together is
+ * adjacent):
+ *   1. the level-1 block of every trade, from its key fields;
+ *   2. both sides grouped by block (counting sorts, stable: input order within a block);
+ *   3. the counterparty side parsed for level 2 (`FastScorer`), each record stored at its place in
+ *      block order;
+ *   4. our side parsed, each trade scored against its block's records as it is read, the scores stored
+ *      block by block;
+ *   5. block by block, the one-to-one decisions, kept as an outcome per trade;
+ *   6. the results built in input order.
+ */
 function run(
   internal: readonly TradeRecord[],
   counterparty: readonly TradeRecord[],
@@ -159,32 +222,132 @@ function run(
   calendars: CalendarRegistry,
   allPairs: boolean,
 ): MatchBatchResult {
-  const scorer = new FastScorer(policy, calendars);
-  const batch: Batch = { internal, counterparty, policy, calendars };
   const ni = internal.length;
   const nc = counterparty.length;
-  const ours = scorer.allocate(internal);
-  const theirs = scorer.allocate(counterparty);
+  const scorer = new FastScorer(policy, calendars);
 
-  // One pass per side (each trade object is read once): check the source, parse the trade for
-  // level 2, and find its level-1 block. The index is keyed on the block key's parts — ISIN and
-  // trade date give a slot, the side one of its two blocks (the source is the batch side): that is
-  // `blockKey()` without building a string per trade. A counterparty record goes in block
-  // (slot, its side); our trade looks in (slot, opposite side).
-  const index = new Map<string, number[]>();
+  const theirPlace = new Int32Array(nc);
+  const ourBlock = new Int32Array(ni);
+  const blockCount = allPairs
+    ? oneBlock(internal, counterparty, theirPlace, ourBlock)
+    : findBlocks(internal, counterparty, theirPlace, ourBlock);
+
+  const info = new Int32Array((blockCount + 1) * BLOCK);
+  const theirMembers = new Int32Array(nc);
+  const ourMembers = new Int32Array(ni);
+  groupByBlock(theirPlace, info, T_START, T_COUNT, theirMembers, true);
+  // Our counts are kept in SCORES until the score matrices are laid out.
+  groupByBlock(ourBlock, info, O_START, SCORES, ourMembers, false);
+  let pairs = 0;
+  for (let k = 0; k < blockCount * BLOCK; k += BLOCK) {
+    const ours = info[k + SCORES] as number;
+    info[k + SCORES] = pairs;
+    pairs += ours * (info[k + T_COUNT] as number);
+  }
+  const scores = new Uint8Array(pairs);
+
+  const theirs = scorer.allocate(counterparty, theirMembers);
+  for (let c = 0; c < nc; c++) {
+    const place = theirPlace[c] as number;
+    if (place >= 0) scorer.prepareRow(theirs, place, counterparty[c] as TradeRecord);
+  }
+
+  const comparisons = allPairs
+    ? scoreAllPairs(scorer, internal, counterparty, ourBlock, info, theirs, theirMembers, scores)
+    : scoreOurs(scorer, internal, ourBlock, info, theirs, scores);
+
+  // Arrays that are done with take new jobs: the best record per trade of ours, the records consumed.
+  const bestOf = ourBlock.fill(-1);
+  const consumed = theirPlace.fill(0);
+  const outcome = new Uint16Array(ni);
+  const rivalsOf = new Map<number, string[]>();
+  decideBlocks(
+    internal,
+    counterparty,
+    policy,
+    info,
+    blockCount,
+    theirMembers,
+    ourMembers,
+    scores,
+    bestOf,
+    outcome,
+    consumed,
+    rivalsOf,
+  );
+
+  const batch: Batch = { internal, counterparty, policy, calendars };
+  const results: BatchMatch[] = new Array(ni);
+  const counts = [0, 0, 0, 0];
+  for (let i = 0; i < ni; i++) {
+    const o = outcome[i] as number;
+    const kind = (o / KIND) | 0;
+    counts[kind] = (counts[kind] as number) + 1;
+    if (kind === K_NONE) {
+      results[i] = new LazyBatchMatch(internal, i, NO_CANDIDATE);
+      continue;
+    }
+    const best = new LazyScoredCandidate(batch, i, bestOf[i] as number, o % KIND);
+    const decision: MatchDecision =
+      kind === K_AUTO
+        ? { kind: 'AUTO_MATCH', best }
+        : kind === K_REVIEW
+          ? { kind: 'REVIEW', best, ambiguousWith: rivalsOf.get(i) ?? [] }
+          : { kind: 'EXCEPTION', best };
+    results[i] = new LazyBatchMatch(internal, i, decision);
+  }
+  const unmatchedCounterparty: string[] = [];
+  for (let c = 0; c < nc; c++) {
+    if (consumed[c] === 0) unmatchedCounterparty.push(tradeRef(counterparty[c] as TradeRecord));
+  }
+
+  keepHiddenClasses(policy, calendars);
+  let blocks = 0;
+  for (let k = 0; k < blockCount * BLOCK; k += BLOCK) {
+    if (info[k + T_COUNT] !== 0 && info[k + BLOCK + O_START] !== info[k + O_START]) blocks++;
+  }
+  return {
+    results,
+    unmatchedCounterparty,
+    stats: {
+      internal: ni,
+      counterparty: nc,
+      blocks,
+      comparisons,
+      fallbacks: scorer.fallbacks,
+      autoMatched: counts[K_AUTO] as number,
+      review: counts[K_REVIEW] as number,
+      exception: counts[K_EXCEPTION] as number,
+      noCandidate: counts[K_NONE] as number,
+      unmatchedCounterparty: unmatchedCounterparty.length,
+    },
+  };
+}
+
+/**
+ * Step 1: the level-1 block of every trade; returns the number of blocks. The index is keyed on the
+ * block key's parts — ISIN and trade date give a slot, the side one of its two blocks (the source is
+ * the batch side): `blockKey()` without building a string per trade. A record goes in block (slot, its
+ * side) and `theirBlock[c]` gets it; our trade looks in (slot, opposite side), or in no block (−1)
+ * when the slot does not exist.
+ */
+function findBlocks(
+  internal: readonly TradeRecord[],
+  counterparty: readonly TradeRecord[],
+  theirBlock: Int32Array,
+  ourBlock: Int32Array,
+): number {
+  // Per ISIN, slots by trade-date id: a short array (a batch spans few trade dates).
+  const slotsByIsin = new Map<string, number[]>();
   const dateIds = new Map<string, number>();
   let slots = 0;
-  const blockOfTheirs = zeros(nc);
-  for (let c = 0; c < nc; c++) {
+  for (let c = 0; c < counterparty.length; c++) {
     const t = counterparty[c] as TradeRecord;
     checkSource(t, 'COUNTERPARTY', 'counterparty', c);
-    scorer.prepareRow(theirs, c, t);
-    if (allPairs) continue;
-    // Per ISIN, slots by trade-date id: a short array (a batch spans few trade dates).
-    let byDate = index.get(t.isin);
+    let byDate = slotsByIsin.get(t.isin);
     if (byDate === undefined) {
       byDate = [];
-      index.set(t.isin, byDate);
+      slotsByIsin.set(freshCopy(t.isin), byDate);
     }
     let date = dateIds.get(t.tradeDate);
     if (date === undefined) {
@@ -196,130 +359,245 @@ function run(
       slot = slots++;
       byDate[date] = slot;
     }
-    blockOfTheirs[c] = slot * 2 + (t.side === 'BUY' ? 0 : 1);
+    theirBlock[c] = slot * 2 + (t.side === 'BUY' ? 0 : 1);
   }
-  const blockOfOurs = zeros(ni);
-  for (let i = 0; i < ni; i++) {
+  for (let i = 0; i < internal.length; i++) {
     const t = internal[i] as TradeRecord;
     checkSource(t, 'INTERNAL', 'internal', i);
-    scorer.prepareRow(ours, i, t);
-    if (allPairs) continue;
     const date = dateIds.get(t.tradeDate);
-    const slot = date === undefined ? undefined : index.get(t.isin)?.[date];
-    blockOfOurs[i] = slot === undefined ? -1 : slot * 2 + (t.side === 'BUY' ? 1 : 0);
+    const slot = date === undefined ? undefined : slotsByIsin.get(t.isin)?.[date];
+    ourBlock[i] = slot === undefined ? -1 : slot * 2 + (t.side === 'BUY' ? 1 : 0);
   }
-  // The baseline puts everything in one block and checks the key per pair instead.
-  const blockCount = allPairs ? (ni > 0 && nc > 0 ? 1 : 0) : slots * 2;
-  const ourStart = zeros(blockCount + 1);
-  const theirStart = zeros(blockCount + 1);
-  for (let i = 0; i < ni; i++) {
-    const b = blockOfOurs[i] as number;
-    if (b >= 0) ourStart[b + 1] = (ourStart[b + 1] as number) + 1;
-  }
-  for (let c = 0; c < nc; c++) {
-    const b = blockOfTheirs[c] as number;
-    theirStart[b + 1] = (theirStart[b + 1] as number) + 1;
-  }
-  for (let b = 0; b < blockCount; b++) {
-    ourStart[b + 1] = (ourStart[b + 1] as number) + (ourStart[b] as number);
-    theirStart[b + 1] = (theirStart[b + 1] as number) + (theirStart[b] as number);
-  }
-  const ourMembers = zeros(ourStart[blockCount] ?? 0);
-  const theirMembers = zeros(nc);
-  {
-    const fillOurs = ourStart.slice(0, blockCount);
-    for (let i = 0; i < ni; i++) {
-      const b = blockOfOurs[i] as number;
-      if (b < 0) continue;
-      const at = fillOurs[b] as number;
-      ourMembers[at] = i;
-      fillOurs[b] = at + 1;
-    }
-    const fillTheirs = theirStart.slice(0, blockCount);
-    for (let c = 0; c < nc; c++) {
-      const b = blockOfTheirs[c] as number;
-      const at = fillTheirs[b] as number;
-      theirMembers[at] = c;
-      fillTheirs[b] = at + 1;
-    }
-  }
+  return slots * 2;
+}
 
-  const results: BatchMatch[] = new Array(ni);
-  const consumedGlobal = zeros(nc);
-  const counts = { comparisons: 0, blocks: 0, autoMatched: 0, review: 0, exception: 0, noCandidate: 0 };
+/**
+ * `s` in fresh memory. The block index keeps copies of the ISINs as its keys: a Map compares the string
+ * looked up with the key it holds, and with the first trade's own string as the key — lying anywhere in
+ * the caller's gigabyte of trades at a million a side — every look-up missed the cache on it; the
+ * copies are allocated together (−10 % on step 1 at 1M).
+ */
+function freshCopy(s: string): string {
+  return ` ${s}`.slice(1);
+}
+
+/** Step 1 of the baseline: everything in one block (the key is checked per pair instead). */
+function oneBlock(
+  internal: readonly TradeRecord[],
+  counterparty: readonly TradeRecord[],
+  theirBlock: Int32Array,
+  ourBlock: Int32Array,
+): number {
+  for (let c = 0; c < counterparty.length; c++)
+    checkSource(counterparty[c] as TradeRecord, 'COUNTERPARTY', 'counterparty', c);
+  for (let i = 0; i < internal.length; i++)
+    checkSource(internal[i] as TradeRecord, 'INTERNAL', 'internal', i);
+  const block = internal.length > 0 && counterparty.length > 0 ? 0 : -1;
+  theirBlock.fill(block);
+  ourBlock.fill(block);
+  return block + 1;
+}
+
+/**
+ * Step 2: groups items by block (a counting sort, stable: input order within a block). On return
+ * block b's items are `members[info[b·BLOCK + start] …]`, `info[b·BLOCK + count]` of them, and the
+ * sentinel block's `start` is the number placed; items of block −1 are left out. With `toPlace`,
+ * `blocks[k]` is replaced by item k's place in `members` (−1 stays −1).
+ */
+function groupByBlock(
+  blocks: Int32Array,
+  info: Int32Array,
+  start: number,
+  count: number,
+  members: Int32Array,
+  toPlace: boolean,
+): void {
+  const n = blocks.length;
+  for (let k = 0; k < n; k++) {
+    const b = blocks[k] as number;
+    if (b >= 0) info[b * BLOCK + count] = (info[b * BLOCK + count] as number) + 1;
+  }
+  let at = 0;
+  for (let k = 0; k < info.length; k += BLOCK) {
+    info[k + start] = at;
+    at += info[k + count] as number;
+  }
+  // Each item takes its block's next place, `start` moving on; then it is moved back.
+  for (let k = 0; k < n; k++) {
+    const b = blocks[k] as number;
+    if (b < 0) continue;
+    const place = info[b * BLOCK + start] as number;
+    members[place] = k;
+    info[b * BLOCK + start] = place + 1;
+    if (toPlace) blocks[k] = place;
+  }
+  for (let k = 0; k < info.length; k += BLOCK)
+    info[k + start] = (info[k + start] as number) - (info[k + count] as number);
+}
+
+/** Trades of ours parsed per chunk in step 4 (the chunk's rows take 28 bytes a trade). */
+const CHUNK = 1 << 16;
+
+/**
+ * Step 4: our trades, parsed in input order a chunk at a time, then the chunk scored in block order:
+ * each trade against its block's records (rows `T_START …` of `theirs`), its row of scores written at
+ * the block's SCORES, which moves on. Within a block, trades keep input order. Scoring in block order
+ * reads the block table and the records' rows and writes the score matrices front to back, where input
+ * order jumped between blocks at random: at 1M trades a side those arrays are ~40 MB, far beyond L2, and
+ * that made this step ~30 % dearer per trade than at 100k (in block order: ~5–15 %). Returns the number
+ * of comparisons.
+ */
+function scoreOurs(
+  scorer: FastScorer,
+  internal: readonly TradeRecord[],
+  ourBlock: Int32Array,
+  info: Int32Array,
+  theirs: PreparedSide,
+  scores: Uint8Array,
+): number {
+  const size = Math.min(CHUNK, internal.length);
+  const chunk: TradeRecord[] = new Array(size);
+  const rows = scorer.allocate(chunk);
+  // block · CHUNK + entry: sorted, block order with input order within a block (exact: < 2^53).
+  const order = new Float64Array(size);
+  let comparisons = 0;
+  for (let from = 0; from < internal.length; from += CHUNK) {
+    const to = Math.min(internal.length, from + CHUNK);
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const block = ourBlock[i] as number;
+      if (block < 0 || info[block * BLOCK + T_COUNT] === 0) continue;
+      const t = internal[i] as TradeRecord;
+      chunk[n] = t;
+      scorer.prepareRow(rows, n, t);
+      order[n] = block * CHUNK + n;
+      n++;
+    }
+    const sorted = order.subarray(0, n).sort();
+    for (let j = 0; j < n; j++) {
+      const key = sorted[j] as number;
+      const entry = key % CHUNK;
+      const k = ((key - entry) / CHUNK) * BLOCK;
+      const tStart = info[k + T_START] as number;
+      const bc = info[k + T_COUNT] as number;
+      const at = info[k + SCORES] as number;
+      info[k + SCORES] = at + bc;
+      for (let b = 0; b < bc; b++) scores[at + b] = scorer.score(rows, entry, theirs, tStart + b);
+      comparisons += bc;
+    }
+  }
+  return comparisons;
+}
+
+/** The single entry of a side holding one trade. */
+const ONE = new Int32Array(1);
+
+/** Step 4 of the baseline: every pair of the one block, the level-1 key checked per pair. */
+function scoreAllPairs(
+  scorer: FastScorer,
+  internal: readonly TradeRecord[],
+  counterparty: readonly TradeRecord[],
+  ourBlock: Int32Array,
+  info: Int32Array,
+  theirs: PreparedSide,
+  theirMembers: Int32Array,
+  scores: Uint8Array,
+): number {
+  const current: TradeRecord[] = [];
+  const one = scorer.allocate(current, ONE);
+  const bc = info[T_COUNT] as number;
+  let comparisons = 0;
+  for (let i = 0; i < internal.length; i++) {
+    if ((ourBlock[i] as number) < 0) continue;
+    const at = info[SCORES] as number;
+    info[SCORES] = at + bc;
+    const t = internal[i] as TradeRecord;
+    current[0] = t;
+    scorer.prepareRow(one, 0, t);
+    for (let b = 0; b < bc; b++) {
+      const o = counterparty[theirMembers[b] as number] as TradeRecord;
+      if (o.isin !== t.isin || o.tradeDate !== t.tradeDate || o.side === t.side) {
+        scores[at + b] = NONE;
+        continue;
+      }
+      scores[at + b] = scorer.score(one, 0, theirs, b);
+      comparisons++;
+    }
+  }
+  return comparisons;
+}
+
+/**
+ * Step 5: block by block, the one-to-one decisions. Per trade of ours: `outcome` (kind and
+ * confidence), `bestOf` (the record), and for REVIEW the competing refs in `rivalsOf`; `consumed`
+ * marks the records taken by an auto-match.
+ */
+function decideBlocks(
+  internal: readonly TradeRecord[],
+  counterparty: readonly TradeRecord[],
+  policy: MatchingPolicy,
+  info: Int32Array,
+  blockCount: number,
+  theirMembers: Int32Array,
+  ourMembers: Int32Array,
+  scores: Uint8Array,
+  bestOf: Int32Array,
+  outcome: Uint16Array,
+  consumed: Int32Array,
+  rivalsOf: Map<number, string[]>,
+): void {
   const { autoMatch, ambiguityMargin: margin, candidateFloor: floor } = policy.thresholds;
   let scratch = new Scratch(16, 16);
-  // Within one side the source is the same, so ref order is trade-id order.
-  const theirId = (b: number, tStart: number) =>
-    (counterparty[theirMembers[tStart + b] as number] as TradeRecord).tradeId;
-
-  for (let block = 0; block < blockCount; block++) {
-    const oStart = ourStart[block] as number;
-    const bi = (ourStart[block + 1] as number) - oStart;
-    const tStart = theirStart[block] as number;
-    const bc = (theirStart[block + 1] as number) - tStart;
+  for (let k = 0; k < blockCount * BLOCK; k += BLOCK) {
+    const bc = info[k + T_COUNT] as number;
+    const oStart = info[k + O_START] as number;
+    const bi = (info[k + BLOCK + O_START] as number) - oStart;
     if (bi === 0 || bc === 0) continue;
-    counts.blocks++;
+    const tStart = info[k + T_START] as number;
+    // After step 4, SCORES is the end of the block's matrix.
+    const from = (info[k + SCORES] as number) - bi * bc;
     if (!scratch.fits(bi, bc))
       scratch = new Scratch(Math.max(bi, scratch.rows * 2), Math.max(bc, scratch.cols * 2));
     scratch.reset(bi, bc);
-    const { scores, matchOf, consumed } = scratch;
-
-    // Level 2: every pair in the block.
-    for (let a = 0; a < bi; a++) {
-      const oi = ourMembers[oStart + a] as number;
-      const row = a * bc;
-      for (let b = 0; b < bc; b++) {
-        const ci = theirMembers[tStart + b] as number;
-        if (allPairs) {
-          const o = internal[oi] as TradeRecord;
-          const t = counterparty[ci] as TradeRecord;
-          if (o.isin !== t.isin || o.tradeDate !== t.tradeDate || o.side === t.side) {
-            scores[row + b] = NONE;
-            continue;
-          }
-        }
-        scores[row + b] = scorer.score(ours, oi, theirs, ci);
-        counts.comparisons++;
-      }
-    }
+    const { scores: block, matchOf, consumed: taken } = scratch;
+    for (let p = 0; p < bi * bc; p++) block[p] = scores[from + p] as number;
 
     pairMutualBests(scratch, bi, bc, autoMatch, margin);
 
-    // Decisions.
     for (let a = 0; a < bi; a++) {
       const oi = ourMembers[oStart + a] as number;
       const matched = matchOf[a] as number;
       if (matched >= 0) {
         const c = theirMembers[tStart + matched] as number;
-        consumedGlobal[c] = 1;
-        const best = new LazyScoredCandidate(batch, oi, c, scores[a * bc + matched] as number);
-        results[oi] = new LazyBatchMatch(internal, oi, { kind: 'AUTO_MATCH', best });
-        counts.autoMatched++;
+        consumed[c] = 1;
+        bestOf[oi] = c;
+        outcome[oi] = K_AUTO * KIND + (block[a * bc + matched] as number);
         continue;
       }
       const row = a * bc;
       let best = -1;
       let bestCol = -1;
       for (let b = 0; b < bc; b++) {
-        if (consumed[b] !== 0) continue;
-        const s = scores[row + b] as number;
+        if (taken[b] !== 0) continue;
+        const s = block[row + b] as number;
         if (s === NONE) continue;
-        if (s > best || (s === best && theirId(b, tStart) < theirId(bestCol, tStart))) {
+        // Ties: the lowest ref; within one side the source is the same, so that is the lowest trade id.
+        if (
+          s > best ||
+          (s === best &&
+            recordId(counterparty, theirMembers, tStart + b) <
+              recordId(counterparty, theirMembers, tStart + bestCol))
+        ) {
           best = s;
           bestCol = b;
         }
       }
       // Below the floor a record is another trade, not a broken copy of ours (as in `decide`).
-      if (bestCol < 0 || best < floor) {
-        results[oi] = new LazyBatchMatch(internal, oi, NO_CANDIDATE);
-        counts.noCandidate++;
-        continue;
-      }
+      if (bestCol < 0 || best < floor) continue;
       const rivals: Rival[] = [];
       for (let b = 0; b < bc; b++) {
-        if (b === bestCol || consumed[b] !== 0) continue;
-        const s = scores[row + b] as number;
+        if (b === bestCol || taken[b] !== 0) continue;
+        const s = block[row + b] as number;
         if (s !== NONE && s >= floor && best - s <= margin) {
           rivals.push({
             ref: tradeRef(counterparty[theirMembers[tStart + b] as number] as TradeRecord),
@@ -331,7 +609,7 @@ function run(
         // Our unambiguous best, but some other trade of ours is as good (or better) for that record.
         for (let other = 0; other < bi; other++) {
           if (other === a || (matchOf[other] as number) >= 0) continue;
-          const s = scores[other * bc + bestCol] as number;
+          const s = block[other * bc + bestCol] as number;
           if (s !== NONE && best - s <= margin) {
             rivals.push({
               ref: tradeRef(internal[ourMembers[oStart + other] as number] as TradeRecord),
@@ -340,16 +618,14 @@ function run(
           }
         }
       }
-      const candidate = new LazyScoredCandidate(batch, oi, theirMembers[tStart + bestCol] as number, best);
+      bestOf[oi] = theirMembers[tStart + bestCol] as number;
       const kind = decisionKind(best, rivals.length > 0, policy.thresholds);
       if (kind === 'REVIEW') {
+        outcome[oi] = K_REVIEW * KIND + best;
         rivals.sort(byConfidenceThenRef);
-        const ambiguousWith = rivals.map((r) => r.ref);
-        results[oi] = new LazyBatchMatch(internal, oi, { kind, best: candidate, ambiguousWith });
-        counts.review++;
+        rivalsOf.set(oi, rivals.map(refOf));
       } else if (kind === 'EXCEPTION') {
-        results[oi] = new LazyBatchMatch(internal, oi, { kind, best: candidate });
-        counts.exception++;
+        outcome[oi] = K_EXCEPTION * KIND + best;
       } else {
         // Unreachable: an unambiguous best both ways would have been paired above.
         throw new Error(
@@ -358,34 +634,10 @@ function run(
       }
     }
   }
+}
 
-  for (let i = 0; i < ni; i++) {
-    if (results[i] === undefined) {
-      results[i] = new LazyBatchMatch(internal, i, NO_CANDIDATE);
-      counts.noCandidate++;
-    }
-  }
-  const unmatchedCounterparty: string[] = [];
-  for (let c = 0; c < nc; c++) {
-    if (consumedGlobal[c] === 0) unmatchedCounterparty.push(tradeRef(counterparty[c] as TradeRecord));
-  }
-
-  return {
-    results,
-    unmatchedCounterparty,
-    stats: {
-      internal: ni,
-      counterparty: nc,
-      blocks: counts.blocks,
-      comparisons: counts.comparisons,
-      fallbacks: scorer.fallbacks,
-      autoMatched: counts.autoMatched,
-      review: counts.review,
-      exception: counts.exception,
-      noCandidate: counts.noCandidate,
-      unmatchedCounterparty: unmatchedCounterparty.length,
-    },
-  };
+function recordId(counterparty: readonly TradeRecord[], members: Int32Array, place: number): string {
+  return (counterparty[members[place] as number] as TradeRecord).tradeId;
 }
 
 /**
@@ -450,6 +702,10 @@ function pairMutualBests(scratch: Scratch, bi: number, bc: number, autoMatch: nu
 interface Rival {
   readonly ref: string;
   readonly confidence: number;
+}
+
+function refOf(r: Rival): string {
+  return r.ref;
 }
 
 function byConfidenceThenRef(a: Rival, b: Rival): number {

@@ -31,38 +31,43 @@ function p10(n: number): number {
 }
 
 /*
- * A prepared trade is 12 numbers in one flat array (row-major, `STRIDE` per trade): a pair comparison
- * reads two short rows instead of chasing a trade object and its strings. Strings that are compared
- * for equality (currency, dates, BICs, settlement type) become ids interned per scorer, so both sides
- * of a batch share them; BICs are interned in their 11-character form, so equal ids mean "same BIC".
+ * A prepared trade is stored as struct-of-arrays in typed arrays, 28 bytes a trade: its three
+ * mantissas (quantity, price, net amount) in a Float64Array, and one *shape* id in an Int32Array.
+ * A shape is everything else a comparison reads — the three scales and the ids of the strings compared
+ * for equality (currency, settlement date, BIC and its institution, place, settlement type) — interned
+ * per scorer, so both sides of a batch share them. A book has few distinct shapes, so the shape table
+ * stays in cache however large the book, and two trades of one shape agree on every one of those
+ * fields. BICs are interned in their 11-character form, so equal ids mean "same BIC".
+ *
+ * Typed arrays rather than plain arrays: a plain array of millions of doubles costs ~15 ns an element
+ * just to create on a large heap. Their backing stores count as V8 external memory, and growing that by
+ * more than 64 MB between full collections starts one (a mark of the whole heap, which at a million
+ * trades a side is the caller's 1.2 GB of trade objects): keeping a trade to a few dozen bytes keeps a
+ * whole batch of a million trades a side under that line.
  */
-const Q_M = 0;
-const Q_S = 1;
-const P_M = 2;
-const P_S = 3;
-const N_M = 4;
-const N_S = 5;
-const CURRENCY = 6;
-const SETTLEMENT_DATE = 7;
-const BIC = 8;
-const BIC_INSTITUTION = 9;
-const PLACE = 10;
-const SETTLEMENT_TYPE = 11;
-const STRIDE = 12;
+const Q_S = 0;
+const P_S = 1;
+const N_S = 2;
+const CURRENCY = 3;
+const SETTLEMENT_DATE = 4;
+const BIC = 5;
+const BIC_INSTITUTION = 6;
+const PLACE = 7;
+const SETTLEMENT_TYPE = 8;
+/** Numbers per shape in the shape table. */
+const SHAPE = 9;
+/** Mantissas per trade. */
+const MANTISSAS = 3;
 
-/** One side of a batch, parsed once: row `i` describes `trades[i]`. */
+/** One side of a batch, parsed once: entry `i` describes `trades[order[i]]` (`trades[i]` without `order`). */
 export interface PreparedSide {
   readonly trades: readonly ComparableTrade[];
-  readonly rows: number[];
-}
-
-/**
- * A zero-filled number array. Plain arrays rather than typed arrays on purpose: they live on the JS
- * heap, so allocating tens of megabytes of them does not trip V8's external-memory trigger, which
- * otherwise forces a full mark-compact of the (large, live) trade data in the middle of a batch.
- */
-export function zeros(n: number): number[] {
-  return new Array<number>(n).fill(0);
+  /** The trade of each entry, when entries are not in the order of `trades`. */
+  readonly order: Int32Array | undefined;
+  /** Quantity, price and net-amount mantissas, `MANTISSAS` per trade. */
+  readonly mantissas: Float64Array;
+  /** Shape id per trade (see the scorer's shape table). */
+  readonly shapes: Int32Array;
 }
 
 interface Parsed {
@@ -302,6 +307,104 @@ class BicInterner {
   }
 }
 
+function tradeOf(side: PreparedSide, i: number): ComparableTrade {
+  return side.trades[side.order === undefined ? i : (side.order[i] as number)] as ComparableTrade;
+}
+
+/**
+ * Interned shapes: tuples of `SHAPE` small integers (scales and string ids), stored flat in `fields`
+ * (shape `k` at `k * SHAPE`), found through an open-addressing hash table of shape ids.
+ */
+class ShapeTable {
+  readonly fields: number[] = [];
+  #count = 0;
+  /** Shape id + 1 per slot, 0 for empty; the size is a power of two, at most half full. */
+  #slots = new Int32Array(64);
+
+  id(
+    qs: number,
+    ps: number,
+    ns: number,
+    currency: number,
+    date: number,
+    bic: number,
+    institution: number,
+    place: number,
+    type: number,
+  ): number {
+    const f = this.fields;
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    for (let at = hashShape(qs, ps, ns, currency, date, bic, place, type) & mask; ; at = (at + 1) & mask) {
+      const entry = slots[at] as number;
+      if (entry === 0) {
+        const id = this.#count++;
+        f.push(qs, ps, ns, currency, date, bic, institution, place, type);
+        slots[at] = id + 1;
+        if (this.#count * 2 > slots.length) this.#grow();
+        return id;
+      }
+      // The institution follows from the BIC, so it takes no part in the comparison (nor the hash).
+      const k = (entry - 1) * SHAPE;
+      if (
+        f[k + Q_S] === qs &&
+        f[k + P_S] === ps &&
+        f[k + N_S] === ns &&
+        f[k + CURRENCY] === currency &&
+        f[k + SETTLEMENT_DATE] === date &&
+        f[k + BIC] === bic &&
+        f[k + PLACE] === place &&
+        f[k + SETTLEMENT_TYPE] === type
+      )
+        return entry - 1;
+    }
+  }
+
+  #grow(): void {
+    const f = this.fields;
+    const slots = new Int32Array(this.#slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.#count; id++) {
+      const k = id * SHAPE;
+      let at =
+        hashShape(
+          f[k + Q_S] as number,
+          f[k + P_S] as number,
+          f[k + N_S] as number,
+          f[k + CURRENCY] as number,
+          f[k + SETTLEMENT_DATE] as number,
+          f[k + BIC] as number,
+          f[k + PLACE] as number,
+          f[k + SETTLEMENT_TYPE] as number,
+        ) & mask;
+      while (slots[at] !== 0) at = (at + 1) & mask;
+      slots[at] = id + 1;
+    }
+    this.#slots = slots;
+  }
+}
+
+function hashShape(
+  qs: number,
+  ps: number,
+  ns: number,
+  currency: number,
+  date: number,
+  bic: number,
+  place: number,
+  type: number,
+): number {
+  let h = Math.imul(qs + 3, 0x9e3779b1);
+  h = Math.imul(h ^ (ps + 3), 0x85ebca6b);
+  h = Math.imul(h ^ (ns + 3), 0xc2b2ae35);
+  h = Math.imul(h ^ currency, 0x27d4eb2f);
+  h = Math.imul(h ^ date, 0x165667b1);
+  h = Math.imul(h ^ bic, 0x9e3779b1);
+  h = Math.imul(h ^ place, 0x85ebca6b);
+  h = Math.imul(h ^ type, 0xc2b2ae35);
+  return h ^ (h >>> 15);
+}
+
 /**
  * Scores pairs of prepared trades exactly as `compareTrades` would (its confidence), for one policy.
  * Holds the interned strings and small caches (tolerances per currency, calendar rolls): use one
@@ -315,6 +418,7 @@ export class FastScorer {
   readonly #bics = new BicInterner();
   readonly #places = new BicInterner();
   readonly #types = new Interner();
+  readonly #shapes = new ShapeTable();
   readonly #profiles: CurrencyProfile[] = [];
   /** Rolled date per place id and date id. */
   readonly #rolls: Array<Array<string | undefined>> = [];
@@ -344,104 +448,122 @@ export class FastScorer {
     return side;
   }
 
-  /** An empty side for `trades`, to fill with `prepareRow` (so a caller can do its own work in the same pass). */
-  allocate(trades: readonly ComparableTrade[]): PreparedSide {
-    // Filled with NaN (a double) so the array is a packed double array from the start: mantissas
-    // beyond 2^31 would otherwise convert a small-integer array of millions of elements mid-pass.
-    return { trades, rows: new Array<number>(trades.length * STRIDE).fill(Number.NaN) };
+  /**
+   * An empty side for `trades`, to fill with `prepareRow` (so a caller can do its own work in the same
+   * pass). With `order`, entry `i` is to describe `trades[order[i]]`.
+   */
+  allocate(trades: readonly ComparableTrade[], order?: Int32Array): PreparedSide {
+    const n = order === undefined ? trades.length : order.length;
+    return { trades, order, mantissas: new Float64Array(n * MANTISSAS), shapes: new Int32Array(n) };
   }
 
   prepareRow(side: PreparedSide, i: number, t: ComparableTrade): void {
-    const rows = side.rows;
-    const at = i * STRIDE;
+    const mantissas = side.mantissas;
+    const at = i * MANTISSAS;
     const tmp = this.#tmp;
     parseFast(t.quantity, tmp);
-    rows[at + Q_M] = tmp.m;
-    rows[at + Q_S] = tmp.s;
+    mantissas[at] = tmp.m;
+    const qs = tmp.s;
     parseFast(t.price, tmp);
-    rows[at + P_M] = tmp.m;
-    rows[at + P_S] = tmp.s;
+    mantissas[at + 1] = tmp.m;
+    const ps = tmp.s;
     parseFast(t.netAmount, tmp);
-    rows[at + N_M] = tmp.m;
-    rows[at + N_S] = tmp.s;
+    mantissas[at + 2] = tmp.m;
+    const ns = tmp.s;
     const currency = this.#currencies.id(t.currency);
     if (this.#profiles[currency] === undefined) this.#profiles[currency] = this.#compileProfile(t.currency);
-    rows[at + CURRENCY] = currency;
-    rows[at + SETTLEMENT_DATE] = this.#dates.id(t.settlementDate);
+    const date = this.#dates.id(t.settlementDate);
     const bic = this.#bics.id(t.counterpartyBic);
-    rows[at + BIC] = bic;
-    rows[at + BIC_INSTITUTION] = this.#bics.institution[bic] ?? -1;
-    rows[at + PLACE] = this.#places.id(t.placeOfSettlement);
-    rows[at + SETTLEMENT_TYPE] = this.#types.id(t.settlementType);
+    const place = this.#places.id(t.placeOfSettlement);
+    const type = this.#types.id(t.settlementType);
+    side.shapes[i] = this.#shapes.id(
+      qs,
+      ps,
+      ns,
+      currency,
+      date,
+      bic,
+      this.#bics.institution[bic] ?? -1,
+      place,
+      type,
+    );
   }
 
   /** The confidence of `compareTrades(ours.trades[i], theirs.trades[c], policy, calendars)`. */
   score(ours: PreparedSide, i: number, theirs: PreparedSide, c: number): number {
-    const o = ours.rows;
-    const t = theirs.rows;
-    const a = i * STRIDE;
-    const b = c * STRIDE;
+    const om = ours.mantissas;
+    const tm = theirs.mantissas;
+    const oShape = ours.shapes[i] as number;
+    const tShape = theirs.shapes[c] as number;
+    const shapes = this.#shapes.fields;
+    const a = oShape * SHAPE;
+    const b = tShape * SHAPE;
+    const am = i * MANTISSAS;
+    const bm = c * MANTISSAS;
     const pen = this.#pen;
-    const currency = o[a + CURRENCY] as number;
+    const currency = shapes[a + CURRENCY] as number;
     const profile = this.#profiles[currency] as CurrencyProfile;
     let total = 0;
-
-    const oq = o[a + Q_S] as number;
-    const tq = t[b + Q_S] as number;
-    let p = this.#numeric(
-      profile.quantity,
-      pen.quantity,
-      o[a + Q_M] as number,
-      oq,
-      t[b + Q_M] as number,
-      tq,
-      false,
-    );
-    if (p < 0) return this.#fallback(ours, i, theirs, c);
-    total += p;
-    const op = o[a + P_S] as number;
-    const tp = t[b + P_S] as number;
-    p = this.#numeric(
-      profile.price,
-      pen.price,
-      o[a + P_M] as number,
-      op,
-      t[b + P_M] as number,
-      tp,
-      this.#rounding,
-    );
-    if (p < 0) return this.#fallback(ours, i, theirs, c);
-    total += p;
-    const on = o[a + N_S] as number;
-    const tn = t[b + N_S] as number;
-    if (on === MISSING || tn === MISSING) total += pen.netAmount.NOT_COMPARED;
-    else {
-      p = this.#numeric(
-        profile.netAmount,
-        pen.netAmount,
-        o[a + N_M] as number,
-        on,
-        t[b + N_M] as number,
-        tn,
-        this.#rounding,
-      );
+    // A field written the same way on both sides is EXACT: that is checked here, without a call (most
+    // fields of most pairs), and only the others go through the tolerance rules.
+    let ov = om[am] as number;
+    let tv = tm[bm] as number;
+    let os = shapes[a + Q_S] as number;
+    let ts = shapes[b + Q_S] as number;
+    if (os < 0 || os !== ts || ov !== tv) {
+      const p = this.#numeric(profile.quantity, pen.quantity, ov, os, tv, ts, false);
       if (p < 0) return this.#fallback(ours, i, theirs, c);
       total += p;
     }
+    ov = om[am + 1] as number;
+    tv = tm[bm + 1] as number;
+    os = shapes[a + P_S] as number;
+    ts = shapes[b + P_S] as number;
+    if (os < 0 || os !== ts || ov !== tv) {
+      const p = this.#numeric(profile.price, pen.price, ov, os, tv, ts, this.#rounding);
+      if (p < 0) return this.#fallback(ours, i, theirs, c);
+      total += p;
+    }
+    ov = om[am + 2] as number;
+    tv = tm[bm + 2] as number;
+    os = shapes[a + N_S] as number;
+    ts = shapes[b + N_S] as number;
+    if (os === MISSING || ts === MISSING) total += pen.netAmount.NOT_COMPARED;
+    else if (os < 0 || os !== ts || ov !== tv) {
+      const p = this.#numeric(profile.netAmount, pen.netAmount, ov, os, tv, ts, this.#rounding);
+      if (p < 0) return this.#fallback(ours, i, theirs, c);
+      total += p;
+    }
+    // One shape: every field below is equal.
+    if (oShape !== tShape) total += this.#discretePenalties(a, b, ours, i, theirs, c);
+    return total >= 100 ? 0 : 100 - total;
+  }
 
-    if (currency !== t[b + CURRENCY]) total += pen.currency.MISMATCH;
-    const ourDate = o[a + SETTLEMENT_DATE] as number;
-    const theirDate = t[b + SETTLEMENT_DATE] as number;
+  /** Penalties of the fields compared for equality, for two trades of shapes at `a` and `b`. */
+  #discretePenalties(
+    a: number,
+    b: number,
+    ours: PreparedSide,
+    i: number,
+    theirs: PreparedSide,
+    c: number,
+  ): number {
+    const shapes = this.#shapes.fields;
+    const pen = this.#pen;
+    let total = 0;
+    if (shapes[a + CURRENCY] !== shapes[b + CURRENCY]) total += pen.currency.MISMATCH;
+    const ourDate = shapes[a + SETTLEMENT_DATE] as number;
+    const theirDate = shapes[b + SETTLEMENT_DATE] as number;
     if (ourDate !== theirDate) {
       total +=
-        this.#holidayRoll && this.#rollExplains(o[a + PLACE] as number, ourDate, theirDate)
+        this.#holidayRoll && this.#rollExplains(shapes[a + PLACE] as number, ourDate, theirDate)
           ? pen.settlementDate.RULE
           : pen.settlementDate.MISMATCH;
     }
-    if (o[a + BIC] !== t[b + BIC]) {
+    if (shapes[a + BIC] !== shapes[b + BIC]) {
       total += this.#branchOnly(
-        o[a + BIC_INSTITUTION] as number,
-        t[b + BIC_INSTITUTION] as number,
+        shapes[a + BIC_INSTITUTION] as number,
+        shapes[b + BIC_INSTITUTION] as number,
         ours,
         i,
         theirs,
@@ -450,9 +572,9 @@ export class FastScorer {
         ? pen.counterpartyBic.PARTIAL
         : pen.counterpartyBic.MISMATCH;
     }
-    if (o[a + PLACE] !== t[b + PLACE]) total += pen.placeOfSettlement.MISMATCH;
-    if (o[a + SETTLEMENT_TYPE] !== t[b + SETTLEMENT_TYPE]) total += pen.settlementType.MISMATCH;
-    return total >= 100 ? 0 : 100 - total;
+    if (shapes[a + PLACE] !== shapes[b + PLACE]) total += pen.placeOfSettlement.MISMATCH;
+    if (shapes[a + SETTLEMENT_TYPE] !== shapes[b + SETTLEMENT_TYPE]) total += pen.settlementType.MISMATCH;
+    return total;
   }
 
   /**
@@ -468,9 +590,7 @@ export class FastScorer {
     c: number,
   ): boolean {
     if (ourInstitution >= 0 && theirInstitution >= 0) return ourInstitution === theirInstitution;
-    const o = ours.trades[i] as ComparableTrade;
-    const t = theirs.trades[c] as ComparableTrade;
-    return bicsDifferOnlyInBranch(o.counterpartyBic, t.counterpartyBic);
+    return bicsDifferOnlyInBranch(tradeOf(ours, i).counterpartyBic, tradeOf(theirs, c).counterpartyBic);
   }
 
   /** Penalty for one numeric field, or −1 to fall back. */
@@ -497,9 +617,7 @@ export class FastScorer {
 
   #fallback(ours: PreparedSide, i: number, theirs: PreparedSide, c: number): number {
     this.fallbacks++;
-    const o = ours.trades[i] as ComparableTrade;
-    const t = theirs.trades[c] as ComparableTrade;
-    return compareTrades(o, t, this.#policy, this.#calendars).confidence;
+    return compareTrades(tradeOf(ours, i), tradeOf(theirs, c), this.#policy, this.#calendars).confidence;
   }
 
   #compileProfile(currency: string): CurrencyProfile {

@@ -253,6 +253,169 @@ describe('matchBatch', () => {
   });
 });
 
+describe('matchBatch on a book of many blocks, beyond one chunk of our trades', () => {
+  // 70,000 trades of ours: the matcher scores them 65,536 at a time (in block order within a chunk),
+  // so many blocks have trades in both chunks; some of them are twins 65,536 apart in the input.
+  const n = 70_000;
+  const chunk = 65_536;
+  const { internal, counterparty, twins } = bigBook(seededRandom(3), n, chunk);
+  const whole = matchBatch(internal, counterparty, policy, calendars);
+  const decisions = summary(whole);
+
+  it('decides every block as it would alone: the same as one batch per group of ISINs', () => {
+    // Blocks never span ISINs, so splitting the book by ISIN must not change a single decision.
+    const groups = new Map<string, { internal: TradeRecord[]; counterparty: TradeRecord[] }>();
+    const groupOf = (t: TradeRecord) => {
+      const key = String(Number(t.isin.slice(2, 11)) % 9);
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = { internal: [], counterparty: [] };
+        groups.set(key, g);
+      }
+      return g;
+    };
+    for (const t of internal) groupOf(t).internal.push(t);
+    for (const t of counterparty) groupOf(t).counterparty.push(t);
+    const expected: Record<string, string> = {};
+    const unmatched: string[] = [];
+    for (const g of groups.values()) {
+      const part = matchBatch(g.internal, g.counterparty, policy, calendars);
+      Object.assign(expected, summary(part));
+      unmatched.push(...part.unmatchedCounterparty);
+    }
+    expect(groups.size).toBe(9);
+    expect(decisions).toStrictEqual(expected);
+    expect([...whole.unmatchedCounterparty].sort()).toStrictEqual(unmatched.sort());
+    expect(whole.stats.autoMatched).toBeGreaterThan(n * 0.8);
+    expect(whole.stats.review).toBeGreaterThan(500);
+    expect(whole.stats.exception).toBeGreaterThan(500);
+    expect(whole.stats.noCandidate).toBeGreaterThan(500);
+  });
+
+  it('counts the blocks holding both sides and compares every pair in them', () => {
+    const key = (t: TradeRecord, side: string) => `${t.isin}|${t.tradeDate}|${side}`;
+    const theirs = new Map<string, number>();
+    for (const t of counterparty) theirs.set(key(t, t.side), (theirs.get(key(t, t.side)) ?? 0) + 1);
+    const ours = new Map<string, number>();
+    for (const t of internal) {
+      const k = key(t, t.side === 'BUY' ? 'SELL' : 'BUY');
+      if (theirs.has(k)) ours.set(k, (ours.get(k) ?? 0) + 1);
+    }
+    let pairs = 0;
+    for (const [k, count] of ours) pairs += count * (theirs.get(k) as number);
+    expect(whole.stats.blocks).toBe(ours.size);
+    expect(whole.stats.comparisons).toBe(pairs);
+    expect(ours.size).toBeGreaterThan(10_000);
+  });
+
+  it('keeps ties across chunks: twin bookings far apart both go to review, naming each other', () => {
+    expect(twins.length).toBeGreaterThan(100);
+    for (const [first, second] of twins) {
+      const a = tradeRef(internal[first] as TradeRecord);
+      const b = tradeRef(internal[second] as TradeRecord);
+      expect(decisions[a]).toMatch(new RegExp(`^REVIEW \\S+ 100 \\[(.*,)?${b}(,.*)?\\]$`));
+      expect(decisions[b]).toMatch(new RegExp(`^REVIEW \\S+ 100 \\[(.*,)?${a}(,.*)?\\]$`));
+    }
+  });
+
+  it('does not depend on input order', () => {
+    const random = seededRandom(5);
+    const shuffled = (xs: readonly TradeRecord[]) =>
+      xs
+        .map((x) => ({ x, k: random() }))
+        .sort((p, q) => p.k - q.k)
+        .map((p) => p.x);
+    const again = matchBatch(shuffled(internal), shuffled(counterparty), policy, calendars);
+    expect(summary(again)).toStrictEqual(decisions);
+    expect([...again.unmatchedCounterparty].sort()).toStrictEqual([...whole.unmatchedCounterparty].sort());
+  });
+});
+
+/**
+ * A large book built without `aTrade` (whose schema check would dominate): about ten trades of ours
+ * per ISIN over three trade dates, so blocks of one or a few trades a side; breaks, missing records,
+ * duplicate records, and `twins`: a trade of ours booked again `chunk` places later, with one
+ * counterparty record for the two.
+ */
+function bigBook(
+  random: () => number,
+  n: number,
+  chunk: number,
+): { internal: TradeRecord[]; counterparty: TradeRecord[]; twins: Array<[number, number]> } {
+  const isins = Array.from({ length: Math.ceil(n / 10) }, (_, i) => {
+    const body = `US${String(i).padStart(9, '0')}`;
+    return `${body}${isinCheckDigit(body)}`;
+  });
+  const dates = [
+    ['2026-11-23', '2026-11-24'],
+    ['2026-11-24', '2026-11-25'],
+    ['2026-11-25', '2026-11-26'],
+  ] as const;
+  const bics = ['DEUTDEFF', 'BNPAFRPP', 'CHASUS33'];
+  const int = (below: number) => Math.floor(random() * below);
+  const internal: TradeRecord[] = [];
+  const counterparty: TradeRecord[] = [];
+  const twins: Array<[number, number]> = [];
+  /** Trades of ours with exactly one record, identical to them. */
+  const exact = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    if (i >= chunk && random() < 0.2) {
+      internal.push({ ...(internal[i - chunk] as TradeRecord), tradeId: `T-${i}` });
+      if (exact.has(i - chunk)) twins.push([i - chunk, i]);
+      continue;
+    }
+    const [tradeDate, settlementDate] = dates[int(dates.length)] as (typeof dates)[number];
+    const quantity = 100 * (1 + int(200));
+    const cents = 1_000 + int(40_000);
+    const ours: TradeRecord = {
+      tradeId: `T-${i}`,
+      source: 'INTERNAL',
+      side: random() < 0.5 ? 'BUY' : 'SELL',
+      isin: isins[int(isins.length)] as string,
+      quantity: String(quantity),
+      price: (cents / 100).toFixed(2),
+      currency: 'USD',
+      tradeDate,
+      settlementDate,
+      account: 'ACC-1',
+      desk: 'EQ-US',
+      counterpartyBic: bics[int(bics.length)] as string,
+      placeOfSettlement: 'DTCYUS33',
+      settlementType: 'DVP',
+      netAmount: ((quantity * cents) / 100).toFixed(2),
+    };
+    internal.push(ours);
+    const roll = random();
+    if (roll < 0.03) continue;
+    const theirs: TradeRecord = {
+      ...ours,
+      tradeId: `C-${i}`,
+      source: 'COUNTERPARTY',
+      side: ours.side === 'BUY' ? 'SELL' : 'BUY',
+    };
+    if (roll > 0.9) {
+      const breaks: Array<Partial<TradeRecord>> = [
+        { price: ((cents + 1) / 100).toFixed(2) },
+        { quantity: String(quantity + 1) },
+        { netAmount: undefined },
+        { counterpartyBic: 'DEUTDEFF500' },
+        { settlementType: 'FOP' },
+      ];
+      Object.assign(theirs, breaks[int(breaks.length)]);
+      if (theirs.netAmount === undefined) delete theirs.netAmount;
+    }
+    counterparty.push(theirs);
+    if (random() < 0.01) counterparty.push({ ...theirs, tradeId: `D-${i}` });
+    else if (roll <= 0.9) exact.add(i);
+  }
+  // The counterparty feed arrives in its own order.
+  for (let i = counterparty.length - 1; i > 0; i--) {
+    const j = int(i + 1);
+    [counterparty[i], counterparty[j]] = [counterparty[j] as TradeRecord, counterparty[i] as TradeRecord];
+  }
+  return { internal, counterparty, twins };
+}
+
 /**
  * A small book: most trades have an identical counterparty record, some have breaks, near misses or
  * tolerance differences, some have none, some blocks hold several trades.
