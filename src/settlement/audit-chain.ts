@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import type { AuditRecord } from './model.ts';
 
 /** The `prevHash` of an entity's first audit record. */
@@ -94,4 +95,10 @@ export function describeChainProblem(p: ChainProblem): string {
     case 'HEAD_MISMATCH':
       return `the entity says its chain ends at record ${p.expectedSeq}, the log ends at ${p.foundSeq}`;
   }
+}
+
+/** A stored audit record that no longer parses (edited into another shape), in one line. */
+export function describeMalformedRecord(error: z.ZodError): string {
+  const issues = error.issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`);
+  return `an audit record is malformed: ${issues.join('; ')}`;
 }

@@ -21,6 +21,24 @@ beforeEach(async () => {
   await ingestTrades(deps, rowsOf({ ...ours, account: 'ACC-8' }));
 });
 
+/** Edits a stored item behind the store's back, as a forger with table access would. */
+async function tamper(
+  key: { pk: string; sk: string },
+  expression: string,
+  values: Record<string, unknown>,
+  names?: Record<string, string>,
+): Promise<void> {
+  await table.doc.send(
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: key,
+      UpdateExpression: expression,
+      ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      ...(names === undefined ? {} : { ExpressionAttributeNames: names }),
+    }),
+  );
+}
+
 /** Where the trade's first record is kept: its ingest receipt, and its position there. */
 async function receiptOf(ref: string): Promise<{ key: { pk: string; sk: string }; index: number }> {
   const receiptId = (await table.store.getTrade(ref))?.auditReceipt;
@@ -50,14 +68,7 @@ describe('the audit chain', () => {
 
   it('detects an edited record in an ingest receipt', async () => {
     const { key, index } = await receiptOf(REF);
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: key,
-        UpdateExpression: `SET records[${index}].actor = :a`,
-        ExpressionAttributeValues: { ':a': 'principal:mallory' },
-      }),
-    );
+    await tamper(key, `SET records[${index}].actor = :a`, { ':a': 'principal:mallory' });
 
     expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual([
       'record 1 was altered (its content does not match its hash)',
@@ -66,14 +77,7 @@ describe('the audit chain', () => {
   });
 
   it('detects an edited record kept on its own', async () => {
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: keys.audit(REF, 2),
-        UpdateExpression: 'SET actor = :a',
-        ExpressionAttributeValues: { ':a': 'principal:mallory' },
-      }),
-    );
+    await tamper(keys.audit(REF, 2), 'SET actor = :a', { ':a': 'principal:mallory' });
 
     expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual([
       'record 2 was altered (its content does not match its hash)',
@@ -92,15 +96,34 @@ describe('the audit chain', () => {
     expect(failures.map((f) => f.entityId).sort()).toStrictEqual(['COUNTERPARTY#C-T-AUDIT', REF].sort());
   });
 
-  it('detects a trade pointed at another receipt', async () => {
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: keys.trade(REF),
-        UpdateExpression: 'SET auditReceipt = :r',
-        ExpressionAttributeValues: { ':r': 'R|0000' },
-      }),
+  it('reports a record edited into another shape instead of failing the verification', async () => {
+    await tamper(keys.audit(REF, 2), 'REMOVE #at', {}, { '#at': 'at' });
+
+    const problems = (await verifyEntityAudit(table.store, REF))?.problems ?? [];
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toBe(
+      'an audit record is malformed: at: Invalid input: expected string, received undefined',
     );
+    const all = await verifyAllAudit(table.store);
+    expect(all.failures.map((f) => f.entityId)).toStrictEqual([REF]);
+    expect(all.failures[0]?.problems).toContain(problems[0]);
+  });
+
+  it('reports a malformed receipt against every trade it speaks for', async () => {
+    const { key, index } = await receiptOf(REF);
+    await tamper(key, `SET records[${index}].seq = :bad`, { ':bad': 'one' });
+
+    expect((await verifyEntityAudit(table.store, REF))?.problems[0]).toMatch(
+      /^an audit record is malformed: /,
+    );
+    const failures = (await verifyAllAudit(table.store)).failures;
+    expect(failures.map((f) => f.entityId).sort()).toStrictEqual(['COUNTERPARTY#C-T-AUDIT', REF].sort());
+    for (const f of failures)
+      expect(f.problems.some((p) => p.startsWith('an audit record is malformed'))).toBe(true);
+  });
+
+  it('detects a trade pointed at another receipt', async () => {
+    await tamper(keys.trade(REF), 'SET auditReceipt = :r', { ':r': 'R|0000' });
 
     expect((await verifyEntityAudit(table.store, REF))?.problems).toContain(
       'record 1 is missing (next found: 2)',
@@ -132,14 +155,11 @@ describe('the audit chain', () => {
     const { chainHash } = await import('../../src/settlement/audit-chain.ts');
     const forged = { ...first, actor: 'principal:mallory' };
     const { key, index } = await receiptOf(REF);
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: key,
-        UpdateExpression: `SET records[${index}].actor = :a, records[${index}].#h = :h`,
-        ExpressionAttributeNames: { '#h': 'hash' },
-        ExpressionAttributeValues: { ':a': forged.actor, ':h': chainHash(first.prevHash, forged) },
-      }),
+    await tamper(
+      key,
+      `SET records[${index}].actor = :a, records[${index}].#h = :h`,
+      { ':a': forged.actor, ':h': chainHash(first.prevHash, forged) },
+      { '#h': 'hash' },
     );
 
     expect((await verifyEntityAudit(table.store, REF))?.problems).toStrictEqual([

@@ -1,4 +1,10 @@
-import { type ChainProblem, describeChainProblem, verifyChain } from '../audit-chain.ts';
+import { z } from 'zod';
+import {
+  type ChainProblem,
+  describeChainProblem,
+  describeMalformedRecord,
+  verifyChain,
+} from '../audit-chain.ts';
 import type { AuditRecord } from '../model.ts';
 import type { SettlementStore } from '../store/settlement-store.ts';
 
@@ -20,7 +26,14 @@ export async function verifyEntityAudit(
   entityId: string,
 ): Promise<EntityVerification | undefined> {
   const head = await entityHead(store, entityId);
-  const records = await store.listAudit(entityId);
+  let records: AuditRecord[];
+  try {
+    records = await store.listAudit(entityId);
+  } catch (error) {
+    // A record edited into another shape is a broken chain to report, not a crash.
+    if (!(error instanceof z.ZodError)) throw error;
+    return { entityId, records: 0, problems: [describeMalformedRecord(error)] };
+  }
   if (head === undefined && records.length === 0) return undefined;
   const problems: ChainProblem[] = verifyChain(records, head);
   const extra = head === undefined ? ['the entity itself is missing but its audit records remain'] : [];
@@ -43,10 +56,13 @@ async function entityHead(
 export async function verifyAllAudit(store: SettlementStore): Promise<AuditVerification> {
   const heads = new Map<string, { seq: number; hash: string }>();
   const chains = new Map<string, AuditRecord[]>();
+  const malformed = new Map<string, string[]>();
   let records = 0;
   for await (const item of store.scanAuditData()) {
     if (item.kind === 'head') {
       heads.set(item.entityId, { seq: item.seq, hash: item.hash });
+    } else if (item.kind === 'malformed') {
+      malformed.set(item.entityId, [...(malformed.get(item.entityId) ?? []), item.problem]);
     } else {
       records++;
       const list = chains.get(item.record.entityId) ?? [];
@@ -55,10 +71,13 @@ export async function verifyAllAudit(store: SettlementStore): Promise<AuditVerif
     }
   }
   const failures: EntityVerification[] = [];
-  for (const entityId of new Set([...heads.keys(), ...chains.keys()])) {
+  for (const entityId of new Set([...heads.keys(), ...chains.keys(), ...malformed.keys()])) {
     const chain = (chains.get(entityId) ?? []).sort((a, b) => a.seq - b.seq);
     const head = heads.get(entityId);
-    const problems = verifyChain(chain, head).map(describeChainProblem);
+    const problems = [
+      ...(malformed.get(entityId) ?? []),
+      ...verifyChain(chain, head).map(describeChainProblem),
+    ];
     if (head === undefined) problems.unshift('the entity itself is missing but its audit records remain');
     if (problems.length > 0) failures.push({ entityId, records: chain.length, problems });
   }

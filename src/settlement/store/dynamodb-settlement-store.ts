@@ -11,8 +11,11 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { describeMalformedRecord } from '../audit-chain.ts';
 import {
-  type AuditRecord,
+  AuditReceipt,
+  AuditRecord,
   type ExceptionStatus,
   type Match,
   type OutboxRecord,
@@ -34,6 +37,7 @@ import {
   parseItem,
   receiptItem,
   tradeItem,
+  withoutStorage,
 } from './items.ts';
 import type { AuditScanItem, CommitResult, DayRecords, Page, SettlementStore } from './settlement-store.ts';
 import { type IndexName, TTL_ATTRIBUTE } from './table.ts';
@@ -276,9 +280,26 @@ export class DynamoDbSettlementStore implements SettlementStore {
       );
       for (const item of out.Items ?? []) {
         if (item.itemType === 'AUDIT') {
-          yield { kind: 'record', record: parseItem.audit(item) };
+          const parsed = AuditRecord.safeParse(withoutStorage(item));
+          yield parsed.success
+            ? { kind: 'record', record: parsed.data }
+            : malformed(String(item.entityId ?? String(item.pk).slice('AUDIT#'.length)), parsed.error);
         } else if (item.itemType === 'RECEIPT') {
-          for (const record of parseItem.receipt(item).records) yield { kind: 'record', record };
+          const parsed = AuditReceipt.safeParse(withoutStorage(item));
+          if (parsed.success) {
+            for (const record of parsed.data.records) yield { kind: 'record', record };
+          } else {
+            // Every entity the receipt speaks for loses its first record.
+            const named = Array.isArray(item.records)
+              ? (item.records as unknown[]).flatMap((r) =>
+                  r !== null && typeof r === 'object' && typeof (r as Item).entityId === 'string'
+                    ? [String((r as Item).entityId)]
+                    : [],
+                )
+              : [];
+            for (const entityId of named.length > 0 ? named : [String(item.pk)])
+              yield malformed(entityId, parsed.error);
+          }
         } else {
           const entityId =
             item.itemType === 'TRADE'
@@ -422,6 +443,10 @@ export class DynamoDbSettlementStore implements SettlementStore {
       ? { items }
       : { items, cursor: encodeCursor(out.LastEvaluatedKey) };
   }
+}
+
+function malformed(entityId: string, error: z.ZodError): AuditScanItem {
+  return { kind: 'malformed', entityId, problem: describeMalformedRecord(error) };
 }
 
 function entityItem(kind: EntityKind, entity: Entities[EntityKind]): Item {

@@ -145,13 +145,18 @@ const STORAGE_ATTRIBUTES = new Set([
   ...INDEXES.flatMap((i) => [`${i}Pk`, `${i}Sk`]),
 ]);
 
-/** Strips storage attributes and validates the rest: a malformed item is an error, never passed on. */
-export function fromItem<T>(schema: ZodType<T>, item: Item): T {
+/** The item without its storage attributes (keys, item type, index keys, TTL). */
+export function withoutStorage(item: Item): Item {
   const record: Item = {};
   for (const [k, v] of Object.entries(item)) {
     if (!STORAGE_ATTRIBUTES.has(k)) record[k] = v;
   }
-  return schema.parse(record);
+  return record;
+}
+
+/** Strips storage attributes and validates the rest: a malformed item is an error, never passed on. */
+export function fromItem<T>(schema: ZodType<T>, item: Item): T {
+  return schema.parse(withoutStorage(item));
 }
 
 export const parseItem = {

@@ -74,4 +74,6 @@ export interface SettlementStore {
 
 export type AuditScanItem =
   | { readonly kind: 'head'; readonly entityId: string; readonly seq: number; readonly hash: string }
-  | { readonly kind: 'record'; readonly record: AuditRecord };
+  | { readonly kind: 'record'; readonly record: AuditRecord }
+  /** A stored audit item that is not a valid record (edited into another shape): reported, never skipped. */
+  | { readonly kind: 'malformed'; readonly entityId: string; readonly problem: string };
