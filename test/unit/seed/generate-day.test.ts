@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  generateSettlementDay,
-  SCENARIO_REASON_CODES,
-  type Scenario,
-  type SettlementDay,
-} from '../../../src/seed/index.ts';
+import { generateSettlementDay, type Scenario, type SettlementDay } from '../../../src/seed/index.ts';
 import { CalendarRegistry, marketOfPlaceOfSettlement } from '../../../src/settlement/calendar.ts';
 import { Dec, dec, scaleOf } from '../../../src/settlement/decimal.ts';
 import { bicInstitution, bicsDifferOnlyInBranch } from '../../../src/settlement/identifiers.ts';
@@ -270,19 +265,6 @@ describe('generateSettlementDay', () => {
       expect(dec(trade.quantity).mod(10).isZero()).toBe(true);
       expect(trade.currency).toBe(currencyOf[marketOfPlaceOfSettlement(trade.placeOfSettlement)]);
     }
-  });
-
-  it('lists the reason code each break scenario should raise', () => {
-    expect(SCENARIO_REASON_CODES).toStrictEqual({
-      PRICE_BREAK: 'DDEA',
-      QUANTITY_BREAK: 'DQUA',
-      CURRENCY_BREAK: 'NCRR',
-      SETTLEMENT_DATE_BREAK: 'DDAT',
-      PLACE_BREAK: 'DEPT',
-      COUNTERPARTY_BREAK: 'ICAG',
-      AMOUNT_BREAK: 'DMON',
-      MISSING_COUNTERPARTY: 'CMIS',
-    });
   });
 
   describe('options', () => {
