@@ -344,7 +344,7 @@ async function audit(rt: SettlementRuntime, argv: readonly string[]): Promise<nu
     }
     print(out, v, () =>
       v.problems.length === 0
-        ? `${entityId}: audit chain intact (${v.records} records)`
+        ? `${entityId}: audit chain intact (${v.trail.length} records)`
         : `${entityId}: AUDIT CHAIN BROKEN\n${v.problems.map((p) => `  - ${p}`).join('\n')}`,
     );
     return v.problems.length === 0 ? 0 : 1;

@@ -72,13 +72,10 @@ export const getAuditTrail = defineTool({
     for (const entityId of entityIds) {
       const desk = await deskOf(ctx, entityId);
       if (desk === undefined || !mayViewDesk(ctx.principal, desk)) continue;
-      const [list, verification] = await Promise.all([
-        ctx.settlement.store.listAudit(entityId),
-        verifyEntityAudit(ctx.settlement.store, entityId),
-      ]);
+      const verification = await verifyEntityAudit(ctx.settlement.store, entityId);
       trails.push({
         entityId,
-        entries: [...list]
+        entries: [...(verification?.trail ?? [])]
           .sort((a, b) => a.seq - b.seq)
           .map((r) => ({
             seq: r.seq,

@@ -10,7 +10,8 @@ import type { SettlementStore } from '../store/settlement-store.ts';
 
 export interface EntityVerification {
   readonly entityId: string;
-  readonly records: number;
+  /** The records read, in sequence (none when one of them could not be read). */
+  readonly trail: readonly AuditRecord[];
   readonly problems: readonly string[];
 }
 
@@ -25,31 +26,27 @@ export async function verifyEntityAudit(
   store: SettlementStore,
   entityId: string,
 ): Promise<EntityVerification | undefined> {
-  const head = await entityHead(store, entityId);
-  let records: AuditRecord[];
-  try {
-    records = await store.listAudit(entityId);
-  } catch (error) {
-    // A record edited into another shape is a broken chain to report, not a crash.
-    if (!(error instanceof z.ZodError)) throw error;
-    return { entityId, records: 0, problems: [describeMalformedRecord(error)] };
-  }
-  if (head === undefined && records.length === 0) return undefined;
-  const problems: ChainProblem[] = verifyChain(records, head);
-  const extra = head === undefined ? ['the entity itself is missing but its audit records remain'] : [];
-  return { entityId, records: records.length, problems: [...extra, ...problems.map(describeChainProblem)] };
-}
-
-async function entityHead(
-  store: SettlementStore,
-  entityId: string,
-): Promise<{ seq: number; hash: string } | undefined> {
+  const trade =
+    entityId.startsWith('M|') || entityId.startsWith('X|') ? undefined : await store.getTrade(entityId);
   const entity = entityId.startsWith('M|')
     ? await store.getMatch(entityId)
     : entityId.startsWith('X|')
       ? await store.getException(entityId)
-      : await store.getTrade(entityId);
-  return entity === undefined ? undefined : { seq: entity.version, hash: entity.auditHash };
+      : trade;
+  const head = entity === undefined ? undefined : { seq: entity.version, hash: entity.auditHash };
+  let trail: AuditRecord[];
+  try {
+    // The trade read here names its receipt (or none): the store need not read it again.
+    trail = await store.listAudit(entityId, trade);
+  } catch (error) {
+    // A record edited into another shape is a broken chain to report, not a crash.
+    if (!(error instanceof z.ZodError)) throw error;
+    return { entityId, trail: [], problems: [describeMalformedRecord(error)] };
+  }
+  if (head === undefined && trail.length === 0) return undefined;
+  const problems: ChainProblem[] = verifyChain(trail, head);
+  const extra = head === undefined ? ['the entity itself is missing but its audit records remain'] : [];
+  return { entityId, trail, problems: [...extra, ...problems.map(describeChainProblem)] };
 }
 
 /** Verifies every chain in the store: edits, removals (gaps or a truncated tail) and orphans. */
@@ -79,7 +76,7 @@ export async function verifyAllAudit(store: SettlementStore): Promise<AuditVerif
       ...verifyChain(chain, head).map(describeChainProblem),
     ];
     if (head === undefined) problems.unshift('the entity itself is missing but its audit records remain');
-    if (problems.length > 0) failures.push({ entityId, records: chain.length, problems });
+    if (problems.length > 0) failures.push({ entityId, trail: chain, problems });
   }
   return { entities: heads.size, records, failures };
 }

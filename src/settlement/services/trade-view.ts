@@ -24,7 +24,7 @@ export async function viewTrade(store: SettlementStore, tradeId: string): Promis
       trade.source === 'INTERNAL'
         ? store.getExceptions(ALL_EXCEPTION_KEYS.map((k) => exceptionIdFor(ref, k)))
         : [],
-      store.listAudit(ref),
+      store.listAudit(ref, trade),
     ]);
     views.push({ trade, match, counterpart, exceptions, audit });
   }

@@ -147,10 +147,10 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return { trades, matches, exceptions, instructions };
   }
 
-  async listAudit(entityId: string): Promise<AuditRecord[]> {
+  async listAudit(entityId: string, trade?: Pick<Trade, 'auditReceipt'>): Promise<AuditRecord[]> {
     const [items, fromReceipt] = await Promise.all([
       this.#queryAll(undefined, keys.auditPartition(entityId)),
-      this.#receiptRecordOf(entityId),
+      this.#receiptRecordOf(entityId, trade),
     ]);
     const records = items.map(parseItem.audit);
     // A trade booked in a batch keeps its first record in the batch's receipt.
@@ -158,17 +158,24 @@ export class DynamoDbSettlementStore implements SettlementStore {
   }
 
   /** A trade's first audit record, if it is kept in an ingest receipt (the trade names it). */
-  async #receiptRecordOf(entityId: string): Promise<AuditRecord | undefined> {
+  async #receiptRecordOf(
+    entityId: string,
+    trade: Pick<Trade, 'auditReceipt'> | undefined,
+  ): Promise<AuditRecord | undefined> {
     if (!TradeSource.options.some((source) => entityId.startsWith(`${source}#`))) return undefined;
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.trade(entityId),
-        ConsistentRead: true,
-        ProjectionExpression: 'auditReceipt',
-      }),
-    );
-    const receiptId = out.Item?.auditReceipt;
+    const receiptId =
+      trade !== undefined
+        ? trade.auditReceipt
+        : (
+            await this.doc.send(
+              new GetCommand({
+                TableName: this.tableName,
+                Key: keys.trade(entityId),
+                ConsistentRead: true,
+                ProjectionExpression: 'auditReceipt',
+              }),
+            )
+          ).Item?.auditReceipt;
     if (typeof receiptId !== 'string') return undefined;
     const receipt = await this.#get(keys.receipt(receiptId));
     return receipt === undefined

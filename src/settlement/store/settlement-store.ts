@@ -52,7 +52,11 @@ export interface SettlementStore {
   /** Internal trades still without a counterparty record whose deadline is at or before `now`. */
   listMatchDue(now: string, options?: { limit?: number; cursor?: string }): Promise<Page<Trade>>;
   listDay(tradeDate: string, desk?: string): Promise<DayRecords>;
-  listAudit(entityId: string): Promise<AuditRecord[]>;
+  /**
+   * An entity's audit records in sequence. A trade's first record may be kept in an ingest receipt;
+   * a caller already holding the trade passes it, so the store does not read it again to find out.
+   */
+  listAudit(entityId: string, trade?: Pick<Trade, 'auditReceipt'>): Promise<AuditRecord[]>;
   listPendingOutbox(options?: { limit?: number; cursor?: string }): Promise<Page<OutboxRecord>>;
   commit(changes: ChangeSet): Promise<CommitResult>;
   /** A stored report snapshot for a trade date and scope (`*`, a desk, or a sorted desk list). */
