@@ -57,42 +57,32 @@ export function tradeRow(t: Trade, principal: Pick<Principal, 'accounts'>): Trad
   };
 }
 
-/** A short trade line for lists. */
-export type TradeListRow = Pick<
-  TradeRow,
-  | 'tradeId'
-  | 'source'
-  | 'status'
-  | 'side'
-  | 'isin'
-  | 'quantity'
-  | 'price'
-  | 'currency'
-  | 'netAmount'
-  | 'desk'
-  | 'account'
-  | 'counterpartyBic'
-  | 'tradeDate'
-  | 'matchDeadline'
->;
+/** The fields of a short trade line for lists, in the order they are shown. */
+const LIST_FIELDS = [
+  'tradeId',
+  'source',
+  'status',
+  'side',
+  'isin',
+  'quantity',
+  'price',
+  'currency',
+  'netAmount',
+  'desk',
+  'account',
+  'counterpartyBic',
+  'tradeDate',
+  'matchDeadline',
+] as const satisfies ReadonlyArray<keyof TradeRow>;
 
+/** A short trade line for lists. */
+export type TradeListRow = Pick<TradeRow, (typeof LIST_FIELDS)[number]>;
+
+/** The list line is the full row cut down, so both mask and format a trade the same way. */
 export function tradeListRow(t: Trade, principal: Pick<Principal, 'accounts'>): TradeListRow {
-  return {
-    tradeId: t.tradeId,
-    source: t.source,
-    status: t.status,
-    side: t.side,
-    isin: t.isin,
-    quantity: t.quantity,
-    price: t.price,
-    currency: t.currency,
-    netAmount: t.netAmount ?? null,
-    desk: t.desk,
-    account: maskAccount(t.account, principal),
-    counterpartyBic: t.counterpartyBic,
-    tradeDate: t.tradeDate,
-    matchDeadline: instant(t.matchDeadline),
-  };
+  const row = tradeRow(t, principal);
+  // fromEntries loses the key types; LIST_FIELDS is exactly TradeListRow's keys.
+  return Object.fromEntries(LIST_FIELDS.map((k) => [k, row[k]])) as TradeListRow;
 }
 
 export type SlaState = 'BREACHED' | 'WARNED' | 'ON_TRACK' | 'CLOSED';
