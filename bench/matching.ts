@@ -243,15 +243,13 @@ function timed<T>(fn: () => T): [T, number] {
 }
 
 function fingerprint(r: MatchBatchResult): string {
-  return r.results
-    .map((m) =>
-      m.decision.kind === 'NO_CANDIDATE'
-        ? `${m.internalRef}:-`
-        : `${m.internalRef}:${m.decision.kind}:${m.decision.best.ref}:${m.decision.best.confidence}:${
-            m.decision.kind === 'REVIEW' ? m.decision.ambiguousWith.join('+') : ''
-          }`,
-    )
-    .join('\n');
+  return Array.from(r.results, (m) =>
+    m.decision.kind === 'NO_CANDIDATE'
+      ? `${m.internalRef}:-`
+      : `${m.internalRef}:${m.decision.kind}:${m.decision.best.ref}:${m.decision.best.confidence}:${
+          m.decision.kind === 'REVIEW' ? m.decision.ambiguousWith.join('+') : ''
+        }`,
+  ).join('\n');
 }
 
 /** Timed work per sample: short runs are repeated until they add up to this, then averaged. */

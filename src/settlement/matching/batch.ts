@@ -2,6 +2,7 @@ import type { CalendarRegistry } from '../calendar.ts';
 import { type FieldResult, type TradeSource, tradeRef } from '../model.ts';
 import { compareTrades, type TradeRecord } from './compare.ts';
 import { decisionKind, type MatchDecision, type ScoredCandidate } from './decide.ts';
+import { DenseIds } from './dense-ids.ts';
 import { FastScorer, type PreparedSide } from './fast-scorer.ts';
 import type { MatchingPolicy } from './policy.ts';
 
@@ -30,7 +31,7 @@ export interface MatchBatchStats {
 
 export interface MatchBatchResult {
   /** One per internal trade, in input order. */
-  readonly results: BatchMatch[];
+  readonly results: BatchResults;
   /** Counterparty refs not consumed by an auto-match, in input order. */
   readonly unmatchedCounterparty: string[];
   readonly stats: MatchBatchStats;
@@ -86,6 +87,12 @@ interface Batch {
   readonly counterparty: readonly TradeRecord[];
   readonly policy: MatchingPolicy;
   readonly calendars: CalendarRegistry;
+  /** Per trade of ours: `kind · KIND + confidence`. */
+  readonly outcome: Uint16Array;
+  /** Per trade of ours: its best record's index in `counterparty` (unused for NO_CANDIDATE). */
+  readonly bestOf: Int32Array;
+  /** The competing refs of each trade of ours that went to REVIEW. */
+  readonly rivalsOf: ReadonlyMap<number, readonly string[]>;
 }
 
 /**
@@ -129,27 +136,77 @@ class LazyScoredCandidate implements ScoredCandidate {
   }
 }
 
-/** A batch result whose ref string is built on first read. */
+/**
+ * The outcomes of a batch, one per internal trade in input order. They are kept as numbers in typed
+ * arrays (a few bytes a trade); `at` and iteration build a small view object per read, whose ref and
+ * decision are built on their first read. A batch of a million trades a side is thus not a million
+ * long-lived result objects for the garbage collector to copy out of its young generation (at that
+ * size, building them took ~8 % of the run): a caller that walks the results and writes each decision
+ * somewhere lets every view die young. Keep a view if you read it twice (its `best.fields` is computed once per view).
+ */
+export class BatchResults implements Iterable<BatchMatch> {
+  readonly #batch: Batch;
+
+  /** @internal Built by `matchBatch`. */
+  constructor(batch: Batch) {
+    this.#batch = batch;
+  }
+
+  get length(): number {
+    return this.#batch.internal.length;
+  }
+
+  /** The result of `internal[i]`. */
+  at(i: number): BatchMatch {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length)
+      throw new RangeError(`no result ${i}: the batch has ${this.length} internal trades`);
+    return new LazyBatchMatch(this.#batch, i);
+  }
+
+  *[Symbol.iterator](): Iterator<BatchMatch> {
+    for (let i = 0; i < this.length; i++) yield new LazyBatchMatch(this.#batch, i);
+  }
+
+  toJSON(): BatchMatch[] {
+    return [...this];
+  }
+}
+
+/** A view of one result (see `BatchResults`). */
 class LazyBatchMatch implements BatchMatch {
-  readonly decision: MatchDecision;
-  readonly #internal: readonly TradeRecord[];
+  readonly #batch: Batch;
   readonly #index: number;
   #ref: string | undefined;
+  #decision: MatchDecision | undefined;
 
-  constructor(internal: readonly TradeRecord[], index: number, decision: MatchDecision) {
-    this.#internal = internal;
+  constructor(batch: Batch, index: number) {
+    this.#batch = batch;
     this.#index = index;
-    this.decision = decision;
   }
 
   get internalRef(): string {
-    this.#ref ??= tradeRef(this.#internal[this.#index] as TradeRecord);
+    this.#ref ??= tradeRef(this.#batch.internal[this.#index] as TradeRecord);
     return this.#ref;
+  }
+
+  get decision(): MatchDecision {
+    this.#decision ??= materialise(this.#batch, this.#index);
+    return this.#decision;
   }
 
   toJSON(): { internalRef: string; decision: MatchDecision } {
     return { internalRef: this.internalRef, decision: this.decision };
   }
+}
+
+function materialise(b: Batch, i: number): MatchDecision {
+  const o = b.outcome[i] as number;
+  const kind = (o / KIND) | 0;
+  if (kind === K_NONE) return NO_CANDIDATE;
+  const best = new LazyScoredCandidate(b, i, b.bestOf[i] as number, o % KIND);
+  if (kind === K_AUTO) return { kind: 'AUTO_MATCH', best };
+  if (kind === K_EXCEPTION) return { kind: 'EXCEPTION', best };
+  return { kind: 'REVIEW', best, ambiguousWith: [...(b.rivalsOf.get(i) ?? [])] };
 }
 
 /**
@@ -164,14 +221,25 @@ const exemplars: unknown[] = [];
 
 function keepHiddenClasses(policy: MatchingPolicy, calendars: CalendarRegistry): void {
   const scorer = new FastScorer(policy, calendars);
-  const empty: Batch = { internal: [], counterparty: [], policy, calendars };
+  const empty: Batch = {
+    internal: [],
+    counterparty: [],
+    policy,
+    calendars,
+    outcome: new Uint16Array(0),
+    bestOf: new Int32Array(0),
+    rivalsOf: new Map(),
+  };
   exemplars.length = 0;
   exemplars.push(
     scorer,
     scorer.allocate([]),
     new Scratch(1, 1),
+    new DenseIds(1),
+    new SlotTable(1, 1, 1),
     new LazyScoredCandidate(empty, 0, 0, 0),
-    new LazyBatchMatch([], 0, NO_CANDIDATE),
+    new LazyBatchMatch(empty, 0),
+    new BatchResults(empty),
   );
 }
 
@@ -276,25 +344,10 @@ function run(
     rivalsOf,
   );
 
-  const batch: Batch = { internal, counterparty, policy, calendars };
-  const results: BatchMatch[] = new Array(ni);
   const counts = [0, 0, 0, 0];
   for (let i = 0; i < ni; i++) {
-    const o = outcome[i] as number;
-    const kind = (o / KIND) | 0;
+    const kind = ((outcome[i] as number) / KIND) | 0;
     counts[kind] = (counts[kind] as number) + 1;
-    if (kind === K_NONE) {
-      results[i] = new LazyBatchMatch(internal, i, NO_CANDIDATE);
-      continue;
-    }
-    const best = new LazyScoredCandidate(batch, i, bestOf[i] as number, o % KIND);
-    const decision: MatchDecision =
-      kind === K_AUTO
-        ? { kind: 'AUTO_MATCH', best }
-        : kind === K_REVIEW
-          ? { kind: 'REVIEW', best, ambiguousWith: rivalsOf.get(i) ?? [] }
-          : { kind: 'EXCEPTION', best };
-    results[i] = new LazyBatchMatch(internal, i, decision);
   }
   const unmatchedCounterparty: string[] = [];
   for (let c = 0; c < nc; c++) {
@@ -307,7 +360,7 @@ function run(
     if (info[k + T_COUNT] !== 0 && info[k + BLOCK + O_START] !== info[k + O_START]) blocks++;
   }
   return {
-    results,
+    results: new BatchResults({ internal, counterparty, policy, calendars, outcome, bestOf, rivalsOf }),
     unmatchedCounterparty,
     stats: {
       internal: ni,
@@ -330,6 +383,12 @@ function run(
  * the batch side): `blockKey()` without building a string per trade. A record goes in block (slot, its
  * side) and `theirBlock[c]` gets it; our trade looks in (slot, opposite side), or in no block (−1)
  * when the slot does not exist.
+ *
+ * ISINs get dense ids (`DenseIds`, a table that stays in cache), trade dates ids from a small Map (a
+ * batch spans few dates), and a slot is found in a table indexed by ISIN and date ids — dense when the
+ * batch's ISINs × dates are few enough (always, but for a batch spanning many dates), else a Map.
+ * A record's ISIN id and date·2 + side wait in `theirBlock` and in `ourBlock` (not yet used; a scratch
+ * array when there are more records than trades of ours) until the slots are known.
  */
 function findBlocks(
   internal: readonly TradeRecord[],
@@ -337,48 +396,75 @@ function findBlocks(
   theirBlock: Int32Array,
   ourBlock: Int32Array,
 ): number {
-  // Per ISIN, slots by trade-date id: a short array (a batch spans few trade dates).
-  const slotsByIsin = new Map<string, number[]>();
+  const nc = counterparty.length;
+  const isins = new DenseIds(Math.min(nc, 1 << 16));
   const dateIds = new Map<string, number>();
-  let slots = 0;
-  for (let c = 0; c < counterparty.length; c++) {
+  const dateSide = nc <= ourBlock.length ? ourBlock : new Int32Array(nc);
+  for (let c = 0; c < nc; c++) {
     const t = counterparty[c] as TradeRecord;
     checkSource(t, 'COUNTERPARTY', 'counterparty', c);
-    let byDate = slotsByIsin.get(t.isin);
-    if (byDate === undefined) {
-      byDate = [];
-      slotsByIsin.set(freshCopy(t.isin), byDate);
-    }
     let date = dateIds.get(t.tradeDate);
     if (date === undefined) {
       date = dateIds.size;
       dateIds.set(t.tradeDate, date);
     }
-    let slot = byDate[date];
-    if (slot === undefined) {
-      slot = slots++;
-      byDate[date] = slot;
-    }
-    theirBlock[c] = slot * 2 + (t.side === 'BUY' ? 0 : 1);
+    theirBlock[c] = isins.intern(t.isin);
+    dateSide[c] = date * 2 + (t.side === 'BUY' ? 0 : 1);
+  }
+  const slots = new SlotTable(isins.size, dateIds.size, nc);
+  for (let c = 0; c < nc; c++) {
+    const ds = dateSide[c] as number;
+    theirBlock[c] = slots.intern(theirBlock[c] as number, ds >> 1, ds & 1) * 2 + (ds & 1);
   }
   for (let i = 0; i < internal.length; i++) {
     const t = internal[i] as TradeRecord;
     checkSource(t, 'INTERNAL', 'internal', i);
     const date = dateIds.get(t.tradeDate);
-    const slot = date === undefined ? undefined : slotsByIsin.get(t.isin)?.[date];
-    ourBlock[i] = slot === undefined ? -1 : slot * 2 + (t.side === 'BUY' ? 1 : 0);
+    const isin = date === undefined ? -1 : isins.find(t.isin);
+    const found = isin < 0 ? -1 : slots.find(isin, date as number);
+    // Our BUY pairs with their SELL (side 1), and the other way round.
+    const side = t.side === 'BUY' ? 1 : 0;
+    ourBlock[i] = found >= 0 && (found & (1 << side)) !== 0 ? (found >> 2) * 2 + side : -1;
   }
-  return slots * 2;
+  return slots.size * 2;
 }
 
 /**
- * `s` in fresh memory. The block index keeps copies of the ISINs as its keys: a Map compares the string
- * looked up with the key it holds, and with the first trade's own string as the key — lying anywhere in
- * the caller's gigabyte of trades at a million a side — every look-up missed the cache on it; the
- * copies are allocated together (−10 % on step 1 at 1M).
+ * Slots (0, 1, 2 … in first-seen order) per (ISIN id, date id), each kept with the sides its records
+ * are on (so a trade of ours whose block would be empty is known to have none without another look-up):
+ * in an Int32Array over all pairs when there are at most four of them per record (a batch of one or a
+ * few trade dates), else in a Map.
  */
-function freshCopy(s: string): string {
-  return ` ${s}`.slice(1);
+class SlotTable {
+  readonly #dates: number;
+  /** Per (ISIN, date): slot · 4 + a bit per side holding records; −1 for none. */
+  readonly #dense: Int32Array | undefined;
+  readonly #sparse = new Map<number, number>();
+  size = 0;
+
+  constructor(isins: number, dates: number, records: number) {
+    this.#dates = dates;
+    this.#dense = isins * dates <= 4 * records + 1024 ? new Int32Array(isins * dates).fill(-1) : undefined;
+  }
+
+  /** The slot of a record of `side` (0 or 1) in (isin, date). */
+  intern(isin: number, date: number, side: number): number {
+    const key = isin * this.#dates + date;
+    const dense = this.#dense;
+    let found = dense === undefined ? (this.#sparse.get(key) ?? -1) : (dense[key] as number);
+    if (found < 0) found = this.size++ * 4;
+    found |= 1 << side;
+    if (dense === undefined) this.#sparse.set(key, found);
+    else dense[key] = found;
+    return found >> 2;
+  }
+
+  /** Slot · 4 + the sides holding records, or −1. */
+  find(isin: number, date: number): number {
+    const key = isin * this.#dates + date;
+    const dense = this.#dense;
+    return dense === undefined ? (this.#sparse.get(key) ?? -1) : (dense[key] as number);
+  }
 }
 
 /** Step 1 of the baseline: everything in one block (the key is checked per pair instead). */
@@ -465,8 +551,9 @@ function scoreOurs(
     const to = Math.min(internal.length, from + CHUNK);
     let n = 0;
     for (let i = from; i < to; i++) {
+      // A trade of ours has a block only if the block holds records (`findBlocks`).
       const block = ourBlock[i] as number;
-      if (block < 0 || info[block * BLOCK + T_COUNT] === 0) continue;
+      if (block < 0) continue;
       const t = internal[i] as TradeRecord;
       chunk[n] = t;
       scorer.prepareRow(rows, n, t);

@@ -1,4 +1,10 @@
-export { type BatchMatch, type MatchBatchResult, type MatchBatchStats, matchBatch } from './batch.ts';
+export {
+  type BatchMatch,
+  type BatchResults,
+  type MatchBatchResult,
+  type MatchBatchStats,
+  matchBatch,
+} from './batch.ts';
 export { type BlockKeyFields, blockKey, candidateBlockKey, oppositeSide, otherSource } from './block-key.ts';
 export {
   type ComparableTrade,

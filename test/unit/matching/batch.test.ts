@@ -34,7 +34,7 @@ function plain(decision: MatchDecision): unknown {
 
 function summary(result: MatchBatchResult): Record<string, string> {
   return Object.fromEntries(
-    result.results.map((r: BatchMatch) => [
+    Array.from(result.results, (r: BatchMatch) => [
       r.internalRef,
       r.decision.kind === 'NO_CANDIDATE'
         ? 'NO_CANDIDATE'
@@ -194,6 +194,22 @@ describe('matchBatch', () => {
     });
   });
 
+  it('reads results by index and in order, each a view built on read, and refuses an index beyond them', () => {
+    const a = aTrade({ tradeId: 'T-1' });
+    const b = aTrade({ tradeId: 'T-2', isin: 'US5949181045' });
+    const { results } = matchBatch([a, b], [aCounterpartyRecordOf(b)], policy, calendars);
+    expect(results.length).toBe(2);
+    expect([...results].map((r) => [r.internalRef, r.decision.kind])).toStrictEqual([
+      ['INTERNAL#T-1', 'NO_CANDIDATE'],
+      ['INTERNAL#T-2', 'AUTO_MATCH'],
+    ]);
+    const view = results.at(1);
+    expect(view.decision).toBe(view.decision);
+    expect(JSON.parse(JSON.stringify(results))).toStrictEqual(JSON.parse(JSON.stringify([...results])));
+    for (const bad of [2, -1, 0.5, Number.NaN])
+      expect(() => results.at(bad)).toThrow(`no result ${bad}: the batch has 2 internal trades`);
+  });
+
   it('refuses a record on the wrong side', () => {
     expect(() => matchBatch([aCounterpartyRecordOf(aTrade())], [], policy, calendars)).toThrow(
       'internal[0].source is COUNTERPARTY, expected INTERNAL',
@@ -227,6 +243,39 @@ describe('matchBatch', () => {
       expect([...second.unmatchedCounterparty].sort()).toStrictEqual([...first.unmatchedCounterparty].sort());
     });
 
+    it('finds blocks by exact key whatever the strings: not ISINs, beyond Latin-1, over many trade dates', () => {
+      // Keys the packed ISIN table cannot hold go through its Map (other lengths, NUL, beyond U+00FF),
+      // and 400 trade dates make the slot table sparse. The all-pairs baseline compares the strings
+      // themselves.
+      const odd = ['US037833100', 'US037833100\u0000', 'ÄÖÜäöüßéèêëà', 'X'];
+      const day = (k: number) => new Date(Date.UTC(2025, 0, 1) + k * 86_400_000).toISOString().slice(0, 10);
+      // Both sides of a pair get the same key: records are `C-<our id>` (or `X-…` extras).
+      const rekey = (t: TradeRecord): TradeRecord => {
+        const n = Number(t.tradeId.replace(/\D/g, ''));
+        return {
+          ...t,
+          isin: n % 4 === 0 ? (odd[n % odd.length] as string) : t.isin,
+          tradeDate: n % 3 === 0 ? day(n % 400) : t.tradeDate,
+        };
+      };
+      // A record whose key differs from our ISIN only above the low byte of one character
+      // (U+0135 is 0x35, '5') is no candidate of ours.
+      const real = aTrade({ tradeId: 'REAL', isin: 'US0378331005', tradeDate: '2026-11-24' });
+      const impostor = { ...aCounterpartyRecordOf(real), isin: 'US037833100\u0135' };
+      const ours = [...internal.map(rekey), real];
+      const theirs = [...counterparty.map(rekey), impostor];
+      const blocked = matchBatch(ours, theirs, policy, calendars);
+      const naive = matchAllPairsBaseline(ours, theirs, policy, calendars);
+      expect(new Set(ours.map((t) => t.tradeDate)).size).toBeGreaterThan(100);
+      expect(ours.filter((t) => odd.includes(t.isin)).length).toBeGreaterThan(100);
+      expect(summary(blocked)).toStrictEqual(summary(naive));
+      expect(blocked.unmatchedCounterparty).toStrictEqual(naive.unmatchedCounterparty);
+      expect(summary(blocked)['INTERNAL#REAL']).toBe('NO_CANDIDATE');
+      expect(blocked.unmatchedCounterparty).toContain('COUNTERPARTY#C-REAL');
+      expect(blocked.stats.comparisons).toBe(naive.stats.comparisons);
+      expect(blocked.stats.autoMatched).toBeGreaterThan(300);
+    });
+
     it('decides a trade alone in its block exactly as decide over compareTrades', () => {
       const result = matchBatch(internal, counterparty, policy, calendars);
       const byKey = new Map<string, TradeRecord[]>();
@@ -245,7 +294,7 @@ describe('matchBatch', () => {
           candidates.map((c) => ({ ref: tradeRef(c), ...compareTrades(t, c, policy, calendars) })),
           policy,
         );
-        expect(plain(result.results[i]?.decision as MatchDecision)).toStrictEqual(plain(expected));
+        expect(plain(result.results.at(i).decision)).toStrictEqual(plain(expected));
         checked++;
       });
       expect(checked).toBeGreaterThan(50);
