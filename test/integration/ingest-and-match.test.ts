@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { verifyEntityAudit } from '../../src/settlement/services/audit-verify.ts';
+import { decideReview } from '../../src/settlement/services/decide-review.ts';
 import { ingestTrades } from '../../src/settlement/services/ingest-trades.ts';
+import { matchTrade } from '../../src/settlement/services/match-trade.ts';
 import { viewTrade } from '../../src/settlement/services/trade-view.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { rowsOf, settlementDeps, TestClock } from '../support/settlement.ts';
@@ -131,6 +133,75 @@ describe('ingesting a pair of records', () => {
     expect(view?.match?.status).toBe('PENDING_REVIEW');
     expect(view?.match?.confidence).toBe(100);
     expect(view?.match?.ambiguousWith).toHaveLength(1);
+  });
+
+  // Two bookings equally good for one record (a duplicate booking) must not be settled by whichever
+  // arrived first: the record's pair goes to review naming the other booking, in every arrival order.
+  for (const order of ['bookings first', 'record first', 'all in one file'] as const) {
+    it(`never auto-matches one record to one of two equally good bookings (${order})`, async () => {
+      const { deps, id } = fresh('TWIN');
+      const a = aTrade({ tradeId: id() });
+      const b = aTrade({ tradeId: id() });
+      const theirs = aCounterpartyRecordOf(a, { tradeId: id() });
+      const files =
+        order === 'bookings first'
+          ? [rowsOf(a, b), rowsOf(theirs)]
+          : order === 'record first'
+            ? [rowsOf(theirs), rowsOf(a, b)]
+            : [rowsOf(a, theirs, b)];
+      let autoMatched = 0;
+      for (const file of files) autoMatched += (await ingestTrades(deps, file)).matching.AUTO_MATCHED;
+
+      expect(autoMatched).toBe(0);
+      const [va] = await viewTrade(table.store, a.tradeId);
+      const [vb] = await viewTrade(table.store, b.tradeId);
+      expect(va?.match).toMatchObject({
+        status: 'PENDING_REVIEW',
+        confidence: 100,
+        counterpartyRef: `COUNTERPARTY#${theirs.tradeId}`,
+        ambiguousWith: [`INTERNAL#${b.tradeId}`],
+      });
+      expect(vb?.trade.status).toBe('UNMATCHED');
+      expect(await table.store.getInstruction(`SI|${va?.match?.matchId}`)).toBeUndefined();
+    });
+  }
+
+  it('never auto-matches one booking to one of two equally good records sent together', async () => {
+    const { deps, id } = fresh('DUPREC');
+    const ours = aTrade({ tradeId: id() });
+    await ingestTrades(deps, rowsOf(ours));
+    const first = aCounterpartyRecordOf(ours, { tradeId: id() });
+    const second = aCounterpartyRecordOf(ours, { tradeId: id() });
+    const summary = await ingestTrades(deps, rowsOf(first, second));
+
+    expect(summary.matching.AUTO_MATCHED).toBe(0);
+    const [view] = await viewTrade(table.store, ours.tradeId);
+    expect(view?.match?.status).toBe('PENDING_REVIEW');
+    expect(view?.match?.ambiguousWith).toStrictEqual([`COUNTERPARTY#${second.tradeId}`]);
+  });
+
+  it('auto-matches the other booking once a reviewer rejected the first for that record', async () => {
+    const { deps, id } = fresh('TWINREJ');
+    const a = aTrade({ tradeId: id() });
+    const b = aTrade({ tradeId: id() });
+    const theirs = aCounterpartyRecordOf(a, { tradeId: id() });
+    await ingestTrades(deps, rowsOf(a, theirs, b));
+    const [review] = await viewTrade(table.store, a.tradeId);
+    const rejected = await decideReview(deps, {
+      matchId: review?.match?.matchId as string,
+      decision: 'REJECT',
+      principalId: 'ops-ben',
+    });
+    expect(rejected.kind).toBe('DECIDED');
+
+    // The rejected booking is no rival for that record any more.
+    expect(await matchTrade(deps, `INTERNAL#${b.tradeId}`)).toMatchObject({ kind: 'AUTO_MATCHED' });
+    const [vb] = await viewTrade(table.store, b.tradeId);
+    expect(vb?.match).toMatchObject({
+      status: 'AUTO_MATCHED',
+      counterpartyRef: `COUNTERPARTY#${theirs.tradeId}`,
+    });
+    expect(vb?.match?.ambiguousWith).toBeUndefined();
   });
 
   it('changes nothing when the same file is ingested again', async () => {

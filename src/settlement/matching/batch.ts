@@ -38,7 +38,7 @@ export interface MatchBatchResult {
 }
 
 /**
- * Matches a batch (re-runs, the bench): level 1 groups both sides by block (ISIN, trade date, side),
+ * Matches two whole books in memory (the benchmark measures it): level 1 groups both sides by block (ISIN, trade date, side),
  * level 2 scores every pair inside a block, then pairs are decided one-to-one.
  *
  * One-to-one: a pair is auto-matched when each is the other's unambiguous best (confidence ≥

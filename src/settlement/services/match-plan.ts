@@ -9,6 +9,7 @@ import type {
   Trade,
 } from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
+import { isCandidate } from '../store/items.ts';
 import { type SettlementDeps, SYSTEM } from './deps.ts';
 import { syncExceptions } from './exception-sync.ts';
 
@@ -77,18 +78,48 @@ export function isRejectedPair(a: Trade, b: Trade): boolean {
   );
 }
 
+/**
+ * The other open trades of `trade`'s own block that are as good for `chosen` as `trade` is (within the
+ * ambiguity margin), by confidence then ref. Two bookings equally good for one record (a duplicate
+ * booking, or a record sent twice) are never settled by auto-matching whichever arrived first: the
+ * pair goes to review naming the rival — the one-to-one rule of `matchBatch`, in any arrival order.
+ */
+function rivalsFor(
+  deps: Pick<SettlementDeps, 'matching' | 'calendars'>,
+  trade: Trade,
+  chosen: Trade,
+  confidence: number,
+  peers: readonly Trade[],
+): string[] {
+  const ref = tradeRefOf(trade);
+  const margin = deps.matching.thresholds.ambiguityMargin;
+  const rivals: Array<{ ref: string; confidence: number }> = [];
+  for (const peer of peers) {
+    const peerRef = tradeRefOf(peer);
+    if (peerRef === ref || !isCandidate(peer) || isRejectedPair(peer, chosen)) continue;
+    const [internal, counterparty] = orient(peer, chosen);
+    const c = compareTrades(internal, counterparty, deps.matching, deps.calendars).confidence;
+    if (confidence - c <= margin) rivals.push({ ref: peerRef, confidence: c });
+  }
+  rivals.sort((a, b) => b.confidence - a.confidence || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+  return rivals.map((r) => r.ref);
+}
+
 function orient(a: Trade, b: Trade): [internal: Trade, counterparty: Trade] {
   return a.source === 'INTERNAL' ? [a, b] : [b, a];
 }
 
 /**
  * Level 2 and the decision for one trade against the candidates of its level-1 block.
+ * `peers` are the open trades of the trade's own block (it may be among them): an auto-match stands
+ * only if none of them is as good for the chosen candidate (`rivalsFor`).
  * `exceptionsOf` returns the recorded exceptions of an internal trade (empty if it has none).
  */
 export function planMatch(
   deps: Pick<SettlementDeps, 'matching' | 'calendars' | 'sla'>,
   trade: Trade,
   candidates: readonly Trade[],
+  peers: readonly Trade[],
   exceptionsOf: (internalRef: string) => readonly SettlementException[],
   at: string,
 ): MatchPlan {
@@ -100,8 +131,16 @@ export function planMatch(
     const r = compareTrades(internal, counterparty, deps.matching, deps.calendars);
     return { ref: tradeRefOf(c), confidence: r.confidence, fields: r.fields };
   });
-  const decision: MatchDecision = decide(scored, deps.matching);
-  const other = decision.kind === 'NO_CANDIDATE' ? undefined : byRef.get(decision.best.ref);
+  const first = decide(scored, deps.matching);
+  const other = first.kind === 'NO_CANDIDATE' ? undefined : byRef.get(first.best.ref);
+  const rivals =
+    first.kind === 'AUTO_MATCH' && other !== undefined
+      ? rivalsFor(deps, trade, other, first.best.confidence, peers)
+      : [];
+  const decision: MatchDecision =
+    first.kind === 'AUTO_MATCH' && rivals.length > 0
+      ? { kind: 'REVIEW', best: first.best, ambiguousWith: rivals }
+      : first;
 
   // Nothing is written when there is no counterpart: the trade keeps `needsMatching` and waits
   // in its block, where a counterpart arriving later finds it.

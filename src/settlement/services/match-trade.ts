@@ -30,13 +30,16 @@ export async function matchTrade(
     if (trade === undefined) return { kind: 'NOT_FOUND', ref };
     const skip = skipReason(trade, options.force === true);
     if (skip !== undefined) return skip;
-    const candidates = await deps.store.listBlock(candidateBlockKey(trade));
+    const [candidates, peers] = await Promise.all([
+      deps.store.listBlock(candidateBlockKey(trade)),
+      deps.store.listBlock(blockKey(trade)),
+    ]);
     const internals = [trade, ...candidates].filter((t) => t.source === 'INTERNAL' && t.hasExceptions);
     const exceptions = await deps.store.getExceptions(
       internals.flatMap((t) => exceptionIdsOf(tradeRefOf(t))),
     );
     const byTrade = groupByTrade(exceptions);
-    const plan = planMatch(deps, trade, candidates, (ref) => byTrade.get(ref) ?? [], nowIso(deps));
+    const plan = planMatch(deps, trade, candidates, peers, (ref) => byTrade.get(ref) ?? [], nowIso(deps));
     if (!(await deps.store.commit(plan.changes)).ok) continue;
     if (plan.judgeFrom !== undefined) {
       const fromInternal = await matchTrade(deps, plan.judgeFrom, { force: true });
@@ -108,12 +111,12 @@ export async function matchMany(
   const view = new Map(known.map((t) => [tradeRefOf(t), t]));
   for (const t of await deps.store.getTrades(refs.filter((r) => !view.has(r)))) view.set(tradeRefOf(t), t);
 
-  // Level 1, once per block: the candidates of every trade to match.
+  // Level 1, once per block: the candidates of every trade to match, and its peers (its own block).
   const blocks = new Map<string, Set<string>>();
   const blockKeys = new Set<string>();
   for (const r of refs) {
     const t = view.get(r);
-    if (t !== undefined) blockKeys.add(candidateBlockKey(t));
+    if (t !== undefined) blockKeys.add(candidateBlockKey(t)).add(blockKey(t));
   }
   await inParallel([...blockKeys], concurrency, async (key) => {
     for (const t of await deps.store.listBlock(key)) {
@@ -187,10 +190,15 @@ export async function matchMany(
           first ??= skip;
           break;
         }
-        const candidates = [...(blocks.get(candidateBlockKey(trade)) ?? [])].flatMap(
-          (r) => view.get(r) ?? [],
+        const members = (key: string) => [...(blocks.get(key) ?? [])].flatMap((r) => view.get(r) ?? []);
+        const plan = planMatch(
+          deps,
+          trade,
+          members(candidateBlockKey(trade)),
+          members(blockKey(trade)),
+          (r) => exceptions.get(r) ?? [],
+          nowIso(deps),
         );
-        const plan = planMatch(deps, trade, candidates, (r) => exceptions.get(r) ?? [], nowIso(deps));
         const items = plan.changes.itemKeys();
         if (items.some((k) => pendingItems.has(k)) || pending.size + items.length > TRANSACTION_ITEMS)
           await flush();
