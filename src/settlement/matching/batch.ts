@@ -38,8 +38,9 @@ export interface MatchBatchResult {
 }
 
 /**
- * Matches two whole books in memory (the benchmark measures it): level 1 groups both sides by block (ISIN, trade date, side),
- * level 2 scores every pair inside a block, then pairs are decided one-to-one.
+ * Matches two whole books in memory (the benchmark measures it): level 1 groups both sides by block
+ * (ISIN, trade date, side), level 2 scores every pair inside a block, then pairs are decided
+ * one-to-one.
  *
  * One-to-one: a pair is auto-matched when each is the other's unambiguous best (confidence ≥
  * autoMatch, no other candidate within the ambiguity margin on either side); matched pairs are
