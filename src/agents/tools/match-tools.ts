@@ -47,7 +47,10 @@ export interface ExplainMatchData {
     | 'none';
   readonly fields: readonly FieldRow[];
   readonly decision: 'AUTO_MATCH' | 'REVIEW' | 'EXCEPTION' | null;
-  readonly ambiguousWith: readonly string[];
+  /** The other equally good candidates the asker may see (why the match waits for a human). */
+  readonly ambiguousWith: readonly AmbiguousCandidate[];
+  /** Equally good candidates on desks the asker may not see: counted, never named. */
+  readonly ambiguousOutsideYourDesks: number;
   readonly decided: { readonly by: string; readonly at: Instant; readonly reason: string | null } | null;
   readonly decisionRule: DecisionRule;
   /** Set when nothing could be compared (e.g. no counterparty record yet). */
@@ -70,7 +73,43 @@ const ExplainMatchInput = z
     message: 'give exactly one of tradeId or matchId',
   });
 
-function fromMatch(m: Match, t: MatchingThresholds, trade: Trade | undefined): ExplainMatchData {
+export interface AmbiguousCandidate {
+  readonly tradeId: string;
+  /**
+   * `our booking`: another of our trades as good for the same record (a possible duplicate booking);
+   * `counterparty record`: another record as good for our trade.
+   */
+  readonly kind: 'our booking' | 'counterparty record';
+}
+
+/** The match's equally good rivals, split into those the asker may see and a count of the rest. */
+async function rivalsOf(
+  ctx: ToolContext,
+  m: Match,
+): Promise<Pick<ExplainMatchData, 'ambiguousWith' | 'ambiguousOutsideYourDesks'>> {
+  const refs = m.ambiguousWith ?? [];
+  if (refs.length === 0) return { ambiguousWith: [], ambiguousOutsideYourDesks: 0 };
+  const found = new Map(
+    (await ctx.settlement.store.getTrades(refs)).map((t) => [`${t.source}#${t.tradeId}`, t]),
+  );
+  const visible: AmbiguousCandidate[] = [];
+  for (const ref of refs) {
+    const t = found.get(ref);
+    if (t === undefined || !mayViewDesk(ctx.principal, t.desk)) continue;
+    visible.push({
+      tradeId: t.tradeId,
+      kind: t.source === 'INTERNAL' ? 'our booking' : 'counterparty record',
+    });
+  }
+  return { ambiguousWith: visible, ambiguousOutsideYourDesks: refs.length - visible.length };
+}
+
+async function fromMatch(
+  ctx: ToolContext,
+  m: Match,
+  t: MatchingThresholds,
+  trade: Trade | undefined,
+): Promise<ExplainMatchData> {
   return {
     tradeId: trade?.tradeId ?? idOfRef(m.internalRef),
     tradeStatus: trade?.status ?? null,
@@ -82,7 +121,7 @@ function fromMatch(m: Match, t: MatchingThresholds, trade: Trade | undefined): E
     basis: 'stored match',
     fields: m.fields.map(fieldRow),
     decision: decisionKind(m.confidence, (m.ambiguousWith ?? []).length > 0, t),
-    ambiguousWith: (m.ambiguousWith ?? []).map(idOfRef),
+    ...(await rivalsOf(ctx, m)),
     decided:
       m.decision === undefined
         ? null
@@ -117,7 +156,7 @@ export const explainMatch = defineTool({
       const m = await store.getMatch(input.matchId);
       if (m === undefined || !mayViewDesk(ctx.principal, m.desk))
         return notFoundOrNotPermitted('match', input.matchId);
-      const data = fromMatch(m, t, undefined);
+      const data = await fromMatch(ctx, m, t, undefined);
       return { ok: true, data, records: [{ kind: 'match', id: m.matchId }] };
     }
     const tradeId = input.tradeId ?? '';
@@ -128,7 +167,7 @@ export const explainMatch = defineTool({
     const stored = trade.matchId === undefined ? undefined : await store.getMatch(trade.matchId);
     if (stored !== undefined && mayViewDesk(ctx.principal, stored.desk)) {
       records.push({ kind: 'match', id: stored.matchId });
-      return { ok: true, data: fromMatch(stored, t, trade), records };
+      return { ok: true, data: await fromMatch(ctx, stored, t, trade), records };
     }
     const empty: ExplainMatchData = {
       tradeId: trade.tradeId,
@@ -142,6 +181,7 @@ export const explainMatch = defineTool({
       fields: [],
       decision: null,
       ambiguousWith: [],
+      ambiguousOutsideYourDesks: 0,
       decided: null,
       decisionRule: decisionRule(t),
       note: 'No counterparty record has been paired with this trade, so there is nothing to compare field by field.',

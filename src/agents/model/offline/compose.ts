@@ -148,8 +148,12 @@ function explainMatchText(d: ExplainMatchData): string[] {
       : `Match ${d.matchId} (${d.internalTradeId} with ${d.counterpartyTradeId}): ${d.status}, confidence ${d.confidence} → ${d.decision} band.`;
   const lines = [head, 'Field by field:'];
   for (const f of d.fields) lines.push(`- ${field(f)}`);
-  if (d.ambiguousWith.length > 0)
-    lines.push(`Equally good candidates: ${d.ambiguousWith.join(', ')} (never auto-matched).`);
+  const rivals = d.ambiguousWith.map((r) =>
+    r.kind === 'our booking' ? `${r.tradeId} (another of our bookings: a possible duplicate)` : r.tradeId,
+  );
+  if (d.ambiguousOutsideYourDesks > 0) rivals.push(`${d.ambiguousOutsideYourDesks} on desks you may not see`);
+  if (rivals.length > 0)
+    lines.push(`Equally good candidates: ${rivals.join(', ')} — so this was not auto-matched.`);
   if (d.decided !== null)
     lines.push(
       `Decided by ${d.decided.by} at ${when(d.decided.at)}${d.decided.reason === null ? '' : `: ${d.decided.reason}`}.`,
