@@ -142,8 +142,11 @@ async function deliverAlerts(rt: SettlementRuntime, say: (m: string) => void): P
 function describeAlert(o: OutboxRecord): string {
   const p = o.payload;
   switch (o.kind) {
-    case 'REVIEW_REQUESTED':
-      return `[review] ${String(p.internal)} ↔ ${String(p.counterparty)} confidence ${String(p.confidence)} — Approve / Reject`;
+    case 'REVIEW_REQUESTED': {
+      const rivals = Array.isArray(p.ambiguousWith) ? p.ambiguousWith.map(String) : [];
+      const why = rivals.length > 0 ? `, equally good: ${rivals.join(', ')}` : '';
+      return `[review] ${String(p.internal)} ↔ ${String(p.counterparty)} confidence ${String(p.confidence)}${why} — Approve / Reject`;
+    }
     case 'REVIEW_DECIDED':
       return `[decided] ${String(p.matchId)} ${String(p.status)}`;
     case 'EXCEPTIONS_RAISED':

@@ -93,3 +93,37 @@ describe('settleops report and trade', () => {
     expect(shown.stdout).toContain('DDEA PRICE ESCALATED');
   });
 });
+
+describe('settleops start (npm start)', () => {
+  it('plays a settlement day on the embedded defaults, then resumes it without writing anything twice', async () => {
+    const day = await createTestTable();
+    const startEnv = { ...env, SETTLEOPS_TABLE: day.tableName };
+    const args = ['start', '--once', '--trades', '200', '--seed', '3'];
+
+    const first = await runCli(args, startEnv);
+    expect(first.stderr.split('\n').filter((l) => /error/i.test(l))).toStrictEqual([]);
+    expect(first.code).toBe(0);
+    const out = first.stdout;
+    expect(out).toMatch(/16:00 ET {2}trade date \d{4}-\d{2}-\d{2}: booking 200 internal trades/);
+    expect(out).toContain('bookings: 200 new, 0 unchanged, 0 amended');
+    expect(out).toMatch(/wave 12\/12/);
+    expect(out).toMatch(/ALERT \[exception\] INTERNAL#T-\d+: /);
+    expect(out).toMatch(/ALERT \[review\] INTERNAL#T-\d+ ↔ COUNTERPARTY#\S+ confidence \d+/);
+    expect(out).toMatch(/SLA sweeper: \d+ missing confirmations \(CMIS\), \d+ warnings, \d+ breaches/);
+    expect(out).toMatch(
+      /Settlement report — trade date .*\n {2}Trades: 200 internal, \d+ counterparty records/,
+    );
+    const reportOf = (s: string) => s.slice(s.indexOf('Settlement report'));
+
+    // A restart on the same store resumes the day: nothing new, no alert printed again.
+    const again = await runCli(args, startEnv);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already has \d+ records in the store: resuming, not seeding/);
+    expect(again.stdout).toContain('bookings: 0 new, 200 unchanged, 0 amended');
+    expect(again.stdout).not.toContain('ALERT [review]');
+    expect(again.stdout).not.toContain('ALERT [exception]');
+    expect(reportOf(again.stdout).split('\n').slice(0, 6)).toStrictEqual(
+      reportOf(out).split('\n').slice(0, 6),
+    );
+  });
+});
