@@ -33,11 +33,33 @@ const TARGET2_RULES: ReadonlyArray<[string, string]> = [
 ];
 
 /**
- * Market → calendar. US settles on Federal Reserve/DTC business days (the US federal holidays);
- * GB on England's bank holidays; EU on TARGET2 days; JP and CH on their national holidays.
+ * US equities settle on NYSE/SIFMA business days: a day is closed when the NYSE is (which adds Good
+ * Friday to the federal holidays, and moves a Saturday holiday to the Friday before — except New
+ * Year's Day, whose Saturday leaves 31 December open) or when SIFMA recommends a full close of the
+ * bond market (Columbus Day and Veterans Day, when the Federal Reserve is closed too). Juneteenth
+ * from 2022, the NYSE's first.
+ */
+const US_RULES: ReadonlyArray<[string, string]> = [
+  ['01-01 and if sunday then next monday', "New Year's Day"],
+  ['3rd monday in January', 'Martin Luther King Jr. Day'],
+  ['3rd monday in February', "Washington's Birthday"],
+  ['easter -2', 'Good Friday'],
+  ['monday before 06-01', 'Memorial Day'],
+  ['06-19 and if sunday then next monday if saturday then previous friday since 2022', 'Juneteenth'],
+  ['07-04 and if sunday then next monday if saturday then previous friday', 'Independence Day'],
+  ['1st monday in September', 'Labor Day'],
+  ['2nd monday in October', 'Columbus Day'],
+  ['11-11 and if sunday then next monday', 'Veterans Day'],
+  ['4th thursday in November', 'Thanksgiving Day'],
+  ['12-25 and if sunday then next monday if saturday then previous friday', 'Christmas Day'],
+];
+
+/**
+ * Market → calendar. US on NYSE/SIFMA business days (`US_RULES`); GB on England's bank holidays; EU
+ * on TARGET2 days; JP and CH on their national holidays.
  */
 const SOURCES: Record<string, HolidaySource> = {
-  US: { country: 'US' },
+  US: { rules: US_RULES },
   GB: { country: 'GB', state: 'ENG' },
   EU: { rules: TARGET2_RULES },
   JP: { country: 'JP' },

@@ -11,12 +11,19 @@ const us = calendars.forMarket('US');
 const gb = calendars.forMarket('GB');
 const eu = calendars.forMarket('EU');
 
-describe('US calendar (federal holidays)', () => {
+describe('US calendar (NYSE and SIFMA closing days)', () => {
   it.each([
     ['Thanksgiving', '2026-11-26', 'Thanksgiving Day'],
-    ['Independence Day observed on the Friday', '2026-07-03', 'Independence Day (substitute day)'],
+    ['Independence Day, a Saturday, on the Friday before', '2026-07-03', 'Independence Day'],
     ['Christmas', '2026-12-25', 'Christmas Day'],
     ["New Year's Day", '2026-01-01', "New Year's Day"],
+    ['Good Friday (NYSE closed, though not a federal holiday)', '2026-04-03', 'Good Friday'],
+    ['Good Friday 2027', '2027-03-26', 'Good Friday'],
+    ['Columbus Day (SIFMA full close, Federal Reserve closed)', '2026-10-12', 'Columbus Day'],
+    ['Veterans Day (SIFMA full close)', '2026-11-11', 'Veterans Day'],
+    ['Juneteenth, a Saturday, on the Friday before', '2027-06-18', 'Juneteenth'],
+    ['Christmas, a Saturday, on the Friday before', '2027-12-24', 'Christmas Day'],
+    ["New Year's Day, a Sunday, on the Monday after", '2023-01-02', "New Year's Day"],
   ])('closes on %s (%s)', (_, date, name) => {
     expect(us.isBusinessDay(date)).toBe(false);
     expect(us.holidayName(date)).toBe(name);
@@ -24,7 +31,8 @@ describe('US calendar (federal holidays)', () => {
 
   it.each([
     ['the day after Thanksgiving', '2026-11-27'],
-    ['Good Friday (not a federal holiday)', '2026-04-03'],
+    ["31 December when New Year's Day is a Saturday (NYSE rule: no Friday close)", '2027-12-31'],
+    ['18 June 2021 (Juneteenth observed federally, a year before the NYSE closed for it)', '2021-06-18'],
     ['an ordinary Tuesday', '2026-11-24'],
   ])('is open on %s', (_, date) => {
     expect(us.isBusinessDay(date)).toBe(true);
@@ -37,6 +45,12 @@ describe('US calendar (federal holidays)', () => {
   ])('closes on a %s', (_, date) => {
     expect(us.isBusinessDay(date)).toBe(false);
     expect(us.holidayName(date)).toBeUndefined();
+  });
+
+  it('settles T+1 over Good Friday and up to 31 December 2027', () => {
+    expect(us.addBusinessDays('2027-03-25', 1)).toBe('2027-03-29');
+    expect(us.addBusinessDays('2027-12-30', 1)).toBe('2027-12-31');
+    expect(us.addBusinessDays('2027-12-31', 1)).toBe('2028-01-03');
   });
 });
 
