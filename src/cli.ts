@@ -25,6 +25,7 @@ import { verifyAllAudit, verifyEntityAudit } from './settlement/services/audit-v
 import { decideReview } from './settlement/services/decide-review.ts';
 import { formatTradeView } from './settlement/services/format-trade-view.ts';
 import { ingestTrades } from './settlement/services/ingest-trades.ts';
+import type { MatchTally } from './settlement/services/match-trade.ts';
 import { sweepSla } from './settlement/services/sweep-sla.ts';
 import { viewTrade } from './settlement/services/trade-view.ts';
 import { createDynamoDbClients } from './settlement/store/dynamodb-client.ts';
@@ -300,7 +301,7 @@ async function review(rt: SettlementRuntime, argv: readonly string[]): Promise<n
   print({ json: values.json === true }, outcome, () => {
     switch (outcome.kind) {
       case 'DECIDED':
-        return `${matchId}: ${outcome.match.status} by ${outcome.match.decision?.by} at ${outcome.match.decision?.at}`;
+        return `${matchId}: ${outcome.match.status} by ${outcome.match.decision?.by} at ${outcome.match.decision?.at}${rematchedText(outcome.rematched)}`;
       case 'ALREADY_DECIDED':
         return `${matchId} was already ${outcome.match.status}${outcome.match.decision === undefined ? '' : ` by ${outcome.match.decision.by} at ${outcome.match.decision.at}`}; nothing changed.`;
       case 'SAME_PERSON':
@@ -314,6 +315,17 @@ async function review(rt: SettlementRuntime, argv: readonly string[]): Promise<n
   return outcome.kind === 'DECIDED' ? 0 : 1;
 }
 
+function rematchedText(r: MatchTally | { failed: string } | undefined): string {
+  if (r === undefined) return '';
+  if ('failed' in r) return `\nMatching both trades again failed (${r.failed}); the SLA sweeper retries.`;
+  const parts = Object.entries(r)
+    .filter(([kind, n]) => n > 0 && kind !== 'NOT_OPEN' && kind !== 'UP_TO_DATE')
+    .map(([kind, n]) => `${n} ${kind.toLowerCase().replaceAll('_', ' ')}`);
+  return parts.length === 0
+    ? ''
+    : `\nMatched both trades again without the rejected pair: ${parts.join(', ')}.`;
+}
+
 async function sweep(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
   const { values } = args(argv, { json: { type: 'boolean' } });
   const r = await sweepSla(rt.deps);
@@ -322,6 +334,7 @@ async function sweep(rt: SettlementRuntime, argv: readonly string[]): Promise<nu
     r,
     () =>
       `SLA sweep: ${r.missingCounterparty} missing counterparty records raised, ${r.warned} warnings, ${r.breached} breaches` +
+      (r.matchedAtDeadline > 0 ? `, ${r.matchedAtDeadline} matched at their deadline instead` : '') +
       (r.skipped > 0 ? ` (${r.skipped} already handled by another sweeper)` : ''),
   );
   return 0;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { verifyEntityAudit } from '../../src/settlement/services/audit-verify.ts';
 import { decideReview } from '../../src/settlement/services/decide-review.ts';
 import { ingestTrades } from '../../src/settlement/services/ingest-trades.ts';
-import { matchTrade } from '../../src/settlement/services/match-trade.ts';
+import { sweepSla } from '../../src/settlement/services/sweep-sla.ts';
 import { viewTrade } from '../../src/settlement/services/trade-view.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { rowsOf, settlementDeps, TestClock } from '../support/settlement.ts';
@@ -180,8 +180,8 @@ describe('ingesting a pair of records', () => {
     expect(view?.match?.ambiguousWith).toStrictEqual([`COUNTERPARTY#${second.tradeId}`]);
   });
 
-  it('auto-matches the other booking once a reviewer rejected the first for that record', async () => {
-    const { deps, id } = fresh('TWINREJ');
+  it('offers the record to the other booking as soon as a reviewer rejects the first, without a false CMIS', async () => {
+    const { deps, clock, id } = fresh('TWINREJ');
     const a = aTrade({ tradeId: id() });
     const b = aTrade({ tradeId: id() });
     const theirs = aCounterpartyRecordOf(a, { tradeId: id() });
@@ -192,16 +192,46 @@ describe('ingesting a pair of records', () => {
       decision: 'REJECT',
       principalId: 'ops-ben',
     });
-    expect(rejected.kind).toBe('DECIDED');
 
-    // The rejected booking is no rival for that record any more.
-    expect(await matchTrade(deps, `INTERNAL#${b.tradeId}`)).toMatchObject({ kind: 'AUTO_MATCHED' });
+    // The rejected booking is no rival for that record any more: the record goes to the other one.
+    expect(rejected).toMatchObject({ kind: 'DECIDED', rematched: { AUTO_MATCHED: 1, NO_CANDIDATE: 1 } });
     const [vb] = await viewTrade(table.store, b.tradeId);
     expect(vb?.match).toMatchObject({
       status: 'AUTO_MATCHED',
       counterpartyRef: `COUNTERPARTY#${theirs.tradeId}`,
     });
     expect(vb?.match?.ambiguousWith).toBeUndefined();
+    // The rejected booking had no breaks against the record: it waits, unmatched, for its own.
+    const [va] = await viewTrade(table.store, a.tradeId);
+    expect(va?.trade).toMatchObject({ status: 'UNMATCHED', needsMatching: true });
+    expect(va?.exceptions).toStrictEqual([]);
+
+    // At the deadline only the booking without a record is missing one.
+    clock.set('2026-11-25T02:01:00.000Z');
+    expect(await sweepSla(deps)).toMatchObject({ missingCounterparty: 1, matchedAtDeadline: 0 });
+    const [late] = await viewTrade(table.store, a.tradeId);
+    expect(late?.exceptions.map((e) => e.reasonCode)).toStrictEqual(['CMIS']);
+  });
+
+  it('matches a stored but unmatched record at the deadline instead of raising CMIS', async () => {
+    const { deps, clock, id } = fresh('LATE');
+    const ours = aTrade({ tradeId: id() });
+    // An ingest that stopped after storing, before matching (a crash, a failed re-match).
+    await expect(
+      ingestTrades(deps, rowsOf(ours, aCounterpartyRecordOf(ours)), {
+        onProgress: (phase) => {
+          if (phase === 'stored') throw new Error('stopped before matching');
+        },
+      }),
+    ).rejects.toThrow('stopped before matching');
+    const [stored] = await viewTrade(table.store, ours.tradeId);
+    expect(stored?.trade).toMatchObject({ status: 'UNMATCHED', needsMatching: true });
+
+    clock.set('2026-11-25T02:01:00.000Z');
+    expect(await sweepSla(deps)).toMatchObject({ missingCounterparty: 0, matchedAtDeadline: 1 });
+    const [view] = await viewTrade(table.store, ours.tradeId);
+    expect(view?.trade.status).toBe('MATCHED');
+    expect(view?.exceptions).toStrictEqual([]);
   });
 
   it('changes nothing when the same file is ingested again', async () => {

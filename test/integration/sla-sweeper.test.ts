@@ -48,6 +48,7 @@ describe('the SLA sweeper', () => {
       warned: 0,
       breached: 0,
       missingCounterparty: 0,
+      matchedAtDeadline: 0,
       skipped: 0,
     });
   });
@@ -65,6 +66,7 @@ describe('the SLA sweeper', () => {
       warned: 0,
       breached: 0,
       missingCounterparty: 0,
+      matchedAtDeadline: 0,
       skipped: 0,
     });
 

@@ -4,6 +4,7 @@ import { ChangeSet } from '../store/change-set.ts';
 import { MAX_ATTEMPTS, nowIso, type SettlementDeps } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
 import { exceptionsAlert, instructionFor } from './match-plan.ts';
+import { type MatchTally, matchMany } from './match-trade.ts';
 
 export interface ReviewDecisionRequest {
   readonly matchId: string;
@@ -14,7 +15,15 @@ export interface ReviewDecisionRequest {
 }
 
 export type ReviewDecisionOutcome =
-  | { readonly kind: 'DECIDED'; readonly match: Match }
+  | {
+      readonly kind: 'DECIDED';
+      readonly match: Match;
+      /**
+       * After a rejection: what matching both trades again against their other candidates gave, or
+       * why that failed (the decision stands either way; see `rematch`).
+       */
+      readonly rematched?: MatchTally | { readonly failed: string };
+    }
   | { readonly kind: 'NOT_FOUND' }
   /** Somebody decided first (or the match was superseded): nothing changed. */
   | { readonly kind: 'ALREADY_DECIDED'; readonly match: Match }
@@ -79,7 +88,11 @@ export async function decideReview(
       }
       cs.instruction(instructionFor(match.matchId, internal, at));
     } else {
-      // The pair is never proposed again; the internal trade's breaks become exceptions for ops.
+      // The pair is never proposed again. The internal trade's breaks become exceptions for ops; a
+      // pair without breaks (held only because another trade was as good) has none, and its
+      // internal trade waits, unmatched, for its own record. Both trades are offered again to
+      // their other candidates (`rematch`).
+      const breaks = classifyBreaks(match.fields).filter((d) => d.autoResolvedBy === undefined);
       const { matchId: _i, ...internalRest } = internal;
       const { matchId: _c, ...counterpartyRest } = counterparty;
       const nextInternal = cs.update(
@@ -87,8 +100,9 @@ export async function decideReview(
         internal,
         {
           ...internalRest,
-          status: 'EXCEPTION',
-          hasExceptions: true,
+          ...(breaks.length > 0
+            ? { status: 'EXCEPTION', hasExceptions: true, needsMatching: false }
+            : { status: 'UNMATCHED', needsMatching: true }),
           rejectedCandidates: [...(internal.rejectedCandidates ?? []), match.counterpartyRef],
           updatedAt: at,
         },
@@ -100,21 +114,24 @@ export async function decideReview(
         {
           ...counterpartyRest,
           status: 'UNMATCHED',
+          needsMatching: true,
           rejectedCandidates: [...(counterparty.rejectedCandidates ?? []), match.internalRef],
           updatedAt: at,
         },
         { action: 'REVIEW_REJECTED', actor, details: { matchId: match.matchId }, at },
       );
-      const { escalated } = syncExceptions(cs, deps, {
-        internal,
-        counterpartyRef: match.counterpartyRef,
-        drafts: classifyBreaks(match.fields).filter((d) => d.autoResolvedBy === undefined),
-        existing: await exceptionsOfTrade(deps.store, internal),
-        resolveOthersAs: undefined,
-        actor,
-        at,
-      });
-      if (escalated.length > 0) cs.outbox(exceptionsAlert(nextInternal, escalated, at));
+      if (breaks.length > 0) {
+        const { escalated } = syncExceptions(cs, deps, {
+          internal,
+          counterpartyRef: match.counterpartyRef,
+          drafts: breaks,
+          existing: await exceptionsOfTrade(deps.store, internal),
+          resolveOthersAs: undefined,
+          actor,
+          at,
+        });
+        if (escalated.length > 0) cs.outbox(exceptionsAlert(nextInternal, escalated, at));
+      }
     }
     cs.outbox({
       outboxId: `OB|DECIDED|${match.matchId}`,
@@ -125,7 +142,24 @@ export async function decideReview(
       createdAt: at,
       status: 'PENDING',
     });
-    if ((await deps.store.commit(cs)).ok) return { kind: 'DECIDED', match: decided };
+    if (!(await deps.store.commit(cs)).ok) continue;
+    if (approve) return { kind: 'DECIDED', match: decided };
+    return { kind: 'DECIDED', match: decided, rematched: await rematch(deps, match) };
   }
   return { kind: 'CONFLICT' };
+}
+
+/**
+ * After a rejection, the record (and our trade, if it waits unmatched) are matched again against
+ * their other candidates — the rejected pair excluded — so that a record held back by an equally good
+ * duplicate booking meets the right booking now, not at its deadline as a false CMIS. The decision is
+ * already committed: if this fails, both trades keep `needsMatching` and the SLA sweeper matches them
+ * before it would raise CMIS.
+ */
+async function rematch(deps: SettlementDeps, match: Match): Promise<MatchTally | { failed: string }> {
+  try {
+    return await matchMany(deps, [match.counterpartyRef, match.internalRef], { concurrency: 1 });
+  } catch (error) {
+    return { failed: error instanceof Error ? error.message : String(error) };
+  }
 }

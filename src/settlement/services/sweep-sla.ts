@@ -1,17 +1,39 @@
 import { missingCounterpartyDraft } from '../exceptions.ts';
-import type { OutboxRecord, SettlementException } from '../model.ts';
+import type { OutboxRecord, SettlementException, Trade } from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
 import type { Page } from '../store/settlement-store.ts';
 import { nowIso, type SettlementDeps, SYSTEM } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
 import { exceptionsAlert } from './match-plan.ts';
+import { matchTrade, tradeRefOf } from './match-trade.ts';
 
 export interface SweepResult {
   readonly warned: number;
   readonly breached: number;
   readonly missingCounterparty: number;
+  /** Trades due for CMIS that matched their record at the last moment instead (see `matchedFirst`). */
+  readonly matchedAtDeadline: number;
   /** Items another sweeper (or a concurrent change) handled first. */
   readonly skipped: number;
+}
+
+/**
+ * A trade still waiting for matching (`needsMatching`: a rejected review sent it back, or a re-match
+ * failed) is matched before CMIS is raised: its record may be in the store, and "no counterparty
+ * instruction" would then be false. Gives the trade as it now stands if it is still unmatched;
+ * `decided` if this matching decided it (matched, review or a break); `gone` if something else did.
+ */
+async function matchedFirst(
+  deps: SettlementDeps,
+  trade: Trade,
+): Promise<{ readonly unmatched: Trade } | 'decided' | 'gone'> {
+  if (!trade.needsMatching) return { unmatched: trade };
+  const ref = tradeRefOf(trade);
+  const outcome = await matchTrade(deps, ref);
+  if (outcome.kind === 'AUTO_MATCHED' || outcome.kind === 'PENDING_REVIEW' || outcome.kind === 'EXCEPTION')
+    return 'decided';
+  const now = await deps.store.getTrade(ref);
+  return now?.status === 'UNMATCHED' ? { unmatched: now } : 'gone';
 }
 
 /**
@@ -25,10 +47,16 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
   let warned = 0;
   let breached = 0;
   let missingCounterparty = 0;
+  let matchedAtDeadline = 0;
   let skipped = 0;
 
-  for await (const trade of drain((cursor) => deps.store.listMatchDue(now, pageOptions(cursor)))) {
-    if (trade.source !== 'INTERNAL' || trade.status !== 'UNMATCHED') continue;
+  for await (const due of drain((cursor) => deps.store.listMatchDue(now, pageOptions(cursor)))) {
+    if (due.source !== 'INTERNAL' || due.status !== 'UNMATCHED') continue;
+    const found = await matchedFirst(deps, due);
+    if (found === 'decided') matchedAtDeadline++;
+    if (found === 'gone') skipped++;
+    if (typeof found === 'string') continue;
+    const trade = found.unmatched;
     const cs = new ChangeSet();
     const next = cs.update(
       'trade',
@@ -78,7 +106,7 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
       skipped++;
     }
   }
-  return { warned, breached, missingCounterparty, skipped };
+  return { warned, breached, missingCounterparty, matchedAtDeadline, skipped };
 }
 
 function slaAlert(
