@@ -50,7 +50,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     `-Djava.library.path=${join(options.engineDir, 'DynamoDBLocal_lib')}`,
     // The engine's writes are serialised on one busy thread (SQLite underneath). G1's concurrent
     // threads took CPU from it and from us; the throughput collector with a large young generation
-    // (short-lived request garbage dies there) measured +4–18 % storing and −6–13 % matching time
+    // (short-lived request garbage dies there) measured +4–18 % storing and −5–13 % matching time
     // on this project's 2-core machine (docs/benchmarks.md).
     '-XX:+UseParallelGC',
     '-Xms1g',
