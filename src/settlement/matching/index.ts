@@ -26,6 +26,7 @@ export {
   type MatchDecisionKind,
   type ScoredCandidate,
 } from './decide.ts';
+export { confidencesAgainst, lazilyScored } from './pair-scores.ts';
 export {
   buildMatchingPolicy,
   type ConfiguredThresholds,

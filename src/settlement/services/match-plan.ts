@@ -1,5 +1,5 @@
 import { classifyBreaks, exceptionIdFor } from '../exceptions.ts';
-import { compareTrades, decide, type MatchDecision } from '../matching/index.ts';
+import { confidencesAgainst, decide, lazilyScored, type MatchDecision } from '../matching/index.ts';
 import type {
   FieldResult,
   Match,
@@ -93,14 +93,15 @@ function rivalsFor(
 ): string[] {
   const ref = tradeRefOf(trade);
   const margin = deps.matching.thresholds.ambiguityMargin;
+  const open = peers.filter(
+    (peer) => tradeRefOf(peer) !== ref && isCandidate(peer) && !isRejectedPair(peer, chosen),
+  );
+  const scores = confidencesAgainst(chosen, open, deps.matching, deps.calendars);
   const rivals: Array<{ ref: string; confidence: number }> = [];
-  for (const peer of peers) {
-    const peerRef = tradeRefOf(peer);
-    if (peerRef === ref || !isCandidate(peer) || isRejectedPair(peer, chosen)) continue;
-    const [internal, counterparty] = orient(peer, chosen);
-    const c = compareTrades(internal, counterparty, deps.matching, deps.calendars).confidence;
-    if (confidence - c <= margin) rivals.push({ ref: peerRef, confidence: c });
-  }
+  open.forEach((peer, i) => {
+    const c = scores[i] as number;
+    if (confidence - c <= margin) rivals.push({ ref: tradeRefOf(peer), confidence: c });
+  });
   rivals.sort((a, b) => b.confidence - a.confidence || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
   return rivals.map((r) => r.ref);
 }
@@ -126,10 +127,18 @@ export function planMatch(
   const ref = tradeRefOf(trade);
   const open = candidates.filter((c) => !isRejectedPair(trade, c));
   const byRef = new Map(open.map((c) => [tradeRefOf(c), c]));
-  const scored = open.map((c) => {
+  // Every candidate is weighed; field details are built for the one a decision keeps.
+  const confidences = confidencesAgainst(trade, open, deps.matching, deps.calendars);
+  const scored = open.map((c, i) => {
     const [internal, counterparty] = orient(trade, c);
-    const r = compareTrades(internal, counterparty, deps.matching, deps.calendars);
-    return { ref: tradeRefOf(c), confidence: r.confidence, fields: r.fields };
+    return lazilyScored(
+      tradeRefOf(c),
+      confidences[i] as number,
+      internal,
+      counterparty,
+      deps.matching,
+      deps.calendars,
+    );
   });
   const first = decide(scored, deps.matching);
   const other = first.kind === 'NO_CANDIDATE' ? undefined : byRef.get(first.best.ref);
