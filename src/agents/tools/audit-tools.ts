@@ -75,15 +75,14 @@ export const getAuditTrail = defineTool({
       const verification = await verifyEntityAudit(ctx.settlement.store, entityId);
       trails.push({
         entityId,
-        entries: [...(verification?.trail ?? [])]
-          .sort((a, b) => a.seq - b.seq)
-          .map((r) => ({
-            seq: r.seq,
-            at: instant(r.at),
-            action: r.action,
-            actor: r.actor,
-            details: maskAccountsIn(r.details, ctx.principal),
-          })),
+        // The trail verification read, already in sequence.
+        entries: (verification?.trail ?? []).map((r) => ({
+          seq: r.seq,
+          at: instant(r.at),
+          action: r.action,
+          actor: r.actor,
+          details: maskAccountsIn(r.details, ctx.principal),
+        })),
         verification: {
           intact: (verification?.problems.length ?? 0) === 0,
           problems: verification?.problems ?? [],

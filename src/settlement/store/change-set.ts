@@ -69,9 +69,7 @@ export class ChangeSet {
 
   /** A new entity at version 1; fails the commit if it already exists. */
   create<K extends EntityKind>(kind: K, entity: Unsealed<Entities[K]>, audit: AuditEntry): Entities[K] {
-    const id = entityIdOf(kind, entity);
-    const record = sealAuditRecord(GENESIS_HASH, { entityId: id, seq: 1, ...audit });
-    const sealed = { ...entity, version: 1, auditHash: record.hash } as Entities[K];
+    const { sealed, record } = firstVersion(kind, entity, audit);
     this.#writes.push({ op: 'create', kind, entity: sealed }, { op: 'audit', record });
     return sealed;
   }
@@ -82,17 +80,11 @@ export class ChangeSet {
    * writes, not 2n. Each trade names the receipt, so its chain is still read and verified per trade.
    */
   createTrades(entries: ReadonlyArray<{ trade: Unsealed<Trade>; audit: AuditEntry }>): Trade[] {
-    const records = entries.map(({ trade, audit }) =>
-      sealAuditRecord(GENESIS_HASH, { entityId: entityIdOf('trade', trade), seq: 1, ...audit }),
-    );
-    if (records.length === 0) return [];
+    if (entries.length === 0) return [];
+    const firsts = entries.map(({ trade, audit }) => firstVersion('trade', trade, audit));
+    const records = firsts.map((f) => f.record);
     const receiptId = receiptIdOf(records);
-    const sealed = entries.map(({ trade }, i) => ({
-      ...trade,
-      auditReceipt: receiptId,
-      version: 1,
-      auditHash: (records[i] as AuditRecord).hash,
-    }));
+    const sealed = firsts.map((f) => ({ ...f.sealed, auditReceipt: receiptId }));
     for (const entity of sealed) this.#writes.push({ op: 'create', kind: 'trade', entity });
     this.#writes.push({ op: 'receipt', receipt: { receiptId, records } });
     return sealed;
@@ -126,6 +118,16 @@ export class ChangeSet {
   outbox(record: OutboxRecord): void {
     this.#writes.push({ op: 'outbox', record });
   }
+}
+
+/** A new entity at version 1 and its first audit record (the genesis of its chain). */
+function firstVersion<K extends EntityKind>(
+  kind: K,
+  entity: Unsealed<Entities[K]>,
+  audit: AuditEntry,
+): { sealed: Entities[K]; record: AuditRecord } {
+  const record = sealAuditRecord(GENESIS_HASH, { entityId: entityIdOf(kind, entity), seq: 1, ...audit });
+  return { sealed: { ...entity, version: 1, auditHash: record.hash } as Entities[K], record };
 }
 
 /** `R|` and a digest of the records it holds: the same records always make the same receipt. */

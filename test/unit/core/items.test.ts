@@ -29,6 +29,11 @@ const WARN_AT = '2026-11-24T23:12:00.000Z';
 const DEADLINE = '2026-11-25T02:00:00.000Z';
 
 /** The index attributes an item carries. */
+/** An audit record of the trade `REF`, chained to the genesis hash. */
+function anAuditRecord(r: { seq: number; action: string; actor: string; details?: Record<string, unknown> }) {
+  return sealAuditRecord('0'.repeat(64), { entityId: REF, details: {}, at: WARN_AT, ...r });
+}
+
 function indexKeysOf(item: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith('by')));
 }
@@ -225,14 +230,7 @@ describe('instructionItem and auditItem', () => {
   });
 
   it('keys an audit record by entity and padded sequence number', () => {
-    const record = sealAuditRecord('0'.repeat(64), {
-      entityId: REF,
-      seq: 12,
-      action: 'TRADE_UPDATED',
-      actor: 'system:matcher',
-      details: {},
-      at: WARN_AT,
-    });
+    const record = anAuditRecord({ seq: 12, action: 'TRADE_UPDATED', actor: 'system:matcher' });
     expect(auditItem(record)).toStrictEqual({
       pk: `AUDIT#${REF}`,
       sk: '0000000012',
@@ -242,14 +240,7 @@ describe('instructionItem and auditItem', () => {
   });
 
   it('keys an ingest receipt by its id, outside every index', () => {
-    const record = sealAuditRecord('0'.repeat(64), {
-      entityId: REF,
-      seq: 1,
-      action: 'INGESTED',
-      actor: 'system:ingest',
-      details: {},
-      at: WARN_AT,
-    });
+    const record = anAuditRecord({ seq: 1, action: 'INGESTED', actor: 'system:ingest' });
     expect(receiptItem({ receiptId: 'R|ab', records: [record] })).toStrictEqual({
       pk: 'RECEIPT#R|ab',
       sk: '#',
@@ -267,13 +258,11 @@ describe('fromItem', () => {
     const exception = anException({ warnedAt: WARN_AT });
     const instruction = anInstruction();
     const outbox = anOutboxRecord();
-    const audit = sealAuditRecord('0'.repeat(64), {
-      entityId: REF,
+    const audit = anAuditRecord({
       seq: 1,
       action: 'TRADE_CREATED',
       actor: 'system:ingest',
       details: { line: 2 },
-      at: WARN_AT,
     });
     expect([
       parseItem.trade(tradeItem(trade)),

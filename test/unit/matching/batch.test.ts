@@ -32,6 +32,14 @@ function plain(decision: MatchDecision): unknown {
     : { kind: decision.kind, best };
 }
 
+/** `xs` in a random order drawn from `random`. */
+function shuffled(xs: readonly TradeRecord[], random: () => number): TradeRecord[] {
+  return xs
+    .map((x) => ({ x, k: random() }))
+    .sort((p, q) => p.k - q.k)
+    .map((p) => p.x);
+}
+
 function summary(result: MatchBatchResult): Record<string, string> {
   return Object.fromEntries(
     Array.from(result.results, (r: BatchMatch) => [
@@ -232,13 +240,13 @@ describe('matchBatch', () => {
 
     it('does not depend on input order', () => {
       const random = seededRandom(11);
-      const shuffled = (xs: readonly TradeRecord[]) =>
-        xs
-          .map((x) => ({ x, k: random() }))
-          .sort((p, q) => p.k - q.k)
-          .map((p) => p.x);
       const first = matchBatch(internal, counterparty, policy, calendars);
-      const second = matchBatch(shuffled(internal), shuffled(counterparty), policy, calendars);
+      const second = matchBatch(
+        shuffled(internal, random),
+        shuffled(counterparty, random),
+        policy,
+        calendars,
+      );
       expect(summary(second)).toStrictEqual(summary(first));
       expect([...second.unmatchedCounterparty].sort()).toStrictEqual([...first.unmatchedCounterparty].sort());
     });
@@ -369,12 +377,7 @@ describe('matchBatch on a book of many blocks, beyond one chunk of our trades', 
 
   it('does not depend on input order', () => {
     const random = seededRandom(5);
-    const shuffled = (xs: readonly TradeRecord[]) =>
-      xs
-        .map((x) => ({ x, k: random() }))
-        .sort((p, q) => p.k - q.k)
-        .map((p) => p.x);
-    const again = matchBatch(shuffled(internal), shuffled(counterparty), policy, calendars);
+    const again = matchBatch(shuffled(internal, random), shuffled(counterparty, random), policy, calendars);
     expect(summary(again)).toStrictEqual(decisions);
     expect([...again.unmatchedCounterparty].sort()).toStrictEqual([...whole.unmatchedCounterparty].sort());
   });
