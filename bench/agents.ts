@@ -13,12 +13,14 @@ import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { createAgentService } from '../src/agents/agent-service.ts';
 import { routeByRules, SPECIALISTS } from '../src/agents/agents.ts';
 import { runtimeSessionId } from '../src/agents/client/index.ts';
+import { InMemoryConversationStore } from '../src/agents/conversations.ts';
 import { toConverseInput } from '../src/agents/model/bedrock-converse.ts';
-import { LOCAL_ADMIN } from '../src/agents/principal.ts';
 import { TOOL_CATALOG, toolSpecs } from '../src/agents/tools/catalog.ts';
 import { InMemoryTraceStore, silentLogger } from '../src/agents/traces/index.ts';
+import { createModelClient } from '../src/app/agent.ts';
+import { startLocalAgentStack } from '../src/app/local-agent-stack.ts';
 import { loadConfig } from '../src/config.ts';
-import { startLocalAgentStack } from '../src/local/agentcore/local-agent-stack.ts';
+import { LOCAL_ADMIN } from '../src/identity/index.ts';
 import { ensureDynamoDbLocal } from '../src/local/dynamodb-local/artifact.ts';
 import { startDynamoDbLocal } from '../src/local/dynamodb-local/launcher.ts';
 import { generateSettlementDay } from '../src/seed/index.ts';
@@ -106,9 +108,10 @@ async function latencyReport(): Promise<string[]> {
     await sweepSla(deps);
 
     const service = createAgentService({
-      config,
+      model: createModelClient(config, deps.now),
       settlement: deps,
       traces: new InMemoryTraceStore(),
+      conversations: new InMemoryConversationStore(),
       logger: silentLogger,
     });
     const ids = day.internal.map((t) => t.tradeId);

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so `npm ci && npm start` needs no build step.
-import { register } from 'tsx/esm/api';
+// The `settleops` command: compiled JavaScript in dist/ (`npm run build`; `npm ci` builds it).
+import { runCli } from '../dist/cli/main.js';
 
-register();
-await import('../src/cli.ts');
+await runCli(process.argv.slice(2));

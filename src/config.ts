@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { SettleOpsError } from './errors.ts';
 
 /**
  * The configuration contract (see README, "Configuration"). This module is the only reader of
@@ -47,6 +48,7 @@ const EnvSchema = z
   .object({
     DYNAMODB_ENDPOINT: optionalUrl,
     AWS_REGION: optionalString,
+    BEDROCK_REGION: optionalString,
     SETTLEOPS_TABLE: blankAsUnset(
       z
         .string()
@@ -183,6 +185,7 @@ export interface Config {
     readonly endpoint: string | undefined;
     /** Port of the runtime app (`settleops agent`); the container contract says 8080. */
     readonly agentPort: number;
+    readonly region: string;
   };
   readonly bedrock: {
     /** The strong model; unset → the offline planner. */
@@ -190,6 +193,8 @@ export interface Config {
     /** The fast model for routing and simple look-ups (defaults to the strong one). */
     readonly fastModelId: string | undefined;
     readonly endpoint: string | undefined;
+    /** Where the models are invoked (BEDROCK_REGION, else AWS_REGION): models are not in every region. */
+    readonly region: string;
     /** Bedrock Guardrails; unset → only the local screens. */
     readonly guardrail: { readonly id: string; readonly version: string } | undefined;
   };
@@ -208,8 +213,9 @@ export interface ModelPrice {
   readonly cacheWrite?: number;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends SettleOpsError {
   override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID';
   constructor(readonly problems: readonly string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -224,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     );
   }
   const e = parsed.data;
+  const region = e.AWS_REGION ?? 'us-east-1';
   const cacheHome =
     env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== ''
       ? env.XDG_CACHE_HOME
@@ -231,7 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   return {
     dynamodb: {
       endpoint: e.DYNAMODB_ENDPOINT,
-      region: e.AWS_REGION ?? 'us-east-1',
+      region,
       table: e.SETTLEOPS_TABLE,
     },
     dataDir: resolve(cwd, e.SETTLEOPS_DATA_DIR ?? '.settleops'),
@@ -254,11 +261,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       runtimeArn: e.AGENT_RUNTIME_ARN,
       endpoint: e.AGENTCORE_ENDPOINT,
       agentPort: e.SETTLEOPS_AGENT_PORT,
+      region,
     },
     bedrock: {
       modelId: e.BEDROCK_MODEL_ID,
       fastModelId: e.BEDROCK_FAST_MODEL_ID,
       endpoint: e.BEDROCK_ENDPOINT,
+      region: e.BEDROCK_REGION ?? region,
       guardrail:
         e.BEDROCK_GUARDRAIL_ID === undefined || e.BEDROCK_GUARDRAIL_VERSION === undefined
           ? undefined

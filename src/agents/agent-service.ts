@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { Clock } from '../clock.ts';
+import type { SettlementDeps } from '../settlement/index.ts';
 import {
   matchRoutingRule,
   parseRouterReply,
@@ -9,24 +10,32 @@ import {
   type SpecialistName,
 } from './agents.ts';
 import type { AgentEvent, AgentRequest, AgentResponse, AgentService, InvocationContext } from './contract.ts';
+import type { ConversationStore } from './conversations.ts';
 import { type Guardrails, LocalGuardrails } from './guardrails/index.ts';
 import { createTurnLimits, type TurnLimits } from './limits/index.ts';
 import { type RunTurnOptions, runTurn, streamTurn, type TraceSink, type TurnResult } from './loop/index.ts';
-import { BedrockConverseClient } from './model/bedrock-converse.ts';
-import { OfflinePlanner } from './model/offline-planner.ts';
-import type { Message, ModelClient } from './model/types.ts';
-import type { AgentServiceDeps } from './runtime/agent-service-factory.ts';
+import type { ModelClient } from './model/types.ts';
 import { TOOL_CATALOG, toolSpecs } from './tools/catalog.ts';
 import type { AgentTool } from './tools/tool.ts';
-import { TraceRecorder } from './traces/index.ts';
+import { type Logger, type ModelPrice, TraceRecorder, type TraceStore } from './traces/index.ts';
 
 /** Turns of one session kept as context for the next question (until the memory step persists them). */
 const HISTORY_TURNS = 6;
-const MAX_SESSIONS = 10_000;
 
-interface Session {
-  readonly principalId: string;
-  history: Message[];
+/** What the agent is given by its composition root (src/app/agent.ts): ports, never configuration. */
+export interface AgentServiceDeps {
+  /** Bedrock Converse, or the offline planner when no model is configured. */
+  readonly model: ModelClient;
+  readonly settlement: SettlementDeps;
+  readonly traces: TraceStore;
+  readonly conversations: ConversationStore;
+  readonly logger: Logger;
+  /** Model prices for traces' estimated cost (USD per million tokens). */
+  readonly prices?: Readonly<Record<string, ModelPrice>>;
+  /** Session limits (budget, caps, loop detection, breakers); in-memory ones unless given. */
+  readonly limits?: TurnLimits;
+  readonly guardrails?: Guardrails;
+  readonly now?: Clock;
 }
 
 /** The refusal when a session id arrives with a different principal than the one it belongs to. */
@@ -39,10 +48,10 @@ export const SESSION_NOT_YOURS = 'This conversation belongs to someone else; sta
  * and leaves a trace.
  */
 export function createAgentService(deps: AgentServiceDeps): AgentService {
-  const model = modelFor(deps);
-  const limits: TurnLimits = createTurnLimits();
-  const guardrails: Guardrails = new LocalGuardrails();
-  const sessions = new Map<string, Session>();
+  const { model, conversations } = deps;
+  const limits: TurnLimits = deps.limits ?? createTurnLimits();
+  const guardrails: Guardrails = deps.guardrails ?? new LocalGuardrails();
+  const now = deps.now ?? deps.settlement.now;
   const toolsOf = new Map<string, readonly AgentTool[]>();
   for (const s of Object.values(SPECIALISTS)) {
     toolsOf.set(
@@ -52,13 +61,11 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
   }
 
   const prepare = async (request: AgentRequest, ctx: InvocationContext) => {
-    let session = sessions.get(ctx.sessionId);
-    if (session !== undefined && session.principalId !== request.principal.principalId) return undefined;
-    if (session === undefined) {
-      if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value ?? '');
-      session = { principalId: request.principal.principalId, history: [] };
-      sessions.set(ctx.sessionId, session);
-    }
+    const session = (await conversations.get(ctx.sessionId)) ?? {
+      principalId: request.principal.principalId,
+      history: [],
+    };
+    if (session.principalId !== request.principal.principalId) return undefined;
     const traceId = randomUUID();
     const recorder = new TraceRecorder({
       store: deps.traces,
@@ -66,16 +73,16 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       principalId: request.principal.principalId,
       question: request.question,
       traceId,
-      prices: deps.config.modelPrices,
+      ...(deps.prices === undefined ? {} : { prices: deps.prices }),
       logger: deps.logger,
-      now: deps.settlement.now,
+      now,
     });
     const specialist: Specialist = SPECIALISTS[await route(model, request.question, recorder)];
     const tools = toolsOf.get(specialist.name) ?? [];
     const options: Omit<RunTurnOptions, 'onProgress'> = {
       model,
       system: specialist.instructions,
-      history: session.history,
+      history: [...session.history],
       question: request.question,
       tools,
       toolSpecs: toolSpecs(tools),
@@ -90,14 +97,17 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       guardrails,
       trace: recorder,
     };
-    return { session, recorder, options, traceId };
+    return { session, ctx, recorder, options, traceId };
   };
 
   const finish = async (
     prepared: NonNullable<Awaited<ReturnType<typeof prepare>>>,
     result: TurnResult,
   ): Promise<AgentResponse> => {
-    prepared.session.history = [...prepared.session.history, ...result.messages].slice(-HISTORY_TURNS * 4);
+    await conversations.put(prepared.ctx.sessionId, {
+      principalId: prepared.session.principalId,
+      history: [...prepared.session.history, ...result.messages].slice(-HISTORY_TURNS * 4),
+    });
     const stoppedBy = result.stopReason === 'end_turn' ? undefined : result.stopReason;
     await prepared.recorder.finish({
       answeredBy: result.answeredBy,
@@ -176,23 +186,4 @@ function refusal(model: ModelClient): AgentResponse {
     answeredBy: model.label,
     stoppedBy: 'session_owner',
   };
-}
-
-/** Bedrock Converse when a model is configured, otherwise the offline planner (never presented as an LLM). */
-function modelFor(deps: AgentServiceDeps): ModelClient {
-  const bedrock = deps.config.bedrock;
-  if (bedrock.modelId === undefined) return new OfflinePlanner({ now: deps.settlement.now });
-  const client = new BedrockRuntimeClient({
-    region: deps.config.dynamodb.region,
-    ...(bedrock.endpoint === undefined ? {} : { endpoint: bedrock.endpoint }),
-    // Retries and fallback are the client's own policy (full jitter, then the other model).
-    maxAttempts: 1,
-  });
-  return new BedrockConverseClient({
-    client,
-    strongModelId: bedrock.modelId,
-    fastModelId: bedrock.fastModelId ?? bedrock.modelId,
-    guardrail: bedrock.guardrail,
-    retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4000 },
-  });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Principal } from './principal.ts';
+import { Principal } from '../identity/index.ts';
 import type { RecordRef } from './tools/tool.ts';
 
 /**

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { DECIMAL_STRING, scaleOf } from '../settlement/decimal.ts';
-import { TradeFields, TradeInput } from '../settlement/model.ts';
+import { DECIMAL_STRING, scaleOf, TradeFields, TradeInput } from '../settlement/index.ts';
 import { readCsvRecords } from './csv-records.ts';
 import {
   ALL_COLUMNS,

@@ -1,4 +1,4 @@
-import type { TradeInput } from '../settlement/model.ts';
+import type { TradeInput } from '../settlement/index.ts';
 
 /**
  * The trade file columns (CSV header names, JSON/NDJSON property names) and the `TradeInput` field each

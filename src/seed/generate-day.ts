@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import {
   type BusinessCalendar,
+  bicInstitution,
   CalendarRegistry,
+  Dec,
+  dec,
+  IsoDate,
   marketOfPlaceOfSettlement,
+  type ReasonCode,
+  type Side,
+  scaleOf,
   shiftDays,
-} from '../settlement/calendar.ts';
-import { Dec, dec, scaleOf } from '../settlement/decimal.ts';
-import { bicInstitution } from '../settlement/identifiers.ts';
-import { IsoDate, type ReasonCode, type Side, type TradeInput } from '../settlement/model.ts';
+  type TradeInput,
+} from '../settlement/index.ts';
 import { Prng } from './prng.ts';
 import {
   COUNTERPARTY_BICS,

@@ -1,5 +1,5 @@
 import { ALL_COLUMNS, tradeToRecord } from '../ingest/index.ts';
-import type { TradeInput } from '../settlement/model.ts';
+import type { TradeInput } from '../settlement/index.ts';
 
 export interface ToCsvOptions {
   /** Line ending (default `\n`). */

@@ -87,6 +87,11 @@ export function tradeRef(t: { source: TradeSource; tradeId: string }): TradeRef 
   return `${t.source}#${t.tradeId}`;
 }
 
+/** The store keys a bare trade id may name: our booking and the counterparty's record of that id. */
+export function tradeRefsOf(tradeId: string): readonly [TradeRef, TradeRef] {
+  return [tradeRef({ source: 'INTERNAL', tradeId }), tradeRef({ source: 'COUNTERPARTY', tradeId })];
+}
+
 /** A stored trade: the input plus lifecycle state. `version` starts at 1 and increases on every change. */
 export const Trade = TradeFields.extend({
   status: TradeStatus,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ConfigFileError } from '../errors.ts';
 import { DEFAULT_SLA_POLICY, SlaPolicyConfig } from './sla-policy.ts';
 
 /** Reads a JSON configuration file, naming the file in any error. */
@@ -7,12 +8,14 @@ export function readJsonFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new ConfigFileError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigFileError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -23,7 +26,7 @@ export function loadSlaPolicyConfig(path: string | undefined): SlaPolicyConfig {
   const overrides = SlaPolicyConfig.partial().safeParse(raw);
   if (!overrides.success) {
     const problems = overrides.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`${path}: invalid SLA policy:\n  - ${problems.join('\n  - ')}`);
+    throw new ConfigFileError(`${path}: invalid SLA policy:\n  - ${problems.join('\n  - ')}`);
   }
   const o = overrides.data;
   return SlaPolicyConfig.parse({

@@ -1,7 +1,7 @@
 import type { ContentBlock, Message, ModelClient, ToolResult } from '../../src/agents/model/types.ts';
-import { LOCAL_ADMIN, type Principal } from '../../src/agents/principal.ts';
 import { TOOL_CATALOG, toolSpecs } from '../../src/agents/tools/catalog.ts';
 import type { AgentTool, ToolContext, ToolOutcome } from '../../src/agents/tools/tool.ts';
+import { LOCAL_ADMIN, type Principal } from '../../src/identity/index.ts';
 import { generateSettlementDay, type SettlementDay } from '../../src/seed/index.ts';
 import type { SettlementDeps } from '../../src/settlement/services/deps.ts';
 import { ingestTrades } from '../../src/settlement/services/ingest-trades.ts';

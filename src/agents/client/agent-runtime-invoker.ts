@@ -4,6 +4,7 @@ import {
   type InvokeAgentRuntimeCommandOutput,
 } from '@aws-sdk/client-bedrock-agentcore';
 import { z } from 'zod';
+import { SettleOpsError } from '../../errors.ts';
 import type { AgentEvent, AgentRequest, AgentResponse } from '../contract.ts';
 import { SseParser } from './sse.ts';
 
@@ -28,8 +29,9 @@ const AgentEventSchema = z.discriminatedUnion('type', [
 ]);
 
 /** The runtime answered, but not with something SettleOps can use. */
-export class AgentInvocationError extends Error {
+export class AgentInvocationError extends SettleOpsError {
   override readonly name = 'AgentInvocationError';
+  readonly code = 'AGENT_INVOCATION';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

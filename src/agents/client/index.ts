@@ -6,7 +6,6 @@ export {
   createAgentRuntimeInvoker,
   readEventStream,
 } from './agent-runtime-invoker.ts';
-export { type AgentCoreClientOptions, createAgentCoreClient } from './agentcore-client.ts';
 export {
   isValidSessionId,
   MEMORY_SESSION_ID_MAX,

@@ -1,4 +1,4 @@
-import { mayViewAccount, type Principal } from '../principal.ts';
+import { mayViewAccount, type Principal } from '../../identity/index.ts';
 
 /*
  * The output redactor: runs on every answer before it leaves the agent. Secrets are never echoed,

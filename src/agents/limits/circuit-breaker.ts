@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '../../clock.ts';
+
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
 export interface CircuitBreakerOptions {
@@ -11,8 +13,8 @@ export interface CircuitBreakerOptions {
   readonly windowMs?: number;
   /** How long the breaker stays open before it lets one trial call through. Default 30 s. */
   readonly coolDownMs?: number;
-  /** Milliseconds since some epoch; `Date.now` unless a test injects a clock. */
-  readonly now?: () => number;
+  /** The clock; the system clock unless a test injects one. */
+  readonly now?: Clock;
   readonly onStateChange?: (change: {
     readonly name: string;
     readonly from: BreakerState;
@@ -53,7 +55,8 @@ export class CircuitBreaker {
     this.#minimumCalls = options.minimumCalls ?? 5;
     this.#windowMs = options.windowMs ?? 60_000;
     this.#coolDownMs = options.coolDownMs ?? 30_000;
-    this.#now = options.now ?? Date.now;
+    const clock = options.now ?? systemClock;
+    this.#now = () => clock().getTime();
     this.#onStateChange = options.onStateChange;
   }
 

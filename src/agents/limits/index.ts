@@ -1,7 +1,5 @@
 export type { BreakerState, CircuitBreakerOptions } from './circuit-breaker.ts';
 export { CircuitBreaker, CircuitBreakerRegistry, CircuitOpenError } from './circuit-breaker.ts';
-export type { RetryOptions, RetryPolicy } from './full-jitter.ts';
-export { fullJitterDelay, realSleep, retryWithFullJitter } from './full-jitter.ts';
 export type { LoopDecision } from './loop-detector.ts';
 export { callSignature, canonicalJson, LoopDetector } from './loop-detector.ts';
 export type { CreateTurnLimitsOptions, TurnLimits } from './session-limits.ts';

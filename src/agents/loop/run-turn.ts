@@ -1,4 +1,6 @@
 import { context as otelContext, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Clock, systemClock } from '../../clock.ts';
+import { hasRole } from '../../identity/index.ts';
 import { type Guardrails, LocalGuardrails } from '../guardrails/guardrails.ts';
 import { collectAccountIds, type Redaction } from '../guardrails/redactor.ts';
 import { StreamRedactor } from '../guardrails/stream-redactor.ts';
@@ -15,7 +17,6 @@ import type {
   ToolUse,
   Usage,
 } from '../model/types.ts';
-import { hasRole } from '../principal.ts';
 import type { AgentTool, RecordRef, ToolContext, ToolOutcome } from '../tools/tool.ts';
 import { describeIssues, progressMessage, toolSpecOf } from './tool-specs.ts';
 import { type LimitKind, NOOP_TRACE_SINK, type TraceSink, traceArgs } from './trace.ts';
@@ -62,8 +63,8 @@ export interface RunTurnOptions {
   readonly trace?: TraceSink;
   readonly onProgress?: (event: TurnProgress) => void;
   readonly signal?: AbortSignal;
-  /** Wall clock in ms (trace timestamps, latency). Default `Date.now`. */
-  readonly now?: () => number;
+  /** The clock (trace timestamps, latency); the system clock by default. */
+  readonly now?: Clock;
   /** The breaker name for the model. Default `model`. */
   readonly modelDownstream?: string;
   /** The breaker name for a tool's downstream. Default: the tool's name. */
@@ -168,7 +169,8 @@ class Turn {
     this.#limits = options.limits ?? createTurnLimits();
     this.#guardrails = options.guardrails ?? new LocalGuardrails();
     this.#trace = options.trace ?? NOOP_TRACE_SINK;
-    this.#now = options.now ?? Date.now;
+    const clock = options.now ?? systemClock;
+    this.#now = () => clock().getTime();
     this.#tools = new Map(options.tools.map((t) => [t.name, t]));
     this.#specs = options.toolSpecs ?? options.tools.map(toolSpecOf);
     this.#answeredBy = options.model.label;

@@ -13,7 +13,7 @@ import {
   type ToolResultContentBlock,
   type ToolUseBlock,
 } from '@aws-sdk/client-bedrock-runtime';
-import { type RetryPolicy, realSleep, retryWithFullJitter } from '../limits/full-jitter.ts';
+import { type RetryPolicy, realSleep, retryWithFullJitter } from '../../retry.ts';
 import type {
   ContentBlock,
   Message,

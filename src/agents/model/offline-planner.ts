@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import type { ExplainMatchData } from '../tools/match-tools.ts';
 import type { TradeStatusData } from '../tools/trade-tools.ts';
 import { describeResult, sources, whyLead } from './offline/compose.ts';
@@ -37,7 +38,7 @@ const REFUSALS: Record<'approval' | 'change' | 'forecast', string> = {
 
 export interface OfflinePlannerOptions {
   /** The current instant, for "yesterday" and "today" (New York dates). Default: the system clock. */
-  readonly now?: () => Date;
+  readonly now?: Clock;
   /** Tool-calling steps per turn (a follow-up such as explain_exception after get_trade_status). Default 3. */
   readonly maxToolSteps?: number;
 }
@@ -56,7 +57,7 @@ export interface OfflinePlannerOptions {
 export class OfflinePlanner implements ModelClient {
   readonly label = OFFLINE_PLANNER_LABEL;
   readonly isLanguageModel = false;
-  readonly #now: () => Date;
+  readonly #now: Clock;
   readonly #maxToolSteps: number;
 
   constructor(options: OfflinePlannerOptions = {}) {

@@ -1,9 +1,4 @@
 export {
-  type AgentServiceDeps,
-  type AgentServiceFactory,
-  loadAgentServiceFactory,
-} from './agent-service-factory.ts';
-export {
   createRuntimeApp,
   DEFAULT_AGENT_HOST,
   DEFAULT_AGENT_PORT,

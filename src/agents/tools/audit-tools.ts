@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { verifyEntityAudit } from '../../settlement/services/audit-verify.ts';
-import { mayViewDesk } from '../principal.ts';
+import { mayViewDesk } from '../../identity/index.ts';
+import { tradeRefsOf, verifyEntityAudit } from '../../settlement/index.ts';
 import { defineTool, fields } from './define-tool.ts';
 import { maskAccountsIn, notFoundOrNotPermitted } from './entitlements.ts';
 import { type Instant, instant } from './time.ts';
@@ -63,10 +63,7 @@ export const getAuditTrail = defineTool({
   sessionCallCap: 20,
   auditLevel: 'full',
   async execute(input, ctx) {
-    const entityIds =
-      input.tradeId !== undefined
-        ? [`INTERNAL#${input.tradeId}`, `COUNTERPARTY#${input.tradeId}`]
-        : [input.entityId ?? ''];
+    const entityIds = input.tradeId !== undefined ? [...tradeRefsOf(input.tradeId)] : [input.entityId ?? ''];
     const trails: AuditTrail[] = [];
     const records: RecordRef[] = [];
     for (const entityId of entityIds) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { Role } from '../../identity/index.ts';
 import type { ToolSpec } from '../model/types.ts';
-import type { Role } from '../principal.ts';
 import { getAuditTrail } from './audit-tools.ts';
 import { explainException, listOpenExceptions } from './exception-tools.ts';
 import { explainMatch, listPendingReviews, rerunMatching } from './match-tools.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { IsoDate } from '../../settlement/model.ts';
-import { hasRole } from '../principal.ts';
+import { hasRole } from '../../identity/index.ts';
+import { IsoDate } from '../../settlement/index.ts';
 import type { AgentTool, ToolContext, ToolOutcome } from './tool.ts';
 
 /** A tool's governance metadata (as `AgentTool`) and its body. */

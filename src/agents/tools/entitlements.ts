@@ -1,5 +1,5 @@
-import type { DayRecords, SettlementStore } from '../../settlement/store/settlement-store.ts';
-import { mayViewAccount, mayViewDesk, type Principal } from '../principal.ts';
+import { mayViewAccount, mayViewDesk, type Principal } from '../../identity/index.ts';
+import type { DayRecords, SettlementStore } from '../../settlement/index.ts';
 import type { ToolOutcome } from './tool.ts';
 
 /*

@@ -1,10 +1,16 @@
 import { z } from 'zod';
-import { compareTrades, decisionKind } from '../../settlement/matching/index.ts';
-import { ExceptionType, ReasonCode, type SettlementException, type Trade } from '../../settlement/model.ts';
-import type { SettlementDeps } from '../../settlement/services/deps.ts';
-import { isOpen } from '../../settlement/services/exception-sync.ts';
-import type { Page } from '../../settlement/store/settlement-store.ts';
-import { mayViewDesk, type Principal } from '../principal.ts';
+import { mayViewDesk, type Principal } from '../../identity/index.ts';
+import type { Page, SettlementDeps } from '../../settlement/index.ts';
+import {
+  compareTrades,
+  decisionKind,
+  ExceptionType,
+  isOpen,
+  ReasonCode,
+  type SettlementException,
+  type Trade,
+  tradeRef,
+} from '../../settlement/index.ts';
 import { defineTool, fields } from './define-tool.ts';
 import { describeScope, deskScope, notFoundOrNotPermitted, readPermittedDay } from './entitlements.ts';
 import { type Instant, instant, minutesBetween } from './time.ts';
@@ -241,7 +247,7 @@ export const explainException = defineTool({
       fieldKeyOf(e.exceptionId),
     );
     if (counterparty !== undefined && comparison !== null)
-      records.push({ kind: 'trade', id: `COUNTERPARTY#${counterparty.tradeId}` });
+      records.push({ kind: 'trade', id: tradeRef(counterparty) });
     const data: ExplainExceptionData = {
       exception: exceptionRow(e, now),
       comparison,

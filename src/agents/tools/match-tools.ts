@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { compareTrades, decisionKind, type MatchingThresholds } from '../../settlement/matching/index.ts';
-import type { FieldResult, Match, Trade } from '../../settlement/model.ts';
-import { exceptionsOfTrade } from '../../settlement/services/exception-sync.ts';
-import { matchTrade } from '../../settlement/services/match-trade.ts';
-import { mayViewDesk } from '../principal.ts';
+import { mayViewDesk } from '../../identity/index.ts';
+import type { FieldResult, Match, Trade } from '../../settlement/index.ts';
+import {
+  compareTrades,
+  decisionKind,
+  exceptionsOfTrade,
+  type MatchingThresholds,
+  matchTrade,
+  tradeRef,
+  tradeRefsOf,
+} from '../../settlement/index.ts';
 import { defineTool, fields } from './define-tool.ts';
 import { notFoundOrNotPermitted } from './entitlements.ts';
 import { type Instant, instant, minutesBetween } from './time.ts';
@@ -132,7 +138,7 @@ async function fromMatch(
 }
 
 async function visibleTrade(ctx: ToolContext, tradeId: string): Promise<Trade | undefined> {
-  const found = await ctx.settlement.store.getTrades([`INTERNAL#${tradeId}`, `COUNTERPARTY#${tradeId}`]);
+  const found = await ctx.settlement.store.getTrades([...tradeRefsOf(tradeId)]);
   const visible = found.filter((t) => mayViewDesk(ctx.principal, t.desk));
   return visible.find((t) => t.source === 'INTERNAL') ?? visible[0];
 }
@@ -192,7 +198,7 @@ export const explainMatch = defineTool({
     const cp = cpRef === undefined ? undefined : await store.getTrade(cpRef);
     if (cp === undefined || !mayViewDesk(ctx.principal, cp.desk)) return { ok: true, data: empty, records };
     const c = compareTrades(trade, cp, matching, calendars);
-    records.push({ kind: 'trade', id: `COUNTERPARTY#${cp.tradeId}` });
+    records.push({ kind: 'trade', id: tradeRef(cp) });
     for (const e of exceptions) records.push({ kind: 'exception', id: e.exceptionId });
     const data: ExplainMatchData = {
       ...empty,

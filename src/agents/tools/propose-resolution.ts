@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { isOpen } from '../../settlement/services/exception-sync.ts';
-import { mayViewDesk } from '../principal.ts';
+import { mayViewDesk } from '../../identity/index.ts';
+import { isOpen } from '../../settlement/index.ts';
 import { defineTool } from './define-tool.ts';
 import { invalidInput, notFoundOrNotPermitted } from './entitlements.ts';
 import { type Instant, instant } from './time.ts';

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { buildReport, type SettlementReport } from '../../settlement/report.ts';
-import { isOpen } from '../../settlement/services/exception-sync.ts';
-import { snapshotReport } from '../../settlement/services/report-snapshots.ts';
+import { buildReport, isOpen, type SettlementReport, snapshotReport } from '../../settlement/index.ts';
 import { defineTool, fields } from './define-tool.ts';
 import { describeScope, deskScope, readPermittedDay } from './entitlements.ts';
 import { type Instant, instant, minutesBetween, newYorkDate } from './time.ts';

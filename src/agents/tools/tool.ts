@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { SettlementDeps } from '../../settlement/services/deps.ts';
-import type { Principal, Role } from '../principal.ts';
+import type { Principal, Role } from '../../identity/index.ts';
+import type { SettlementDeps } from '../../settlement/index.ts';
 
 /** A record an answer relied on, so the asker (and the audit) can see the sources. */
 export interface RecordRef {

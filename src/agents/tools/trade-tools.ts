@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { isValidBic } from '../../settlement/identifiers.ts';
-import { Isin, type Trade, TradeStatus } from '../../settlement/model.ts';
-import { exceptionsOfTrade, isOpen } from '../../settlement/services/exception-sync.ts';
-import { mayViewDesk } from '../principal.ts';
+import { mayViewDesk } from '../../identity/index.ts';
+import {
+  exceptionsOfTrade,
+  Isin,
+  isOpen,
+  isValidBic,
+  type Trade,
+  TradeStatus,
+  tradeRefsOf,
+} from '../../settlement/index.ts';
 import { defineTool, fields } from './define-tool.ts';
 import { describeScope, notFoundOrNotPermitted, readPermittedDay } from './entitlements.ts';
 import { newYorkDate } from './time.ts';
@@ -48,7 +54,7 @@ export const getTradeStatus = defineTool({
   async execute({ tradeId }, ctx) {
     const { store } = ctx.settlement;
     const now = ctx.settlement.now().toISOString();
-    const found = await store.getTrades([`INTERNAL#${tradeId}`, `COUNTERPARTY#${tradeId}`]);
+    const found = await store.getTrades([...tradeRefsOf(tradeId)]);
     const visible = found
       .filter((t) => mayViewDesk(ctx.principal, t.desk))
       .sort((a, b) => a.source.localeCompare(b.source));

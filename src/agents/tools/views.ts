@@ -1,5 +1,5 @@
-import type { FieldResult, Match, SettlementException, Trade } from '../../settlement/model.ts';
-import type { Principal } from '../principal.ts';
+import type { Principal } from '../../identity/index.ts';
+import type { FieldResult, Match, SettlementException, Trade } from '../../settlement/index.ts';
 import { maskAccount } from './entitlements.ts';
 import { type Instant, instant, minutesBetween } from './time.ts';
 

@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { TTL_ATTRIBUTE } from '../../settlement/store/table.ts';
+import { type Clock, systemClock } from '../../clock.ts';
+import { TTL_ATTRIBUTE } from '../../settlement/index.ts';
 import { Trace } from './trace.ts';
 import {
   NO_USAGE,
@@ -33,7 +34,7 @@ export class DynamoDbTraceStore implements TraceStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock = systemClock,
   ) {}
 
   async put(trace: Trace): Promise<void> {

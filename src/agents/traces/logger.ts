@@ -1,3 +1,5 @@
+import type { Clock } from '../../clock.ts';
+
 /** Log levels, least to most severe. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -23,7 +25,7 @@ export interface JsonLoggerOptions {
   readonly level?: LogLevel;
   /** Where lines go (default: stderr, so stdout stays for command output). */
   readonly write?: (line: string) => void;
-  readonly now?: () => Date;
+  readonly now?: Clock;
   readonly fields?: LogFields;
 }
 

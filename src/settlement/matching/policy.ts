@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SettleOpsError } from '../../errors.ts';
 import { Currency, MatchField } from '../model.ts';
 import { Tolerance } from './tolerance.ts';
 
@@ -183,8 +184,9 @@ export const DEFAULT_MATCHING_POLICY: MatchingPolicy = deepFreeze({
 });
 
 /** A matching policy that could not be built; `problems` name each bad field by its path. */
-export class MatchingPolicyError extends Error {
+export class MatchingPolicyError extends SettleOpsError {
   override readonly name = 'MatchingPolicyError';
+  readonly code = 'MATCHING_POLICY';
   constructor(
     readonly problems: readonly string[],
     options?: ErrorOptions,

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import type { CalendarRegistry } from '../calendar.ts';
 import type { MatchingPolicy } from '../matching/index.ts';
 import type { SlaPolicy } from '../sla-policy.ts';
@@ -7,7 +8,7 @@ import type { SettlementStore } from '../store/settlement-store.ts';
 export interface SettlementDeps {
   readonly store: SettlementStore;
   /** The current instant; tests pass a fixed or stepping clock. */
-  readonly now: () => Date;
+  readonly now: Clock;
   readonly matching: MatchingPolicy;
   readonly calendars: CalendarRegistry;
   readonly sla: SlaPolicy;

@@ -1,7 +1,7 @@
 import { marketOfPlaceOfSettlement } from '../calendar.ts';
 import { Dec, dec } from '../decimal.ts';
 import { ALL_EXCEPTION_KEYS, type ExceptionDraft, exceptionIdFor } from '../exceptions.ts';
-import type { SettlementException, Trade } from '../model.ts';
+import { type SettlementException, type Trade, tradeRef } from '../model.ts';
 import type { ChangeSet } from '../store/change-set.ts';
 import type { SettlementStore } from '../store/settlement-store.ts';
 import { type SettlementDeps, SYSTEM } from './deps.ts';
@@ -52,7 +52,7 @@ export function syncExceptions(cs: ChangeSet, deps: Pick<SettlementDeps, 'sla'>,
   const escalated: string[] = [];
   const written: SettlementException[] = [];
   for (const draft of o.drafts) {
-    const id = exceptionIdFor(`INTERNAL#${o.internal.tradeId}`, draft.key);
+    const id = exceptionIdFor(tradeRef(o.internal), draft.key);
     wanted.add(id);
     const current = byId.get(id);
     const fresh = exceptionFromDraft(deps, draft, o.internal, o.counterpartyRef, o.at);
@@ -144,8 +144,8 @@ export function exceptionFromDraft(
   // breached, so the alert raising it is the breach alert and the sweeper sends no second one.
   const bornBreached = !autoResolved && Date.parse(at) >= Date.parse(deadline);
   return {
-    exceptionId: exceptionIdFor(`INTERNAL#${internal.tradeId}`, draft.key),
-    tradeRef: `INTERNAL#${internal.tradeId}`,
+    exceptionId: exceptionIdFor(tradeRef(internal), draft.key),
+    tradeRef: tradeRef(internal),
     ...(counterpartyRef === undefined ? {} : { counterpartyRef }),
     type: draft.type,
     reasonCode: draft.reasonCode,

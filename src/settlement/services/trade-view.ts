@@ -1,5 +1,5 @@
 import { ALL_EXCEPTION_KEYS, exceptionIdFor } from '../exceptions.ts';
-import type { AuditRecord, Match, SettlementException, Trade } from '../model.ts';
+import { type AuditRecord, type Match, type SettlementException, type Trade, tradeRefsOf } from '../model.ts';
 import type { SettlementStore } from '../store/settlement-store.ts';
 
 export interface TradeView {
@@ -12,7 +12,7 @@ export interface TradeView {
 
 /** One trade with its match, exceptions and audit trail, found by id (either source). Keyed reads only. */
 export async function viewTrade(store: SettlementStore, tradeId: string): Promise<TradeView[]> {
-  const trades = await store.getTrades([`INTERNAL#${tradeId}`, `COUNTERPARTY#${tradeId}`]);
+  const trades = await store.getTrades([...tradeRefsOf(tradeId)]);
   const views: TradeView[] = [];
   for (const trade of trades.sort((a, b) => a.source.localeCompare(b.source))) {
     const ref = `${trade.source}#${trade.tradeId}`;

@@ -12,6 +12,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
+import { fullJitterDelay, realSleep } from '../../retry.ts';
 import { describeMalformedRecord } from '../audit-chain.ts';
 import {
   AuditReceipt,
@@ -376,7 +377,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
     for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
       let pending: Array<Record<string, unknown>> = unique.slice(i, i + BATCH_GET_LIMIT);
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await backoff(attempt);
+        if (attempt > 0) await realSleep(fullJitterDelay(attempt, CONFLICT_BACKOFF));
         const out = await this.doc.send(
           new BatchGetCommand({
             RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
@@ -505,8 +506,5 @@ function decodeCursor(cursor: string): Record<string, unknown> {
   throw new Error('invalid page cursor');
 }
 
-function backoff(attempt: number): Promise<void> {
-  // Full jitter: a random wait up to an exponentially growing cap.
-  const cap = Math.min(2_000, 50 * 2 ** attempt);
-  return new Promise((r) => setTimeout(r, Math.random() * cap));
-}
+/** Waits between attempts of a transaction that lost a race: full jitter, 50 ms doubling up to 2 s. */
+const CONFLICT_BACKOFF = { baseDelayMs: 50, maxDelayMs: 2_000 } as const;

@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentService, SESSION_NOT_YOURS } from '../../../src/agents/agent-service.ts';
 import { runtimeSessionId } from '../../../src/agents/client/index.ts';
 import type { AgentEvent } from '../../../src/agents/contract.ts';
-import { LOCAL_ADMIN, type Principal } from '../../../src/agents/principal.ts';
+import { InMemoryConversationStore } from '../../../src/agents/conversations.ts';
 import { DynamoDbTraceStore, silentLogger } from '../../../src/agents/traces/index.ts';
+import { createModelClient } from '../../../src/app/agent.ts';
+import { type LocalAgentStack, startLocalAgentStack } from '../../../src/app/local-agent-stack.ts';
 import { loadConfig } from '../../../src/config.ts';
-import {
-  type LocalAgentStack,
-  startLocalAgentStack,
-} from '../../../src/local/agentcore/local-agent-stack.ts';
+import { LOCAL_ADMIN, type Principal } from '../../../src/identity/index.ts';
 import { type SeededDay, seedDay } from '../../support/offline-driver.ts';
 
 let seeded: SeededDay;
@@ -19,9 +18,10 @@ beforeAll(async () => {
   seeded = await seedDay({ trades: 120 });
   traces = new DynamoDbTraceStore(seeded.table.doc, seeded.table.tableName, seeded.deps.now);
   const service = createAgentService({
-    config: loadConfig({}),
+    model: createModelClient(loadConfig({}), seeded.deps.now),
     settlement: seeded.deps,
     traces,
+    conversations: new InMemoryConversationStore(),
     logger: silentLogger,
   });
   stack = await startLocalAgentStack(service);

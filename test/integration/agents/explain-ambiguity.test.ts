@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeResult } from '../../../src/agents/model/offline/compose.ts';
-import type { Principal } from '../../../src/agents/principal.ts';
 import type { ExplainMatchData } from '../../../src/agents/tools/match-tools.ts';
 import type { ToolOutcome } from '../../../src/agents/tools/tool.ts';
+import type { Principal } from '../../../src/identity/index.ts';
 import type { SettlementDeps } from '../../../src/settlement/services/deps.ts';
 import { ingestTrades } from '../../../src/settlement/services/ingest-trades.ts';
 import { createTestTable } from '../../support/dynamodb.ts';

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAgentService } from '../../../src/agents/agent-service.ts';
-import { LOCAL_ADMIN } from '../../../src/agents/principal.ts';
+import { InMemoryConversationStore } from '../../../src/agents/conversations.ts';
 import { InMemoryTraceStore, silentLogger } from '../../../src/agents/traces/index.ts';
+import { createModelClient } from '../../../src/app/agent.ts';
 import { loadConfig } from '../../../src/config.ts';
+import { LOCAL_ADMIN } from '../../../src/identity/index.ts';
 import {
   type ConverseServer,
   FAST,
@@ -36,12 +38,14 @@ async function service() {
     BEDROCK_ENDPOINT: server.url,
   });
   const traces = new InMemoryTraceStore();
+  const settlement = settlementDeps(table.store, new TestClock('2026-11-24T18:00:00.000Z'));
   return {
     traces,
     agent: createAgentService({
-      config,
-      settlement: settlementDeps(table.store, new TestClock('2026-11-24T18:00:00.000Z')),
+      model: createModelClient(config, settlement.now),
+      settlement,
       traces,
+      conversations: new InMemoryConversationStore(),
       logger: silentLogger,
     }),
   };

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OfflinePlanner } from '../../../src/agents/model/offline-planner.ts';
-import type { Principal } from '../../../src/agents/principal.ts';
 import { instant } from '../../../src/agents/tools/time.ts';
+import type { Principal } from '../../../src/identity/index.ts';
 import type { SettlementException } from '../../../src/settlement/model.ts';
 import { buildReport } from '../../../src/settlement/report.ts';
 import { isOpen } from '../../../src/settlement/services/exception-sync.ts';

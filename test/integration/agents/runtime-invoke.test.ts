@@ -8,11 +8,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeSessionId } from '../../../src/agents/client/session-id.ts';
 import type { AgentEvent, AgentRequest } from '../../../src/agents/contract.ts';
-import { LOCAL_ADMIN, type Principal } from '../../../src/agents/principal.ts';
-import {
-  type LocalAgentStack,
-  startLocalAgentStack,
-} from '../../../src/local/agentcore/local-agent-stack.ts';
+import { type LocalAgentStack, startLocalAgentStack } from '../../../src/app/local-agent-stack.ts';
+import { LOCAL_ADMIN, type Principal } from '../../../src/identity/index.ts';
 import { LOCAL_AGENT_RUNTIME_ARN } from '../../../src/local/agentcore-endpoint.ts';
 import { createFixtureAgentService } from '../../support/agent-service-fixture.ts';
 

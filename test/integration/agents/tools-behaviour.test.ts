@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../../src/agents/principal.ts';
 import type { ApprovalRequest } from '../../../src/agents/tools/propose-resolution.ts';
 import type { FindTradesData } from '../../../src/agents/tools/trade-tools.ts';
+import type { Principal } from '../../../src/identity/index.ts';
 import { isOpen } from '../../../src/settlement/services/exception-sync.ts';
 import { runTool, SEEDED_DATE, type SeededDay, seedDay, toolContext } from '../../support/offline-driver.ts';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../../src/agents/principal.ts';
 import type { SettlementReportData } from '../../../src/agents/tools/report-tools.ts';
 import type { ToolOutcome } from '../../../src/agents/tools/tool.ts';
+import type { Principal } from '../../../src/identity/index.ts';
 import { buildReport } from '../../../src/settlement/report.ts';
 import { runTool, SEEDED_DATE, type SeededDay, seedDay, toolContext } from '../../support/offline-driver.ts';
 

@@ -13,8 +13,14 @@ const DEFAULTS: Config = {
   slaPolicyPath: undefined,
   sweepIntervalSeconds: 30,
   logLevel: 'info',
-  agentcore: { runtimeArn: undefined, endpoint: undefined, agentPort: 8080 },
-  bedrock: { modelId: undefined, fastModelId: undefined, endpoint: undefined, guardrail: undefined },
+  agentcore: { runtimeArn: undefined, endpoint: undefined, agentPort: 8080, region: 'us-east-1' },
+  bedrock: {
+    modelId: undefined,
+    fastModelId: undefined,
+    endpoint: undefined,
+    region: 'us-east-1',
+    guardrail: undefined,
+  },
   modelPrices: {},
 };
 
@@ -55,6 +61,7 @@ describe('loadConfig', () => {
           BEDROCK_MODEL_ID: 'us.anthropic.claude-sonnet-4-v1:0',
           BEDROCK_FAST_MODEL_ID: 'us.anthropic.claude-haiku-4-v1:0',
           BEDROCK_ENDPOINT: 'http://127.0.0.1:9191',
+          BEDROCK_REGION: 'us-west-2',
           BEDROCK_GUARDRAIL_ID: 'gr-123',
           BEDROCK_GUARDRAIL_VERSION: '3',
           SETTLEOPS_MODEL_PRICES: '{"us.example.model": {"input": 1.5, "output": 6}}',
@@ -76,11 +83,13 @@ describe('loadConfig', () => {
         runtimeArn: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/settleops-AbCdE12345',
         endpoint: 'http://127.0.0.1:9090',
         agentPort: 9000,
+        region: 'eu-west-1',
       },
       bedrock: {
         modelId: 'us.anthropic.claude-sonnet-4-v1:0',
         fastModelId: 'us.anthropic.claude-haiku-4-v1:0',
         endpoint: 'http://127.0.0.1:9191',
+        region: 'us-west-2',
         guardrail: { id: 'gr-123', version: '3' },
       },
       modelPrices: { 'us.example.model': { input: 1.5, output: 6 } },

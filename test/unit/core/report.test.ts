@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatReport } from '../../../src/cli/format/report.ts';
 import type { Match, SettlementException, Trade } from '../../../src/settlement/model.ts';
-import { buildReport, formatReport, percent, type SettlementReport } from '../../../src/settlement/report.ts';
+import { buildReport, percent, type SettlementReport } from '../../../src/settlement/report.ts';
 import type { DayRecords } from '../../../src/settlement/store/settlement-store.ts';
 import { aMatch, anException, aStoredTrade } from '../../support/settlement-records.ts';
 

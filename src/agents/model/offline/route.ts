@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { isValidBic, isValidIsin } from '../../../settlement/identifiers.ts';
-import type { ExceptionType, ReasonCode, TradeStatus } from '../../../settlement/model.ts';
+import type { ExceptionType, ReasonCode, TradeStatus } from '../../../settlement/index.ts';
+import { isValidBic, isValidIsin } from '../../../settlement/index.ts';
 
 /*
  * The offline planner's rules: a question in, what it is about out. Pure and deterministic; the

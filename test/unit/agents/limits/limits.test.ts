@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, CircuitOpenError } from '../../../../src/agents/limits/circuit-breaker.ts';
-import { fullJitterDelay, retryWithFullJitter } from '../../../../src/agents/limits/full-jitter.ts';
 import { canonicalJson, LoopDetector } from '../../../../src/agents/limits/loop-detector.ts';
 import { InMemorySessionLimitsStore } from '../../../../src/agents/limits/session-limits-store.ts';
 import { TokenBudget } from '../../../../src/agents/limits/token-budget.ts';
 import { ToolCallCaps } from '../../../../src/agents/limits/tool-call-caps.ts';
 import type { Usage } from '../../../../src/agents/model/types.ts';
+import { fullJitterDelay, retryWithFullJitter } from '../../../../src/retry.ts';
 
 const usage = (inputTokens: number, outputTokens: number, extra: Partial<Usage> = {}): Usage => ({
   inputTokens,
@@ -18,7 +18,7 @@ const usage = (inputTokens: number, outputTokens: number, extra: Partial<Usage> 
 
 class ManualClock {
   ms = 1_000_000;
-  readonly now = (): number => this.ms;
+  readonly now = (): Date => new Date(this.ms);
   advance(ms: number): void {
     this.ms += ms;
   }

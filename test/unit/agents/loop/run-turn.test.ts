@@ -10,7 +10,7 @@ import type {
   ModelResponse,
   StopReason,
 } from '../../../../src/agents/model/types.ts';
-import type { Principal } from '../../../../src/agents/principal.ts';
+import type { Principal } from '../../../../src/identity/index.ts';
 import {
   approveTool,
   openExceptionsTool,
@@ -71,7 +71,7 @@ function turn(model: ModelClient, overrides: Partial<RunTurnOptions> & { who?: P
     toolContext: () => toolContext(who ?? principal()),
     limits: createTurnLimits(),
     trace,
-    now: () => Date.parse('2024-05-28T12:00:00Z'),
+    now: () => new Date('2024-05-28T12:00:00Z'),
     ...rest,
   };
   return { run: () => runTurn(options), trace };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Principal } from '../../../../src/agents/principal.ts';
 import type { AgentTool, ToolContext, ToolOutcome } from '../../../../src/agents/tools/tool.ts';
+import type { Principal } from '../../../../src/identity/index.ts';
 import type { SettlementDeps } from '../../../../src/settlement/services/deps.ts';
 
 /** Small stand-ins for catalog tools: the loop only sees the `AgentTool` interface. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../../src/agents/principal.ts';
 import { TOOL_CATALOG } from '../../../../src/agents/tools/catalog.ts';
 import { deskScope, maskAccount, maskAccountsIn } from '../../../../src/agents/tools/entitlements.ts';
 import { newYorkDate } from '../../../../src/agents/tools/time.ts';
 import type { ToolContext } from '../../../../src/agents/tools/tool.ts';
+import type { Principal } from '../../../../src/identity/index.ts';
 import type { SettlementDeps } from '../../../../src/settlement/services/deps.ts';
 
 const viewer: Principal = {

@@ -1,4 +1,4 @@
-import type { TradeView } from './trade-view.ts';
+import type { TradeView } from '../../settlement/index.ts';
 
 /** Plain-text rendering of one trade's story for the terminal. */
 export function formatTradeView(v: TradeView): string {

@@ -1,3 +1,7 @@
+/**
+ * Retries with "full jitter" (the AWS Architecture Blog's backoff study), for every caller: the Converse
+ * client's throttling retries and the store's optimistic-concurrency retries.
+ */
 /** How often and how long to retry a throttled call. */
 export interface RetryPolicy {
   /** Attempts in all, the first included (1 = no retry). */

@@ -1,12 +1,16 @@
 import { DateTime } from 'luxon';
+import { openSettlement, type SettlementRuntime } from '../app/settlement.ts';
 import type { Config } from '../config.ts';
 import { generateSettlementDay } from '../seed/index.ts';
-import { CalendarRegistry } from '../settlement/calendar.ts';
-import type { OutboxRecord } from '../settlement/model.ts';
-import { buildReport, formatReport } from '../settlement/report.ts';
-import { type IngestSummary, ingestTrades } from '../settlement/services/ingest-trades.ts';
-import { sweepSla } from '../settlement/services/sweep-sla.ts';
-import { openSettlementRuntime, type SettlementRuntime } from './settlement-runtime.ts';
+import type { OutboxRecord } from '../settlement/index.ts';
+import {
+  buildReport,
+  CalendarRegistry,
+  type IngestSummary,
+  ingestTrades,
+  sweepSla,
+} from '../settlement/index.ts';
+import { formatReport } from './format/report.ts';
 
 export interface DemoOptions {
   readonly trades: number;
@@ -38,7 +42,7 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
   const say = (message: string) => console.log(`${clock.label()}  ${message}`);
 
   console.log('SettleOps — embedded mode (DynamoDB Local, no Slack or AWS account needed)');
-  const rt = await openSettlementRuntime(config, {
+  const rt = await openSettlement(config, {
     now: () => clock.now(),
     log: (m) => console.log(m),
     share: true,

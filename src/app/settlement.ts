@@ -1,20 +1,29 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { CalendarRegistry } from '../settlement/calendar.ts';
-import { buildMatchingPolicy } from '../settlement/matching/index.ts';
-import { loadSlaPolicyConfig, readJsonFile } from '../settlement/policy-files.ts';
-import type { SettlementDeps } from '../settlement/services/deps.ts';
-import { SlaPolicy } from '../settlement/sla-policy.ts';
-import { createDynamoDbClients } from '../settlement/store/dynamodb-client.ts';
-import { DynamoDbSettlementStore } from '../settlement/store/dynamodb-settlement-store.ts';
-import { ensureTable } from '../settlement/store/table.ts';
-import { ensureDynamoDbLocal } from './dynamodb-local/artifact.ts';
-import { accepts, startDynamoDbLocal } from './dynamodb-local/launcher.ts';
+import { isConnectionError, UnreachableError } from '../errors.ts';
+import { accepts, ensureDynamoDbLocal, isLoopbackUrl, startDynamoDbLocal } from '../local/index.ts';
+import type { SettlementDeps } from '../settlement/index.ts';
+import {
+  buildMatchingPolicy,
+  CalendarRegistry,
+  createDynamoDbClients,
+  DynamoDbSettlementStore,
+  ensureTable,
+  loadSlaPolicyConfig,
+  readJsonFile,
+  SlaPolicy,
+} from '../settlement/index.ts';
 
+/** The settlement core as one process has it: use-case deps over the chosen DynamoDB. */
 export interface SettlementRuntime {
   readonly deps: SettlementDeps;
   readonly store: DynamoDbSettlementStore;
+  /** The one DynamoDB document client of this process (the trace store shares it). */
+  readonly doc: DynamoDBDocumentClient;
+  readonly table: string;
   /** Where DynamoDB is reached, and whether this process runs the embedded engine. */
   readonly dynamodb: {
     readonly endpoint: string | undefined;
@@ -23,24 +32,24 @@ export interface SettlementRuntime {
   close(): Promise<void>;
 }
 
-export interface OpenOptions {
-  readonly now?: () => Date;
+export interface OpenSettlementOptions {
+  readonly now?: Clock;
   readonly log?: (message: string) => void;
   /** Keep the embedded engine running for other `settleops` commands to share (`settleops start`). */
   readonly share?: boolean;
 }
 
 /**
- * The composition root for the settlement core: picks the DynamoDB (configured endpoint, an
- * embedded engine another `settleops` process shares, or a new embedded one persisting under
- * SETTLEOPS_DATA_DIR), ensures the table, and builds the policies from configuration.
+ * Puts the settlement core together: the policies from configuration (a bad file fails before
+ * anything starts), the DynamoDB (DYNAMODB_ENDPOINT as is; else an embedded engine another
+ * `settleops` process shares; else a new embedded DynamoDB Local persisting under SETTLEOPS_DATA_DIR),
+ * its client (built once), the table, and the store adapter.
  */
-export async function openSettlementRuntime(
+export async function openSettlement(
   config: Config,
-  options: OpenOptions = {},
+  options: OpenSettlementOptions = {},
 ): Promise<SettlementRuntime> {
   const log = options.log ?? (() => {});
-  // Policies first: a bad configuration file fails before anything is started.
   const matching = buildMatchingPolicy(
     config.matching.profilePath === undefined ? {} : readJsonFile(config.matching.profilePath),
     config.matching.thresholds,
@@ -79,18 +88,31 @@ export async function openSettlementRuntime(
     }
   }
 
-  const isLocal = embedded !== 'none' || isLoopback(endpoint);
-  const clients = createDynamoDbClients({ endpoint, region: config.dynamodb.region, local: isLocal });
+  const clients = createDynamoDbClients({
+    endpoint,
+    region: config.dynamodb.region,
+    local: embedded !== 'none' || isLoopbackUrl(endpoint),
+  });
   try {
     await ensureTable(clients.client, config.dynamodb.table);
   } catch (error) {
+    clients.client.destroy();
     await stopEngine();
+    if (isConnectionError(error)) {
+      throw new UnreachableError(
+        `cannot reach DynamoDB at ${endpoint ?? `the ${config.dynamodb.region} regional endpoint`}` +
+          ' (is it running? check DYNAMODB_ENDPOINT)',
+        { cause: error },
+      );
+    }
     throw error;
   }
   const store = new DynamoDbSettlementStore(clients.doc, config.dynamodb.table);
   return {
-    deps: { store, now: options.now ?? (() => new Date()), matching, calendars, sla },
+    deps: { store, now: options.now ?? systemClock, matching, calendars, sla },
     store,
+    doc: clients.doc,
+    table: config.dynamodb.table,
     dynamodb: { endpoint, embedded },
     close: async () => {
       clients.client.destroy();
@@ -99,10 +121,17 @@ export async function openSettlementRuntime(
   };
 }
 
-function isLoopback(endpoint: string | undefined): boolean {
-  if (endpoint === undefined) return false;
-  const host = new URL(endpoint).hostname;
-  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+/** Opens the settlement core for one command, runs it, and closes it (the embedded engine too). */
+export async function withSettlement<T>(
+  config: Config,
+  run: (rt: SettlementRuntime) => Promise<T>,
+): Promise<T> {
+  const rt = await openSettlement(config, { log: (m) => console.error(m) });
+  try {
+    return await run(rt);
+  } finally {
+    await rt.close();
+  }
 }
 
 /** The endpoint of an embedded engine a running `settleops start` shares, if it is alive. */

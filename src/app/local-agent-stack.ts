@@ -1,22 +1,21 @@
 import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import type { AgentService } from '../agents/index.ts';
 import {
   type AgentRuntimeInvoker,
   createAgentRuntimeInvoker,
-} from '../../agents/client/agent-runtime-invoker.ts';
-import { createAgentCoreClient } from '../../agents/client/agentcore-client.ts';
-import type { AgentService } from '../../agents/contract.ts';
-import {
   createRuntimeApp,
+  type Logger,
   type RuntimeApp,
   type RuntimeAppAddress,
-} from '../../agents/runtime/runtime-app.ts';
-import { type Logger, silentLogger } from '../../agents/traces/logger.ts';
+  silentLogger,
+} from '../agents/index.ts';
 import {
   LOCAL_AGENT_RUNTIME_ARN,
   type LocalAgentCoreEndpoint,
   type LocalAgentCoreEndpointOptions,
   startLocalAgentCoreEndpoint,
-} from '../agentcore-endpoint.ts';
+} from '../local/index.ts';
+import { createAgentCoreClient } from './aws-clients.ts';
 
 export interface LocalAgentStack {
   readonly agentRuntimeArn: string;
@@ -60,11 +59,7 @@ export async function startLocalAgentStack(
     await runtime.stop();
     throw error;
   }
-  const client = createAgentCoreClient({
-    region: options.region ?? 'us-east-1',
-    endpoint: endpoint.url,
-    local: true,
-  });
+  const client = createAgentCoreClient({ region: options.region ?? 'us-east-1', endpoint: endpoint.url });
   return {
     agentRuntimeArn: LOCAL_AGENT_RUNTIME_ARN,
     runtime,

@@ -1,0 +1,18 @@
+export { createAgentService } from './agent-service.ts';
+export { type AgentRuntimeInvoker, createAgentRuntimeInvoker } from './client/agent-runtime-invoker.ts';
+export { runtimeSessionId } from './client/session-id.ts';
+export type { AgentEvent, AgentRequest, AgentResponse, AgentService } from './contract.ts';
+export { type ConversationStore, InMemoryConversationStore } from './conversations.ts';
+export { BedrockConverseClient } from './model/bedrock-converse.ts';
+export { OfflinePlanner } from './model/offline-planner.ts';
+export type { ModelClient } from './model/types.ts';
+export {
+  createRuntimeApp,
+  DEFAULT_AGENT_HOST,
+  type RuntimeApp,
+  type RuntimeAppAddress,
+} from './runtime/runtime-app.ts';
+export { catalogForReview, type ToolReviewRow } from './tools/catalog.ts';
+export { DynamoDbTraceStore } from './traces/dynamodb-trace-store.ts';
+export { createJsonLogger, type Logger, silentLogger } from './traces/logger.ts';
+export type { Trace } from './traces/trace.ts';

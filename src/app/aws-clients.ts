@@ -1,0 +1,39 @@
+import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { isLoopbackUrl } from '../local/index.ts';
+
+/**
+ * The AWS SDK clients other than DynamoDB's (built by its store adapter's own factory), each made once
+ * per process by a composition root, in the region of the service it talks to. A loopback endpoint
+ * (the local AgentCore endpoint, a test server) gets static dummy credentials, so the SDK never walks
+ * the credential chain (which could reach for instance metadata on the network).
+ */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+export interface ServiceEndpoint {
+  readonly region: string;
+  /** Endpoint override; unset → the SDK's regional endpoint. */
+  readonly endpoint?: string | undefined;
+}
+
+/** The AgentCore data-plane client (`InvokeAgentRuntime`). */
+export function createAgentCoreClient(target: ServiceEndpoint): BedrockAgentCoreClient {
+  return new BedrockAgentCoreClient({
+    region: target.region,
+    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+    ...(isLoopbackUrl(target.endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
+  });
+}
+
+/**
+ * The Bedrock Runtime client (Converse). `maxAttempts: 1`: retries with full jitter and the fallback to
+ * the other model are the Converse client's own policy, not the SDK's.
+ */
+export function createBedrockRuntimeClient(target: ServiceEndpoint): BedrockRuntimeClient {
+  return new BedrockRuntimeClient({
+    region: target.region,
+    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+    ...(isLoopbackUrl(target.endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
+    maxAttempts: 1,
+  });
+}

@@ -1,0 +1,33 @@
+import { DateTime } from 'luxon';
+import type { SettlementReport } from '../../settlement/index.ts';
+
+/** An instant as New York time (where the US cut-offs are kept) with UTC beside it. */
+function wallClock(iso: string): string {
+  const ny = DateTime.fromISO(iso, { zone: 'America/New_York' });
+  return `${ny.toFormat('ccc d LLL HH:mm')} ET (${iso.slice(11, 16)} UTC)`;
+}
+
+/** Plain-text rendering for the terminal. */
+export function formatReport(r: SettlementReport): string {
+  const lines = [
+    `Settlement report — trade date ${r.tradeDate}${r.desk === null ? '' : `, desk ${r.desk}`}`,
+    `  Trades: ${r.trades.internal} internal, ${r.trades.counterparty} counterparty records`,
+    `  Matched: ${r.matching.autoMatched} automatically, ${r.matching.approved} approved by a reviewer`,
+    `  Waiting: ${r.matching.pendingReview} for review, ${r.matching.unmatched} without a counterparty record, ${r.matching.inException} in exception`,
+    `  Match rate ${r.matchRate} %, STP rate ${r.stpRate} %`,
+    `  Exceptions: ${r.exceptions.open} open, ${r.exceptions.autoResolved} auto-resolved, ${r.exceptions.resolved} resolved`,
+  ];
+  const types = Object.entries(r.exceptions.openByType).sort((a, b) => b[1] - a[1]);
+  if (types.length > 0) lines.push(`    open by type: ${types.map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  const a = r.exceptions.openByAge;
+  lines.push(`    open by age: < 1 h ${a.under1h}, 1–4 h ${a.from1hTo4h}, > 4 h ${a.over4h}`);
+  lines.push(`  SLA: ${r.sla.warnings} warnings, ${r.sla.breaches} breaches`);
+  for (const d of r.sla.nextDeadlines)
+    lines.push(`    next: ${d.exceptionId} due ${wallClock(d.deadline)} (${d.priority})`);
+  if (r.topCounterparties.length > 0) {
+    lines.push(
+      `  Counterparties with most open breaks: ${r.topCounterparties.map((c) => `${c.bic} ${c.openBreaks}`).join(', ')}`,
+    );
+  }
+  return lines.join('\n');
+}

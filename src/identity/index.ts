@@ -1,0 +1,1 @@
+export { hasRole, LOCAL_ADMIN, mayViewAccount, mayViewDesk, Principal, Role } from './principal.ts';

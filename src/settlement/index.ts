@@ -1,0 +1,42 @@
+export { type BusinessCalendar, CalendarRegistry, marketOfPlaceOfSettlement, shiftDays } from './calendar.ts';
+export { DECIMAL_STRING, Dec, dec, scaleOf } from './decimal.ts';
+export { bicInstitution, isValidBic, isValidIsin } from './identifiers.ts';
+export {
+  buildMatchingPolicy,
+  compareTrades,
+  decisionKind,
+  type MatchingThresholds,
+} from './matching/index.ts';
+export {
+  ExceptionType,
+  type FieldResult,
+  Isin,
+  IsoDate,
+  type Match,
+  type OutboxRecord,
+  ReasonCode,
+  type SettlementException,
+  type Side,
+  type Trade,
+  TradeFields,
+  TradeInput,
+  TradeStatus,
+  tradeRef,
+  tradeRefsOf,
+} from './model.ts';
+export { loadSlaPolicyConfig, readJsonFile } from './policy-files.ts';
+export { buildReport, type SettlementReport } from './report.ts';
+export { verifyAllAudit, verifyEntityAudit } from './services/audit-verify.ts';
+export { decideReview, type ReviewDecisionOutcome } from './services/decide-review.ts';
+export type { SettlementDeps } from './services/deps.ts';
+export { exceptionsOfTrade, isOpen } from './services/exception-sync.ts';
+export { type IngestSummary, ingestTrades } from './services/ingest-trades.ts';
+export { type MatchTally, matchTrade } from './services/match-trade.ts';
+export { snapshotReport } from './services/report-snapshots.ts';
+export { sweepSla } from './services/sweep-sla.ts';
+export { type TradeView, viewTrade } from './services/trade-view.ts';
+export { SlaPolicy } from './sla-policy.ts';
+export { createDynamoDbClients } from './store/dynamodb-client.ts';
+export { DynamoDbSettlementStore } from './store/dynamodb-settlement-store.ts';
+export type { DayRecords, Page, SettlementStore } from './store/settlement-store.ts';
+export { ensureTable, TTL_ATTRIBUTE } from './store/table.ts';
