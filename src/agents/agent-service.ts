@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
 import type { SettlementDeps } from '../settlement/index.ts';
 import {
   matchRoutingRule,
@@ -17,7 +18,7 @@ import { type RunTurnOptions, runTurn, streamTurn, type TraceSink, type TurnResu
 import type { ModelClient } from './model/types.ts';
 import { TOOL_CATALOG, toolSpecs } from './tools/catalog.ts';
 import type { AgentTool } from './tools/tool.ts';
-import { type Logger, type ModelPrice, TraceRecorder, type TraceStore } from './traces/index.ts';
+import { type ModelPrice, TraceRecorder, type TraceStore } from './traces/index.ts';
 
 /** Turns of one session kept as context for the next question (until the memory step persists them). */
 const HISTORY_TURNS = 6;

@@ -14,5 +14,4 @@ export {
 } from './runtime/runtime-app.ts';
 export { catalogForReview, type ToolReviewRow } from './tools/catalog.ts';
 export { DynamoDbTraceStore } from './traces/dynamodb-trace-store.ts';
-export { createJsonLogger, type Logger, silentLogger } from './traces/logger.ts';
 export type { Trace } from './traces/trace.ts';

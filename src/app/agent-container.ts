@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
-import { createJsonLogger, createRuntimeApp, DEFAULT_AGENT_HOST } from '../agents/index.ts';
+import { createRuntimeApp, DEFAULT_AGENT_HOST } from '../agents/index.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { SettleOpsError } from '../errors.ts';
+import { createJsonLogger } from '../logger.ts';
 import { wireAgent } from './agent.ts';
 import { openSettlement } from './settlement.ts';
 

@@ -1,15 +1,15 @@
-import type { AgentService, Logger, ModelClient } from '../agents/index.ts';
+import type { AgentService, ModelClient } from '../agents/index.ts';
 import {
   BedrockConverseClient,
   type ConversationStore,
   createAgentService,
-  createJsonLogger,
   DynamoDbTraceStore,
   InMemoryConversationStore,
   OfflinePlanner,
 } from '../agents/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import { createJsonLogger, type Logger } from '../logger.ts';
 import { createBedrockRuntimeClient } from './aws-clients.ts';
 import { type SettlementRuntime, withSettlement } from './settlement.ts';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent, AgentRequest, AgentResponse } from '../agents/index.ts';
-import { createAgentRuntimeInvoker, createJsonLogger, runtimeSessionId } from '../agents/index.ts';
+import { createAgentRuntimeInvoker, runtimeSessionId } from '../agents/index.ts';
 import type { Config } from '../config.ts';
+import { createJsonLogger } from '../logger.ts';
 import { wireAgent } from './agent.ts';
 import { createAgentCoreClient } from './aws-clients.ts';
 import { startLocalAgentStack } from './local-agent-stack.ts';

@@ -4,10 +4,8 @@ import {
   type AgentRuntimeInvoker,
   createAgentRuntimeInvoker,
   createRuntimeApp,
-  type Logger,
   type RuntimeApp,
   type RuntimeAppAddress,
-  silentLogger,
 } from '../agents/index.ts';
 import {
   LOCAL_AGENT_RUNTIME_ARN,
@@ -15,6 +13,7 @@ import {
   type LocalAgentCoreEndpointOptions,
   startLocalAgentCoreEndpoint,
 } from '../local/index.ts';
+import { type Logger, silentLogger } from '../logger.ts';
 import { createAgentCoreClient } from './aws-clients.ts';
 
 export interface LocalAgentStack {

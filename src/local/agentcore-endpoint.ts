@@ -8,7 +8,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, silentLogger } from '../agents/index.ts';
+import { type Logger, silentLogger } from '../logger.ts';
 
 /** The ARN the embedded runtime is served under (`settleops ask`, tests). */
 export const LOCAL_AGENT_RUNTIME_ARN =

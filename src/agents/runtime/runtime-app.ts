@@ -4,8 +4,8 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { BedrockAgentCoreApp, type RequestContext } from 'bedrock-agentcore/runtime';
+import { type Logger, silentLogger } from '../../logger.ts';
 import { type AgentEvent, AgentRequest, type AgentResponse, type AgentService } from '../contract.ts';
-import { type Logger, silentLogger } from '../traces/logger.ts';
 import {
   INVOCATION_SPAN,
   type InvocationSpanAttributes,

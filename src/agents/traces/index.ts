@@ -13,14 +13,6 @@ export {
   USAGE_TTL_SECONDS,
 } from './dynamodb-trace-store.ts';
 export {
-  createJsonLogger,
-  type JsonLoggerOptions,
-  type LogFields,
-  type Logger,
-  type LogLevel,
-  silentLogger,
-} from './logger.ts';
-export {
   INVOCATION_SPAN,
   type InvocationSpanAttributes,
   invocationAttributes,

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { trace as otelTrace } from '@opentelemetry/api';
 import type { Clock } from '../../clock.ts';
 import type { ModelPrice } from '../../config.ts';
+import { type Logger, silentLogger } from '../../logger.ts';
 import type { TraceEvent, TraceSink } from '../loop/trace.ts';
 import { estimateCost } from './cost.ts';
-import { type Logger, silentLogger } from './logger.ts';
 import { MAX_TRACE_QUESTION, sumTokens, type Trace, type TraceStep } from './trace.ts';
 import type { TraceStore } from './trace-store.ts';
 

@@ -3,11 +3,12 @@ import { createAgentService, SESSION_NOT_YOURS } from '../../../src/agents/agent
 import { runtimeSessionId } from '../../../src/agents/client/index.ts';
 import type { AgentEvent } from '../../../src/agents/contract.ts';
 import { InMemoryConversationStore } from '../../../src/agents/conversations.ts';
-import { DynamoDbTraceStore, silentLogger } from '../../../src/agents/traces/index.ts';
+import { DynamoDbTraceStore } from '../../../src/agents/traces/index.ts';
 import { createModelClient } from '../../../src/app/agent.ts';
 import { type LocalAgentStack, startLocalAgentStack } from '../../../src/app/local-agent-stack.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { LOCAL_ADMIN, type Principal } from '../../../src/identity/index.ts';
+import { silentLogger } from '../../../src/logger.ts';
 import { type SeededDay, seedDay } from '../../support/offline-driver.ts';
 
 let seeded: SeededDay;

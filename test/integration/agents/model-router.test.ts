@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAgentService } from '../../../src/agents/agent-service.ts';
 import { InMemoryConversationStore } from '../../../src/agents/conversations.ts';
-import { InMemoryTraceStore, silentLogger } from '../../../src/agents/traces/index.ts';
+import { InMemoryTraceStore } from '../../../src/agents/traces/index.ts';
 import { createModelClient } from '../../../src/app/agent.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { LOCAL_ADMIN } from '../../../src/identity/index.ts';
+import { silentLogger } from '../../../src/logger.ts';
 import {
   type ConverseServer,
   FAST,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonLogger } from '../../../../src/agents/traces/logger.ts';
 import { TraceRecorder } from '../../../../src/agents/traces/trace-recorder.ts';
 import { InMemoryTraceStore } from '../../../../src/agents/traces/trace-store.ts';
+import { createJsonLogger } from '../../../../src/logger.ts';
 
 const AT = '2026-06-01T12:00:00.000Z';
 
