@@ -1,10 +1,8 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { isConnectionError, UnreachableError } from '../errors.ts';
-import { accepts, ensureDynamoDbLocal, isLoopbackUrl, startDynamoDbLocal } from '../local/index.ts';
+import { isLoopbackUrl, openEmbeddedEngine } from '../local/index.ts';
 import type { SettlementDeps } from '../settlement/index.ts';
 import {
   buildMatchingPolicy,
@@ -57,47 +55,29 @@ export async function openSettlement(
   const calendars = new CalendarRegistry();
   const sla = new SlaPolicy(loadSlaPolicyConfig(config.slaPolicyPath), calendars);
 
-  let endpoint = config.dynamodb.endpoint;
-  let embedded: 'owned' | 'shared' | 'none' = 'none';
-  let stopEngine = async () => {};
-  const lockFile = join(config.dataDir, 'dynamodb-local.json');
-  if (endpoint === undefined) {
-    const shared = await sharedEngine(lockFile);
-    if (shared !== undefined) {
-      endpoint = shared;
-      embedded = 'shared';
-    } else {
-      const engineDir = await ensureDynamoDbLocal(config.cacheDir, log);
-      const engine = await startDynamoDbLocal({
-        engineDir,
-        storage: { kind: 'disk', dir: join(config.dataDir, 'dynamodb') },
-      });
-      endpoint = engine.endpoint;
-      embedded = 'owned';
-      if (options.share === true) {
-        await mkdir(config.dataDir, { recursive: true });
-        await writeFile(
-          lockFile,
-          JSON.stringify({ pid: process.pid, enginePid: engine.pid, endpoint, port: engine.port }),
-        );
-      }
-      stopEngine = async () => {
-        if (options.share === true) await rm(lockFile, { force: true });
-        await engine.stop();
-      };
-    }
-  }
-
+  const engine =
+    config.dynamodb.endpoint === undefined
+      ? await openEmbeddedEngine({
+          dataDir: config.dataDir,
+          cacheDir: config.cacheDir,
+          share: options.share === true,
+          log,
+        })
+      : undefined;
+  const endpoint = engine?.endpoint ?? config.dynamodb.endpoint;
   const clients = createDynamoDbClients({
     endpoint,
     region: config.dynamodb.region,
-    local: embedded !== 'none' || isLoopbackUrl(endpoint),
+    local: engine?.credentials ?? isLoopbackUrl(endpoint),
   });
+  const close = async () => {
+    clients.client.destroy();
+    await engine?.close();
+  };
   try {
     await ensureTable(clients.client, config.dynamodb.table);
   } catch (error) {
-    clients.client.destroy();
-    await stopEngine();
+    await close();
     if (isConnectionError(error)) {
       throw new UnreachableError(
         `cannot reach DynamoDB at ${endpoint ?? `the ${config.dynamodb.region} regional endpoint`}` +
@@ -113,11 +93,8 @@ export async function openSettlement(
     store,
     doc: clients.doc,
     table: config.dynamodb.table,
-    dynamodb: { endpoint, embedded },
-    close: async () => {
-      clients.client.destroy();
-      await stopEngine();
-    },
+    dynamodb: { endpoint, embedded: engine?.mode ?? 'none' },
+    close,
   };
 }
 
@@ -131,36 +108,5 @@ export async function withSettlement<T>(
     return await run(rt);
   } finally {
     await rt.close();
-  }
-}
-
-/** The endpoint of an embedded engine a running `settleops start` shares, if it is alive. */
-async function sharedEngine(lockFile: string): Promise<string | undefined> {
-  let info: { pid?: unknown; enginePid?: unknown; endpoint?: unknown; port?: unknown };
-  try {
-    info = JSON.parse(await readFile(lockFile, 'utf8')) as typeof info;
-  } catch {
-    return undefined;
-  }
-  if (typeof info.pid !== 'number' || typeof info.endpoint !== 'string' || typeof info.port !== 'number')
-    return undefined;
-  if (!isAlive(info.pid)) {
-    // The process that shared the engine is gone; an engine it left behind (killed with SIGKILL)
-    // would hold the data directory's files: stop it before starting a new one.
-    if (typeof info.enginePid === 'number' && info.enginePid > 0 && isAlive(info.enginePid)) {
-      process.kill(info.enginePid, 'SIGTERM');
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    return undefined;
-  }
-  return (await accepts(info.port)) ? info.endpoint : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -5,5 +5,11 @@ export {
   startLocalAgentCoreEndpoint,
 } from './agentcore-endpoint.ts';
 export { ensureDynamoDbLocal } from './dynamodb-local/artifact.ts';
-export { accepts, startDynamoDbLocal } from './dynamodb-local/launcher.ts';
+export {
+  type EmbeddedEngine,
+  type EngineCredentials,
+  isOurEngine,
+  openEmbeddedEngine,
+} from './dynamodb-local/embedded-engine.ts';
+export { accepts, NO_BROWSER_ORIGIN, startDynamoDbLocal } from './dynamodb-local/launcher.ts';
 export { isLoopbackUrl } from './loopback.ts';

@@ -39,6 +39,36 @@ export interface RunningDynamoDbLocal {
   stop(): Promise<void>;
 }
 
+/** The only origin the engine's CORS allows: a reserved name no web page can have. */
+export const NO_BROWSER_ORIGIN = 'https://settleops.invalid';
+
+/**
+ * The guard (`node -e`, CommonJS, no dependencies): starts the command it is given, announces the
+ * engine's pid on its first stdout line, stops the engine (SIGTERM, then SIGKILL after 5 s) when its
+ * standard input ends — its owner has gone — or when it is sent SIGTERM or SIGHUP, and exits with it.
+ */
+const ENGINE_GUARD = `
+const { spawn } = require('node:child_process');
+const [command, ...args] = process.argv.slice(1);
+const engine = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+process.stdout.write('engine-pid ' + engine.pid + '\\n');
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  engine.kill('SIGTERM');
+  setTimeout(() => engine.kill('SIGKILL'), 5000).unref();
+};
+process.stdin.on('end', stop);
+process.stdin.on('error', stop);
+process.stdin.resume();
+process.on('SIGTERM', stop);
+process.on('SIGHUP', stop);
+process.on('SIGINT', () => {});
+engine.on('error', (error) => { console.error(String(error)); process.exit(127); });
+engine.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 0)));
+`;
+
 /** Checks that a Java runtime is on PATH; throws `JavaMissingError` otherwise. */
 export function assertJavaAvailable(): void {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
@@ -65,6 +95,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     String(port),
     // DynamoDB Local 1.24+ reports telemetry unless told not to; nothing here may leave the machine.
     '-disableTelemetry',
+    // The default is `*`: any web page open in the user's browser could call the engine. `.invalid`
+    // never resolves, so no page's origin is ever allowed.
+    '-cors',
+    NO_BROWSER_ORIGIN,
   ];
   if (options.storage.kind === 'memory') {
     args.push('-inMemory');
@@ -73,27 +107,35 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     args.push('-dbPath', options.storage.dir);
   }
 
-  const child = spawn('java', args, {
+  // The engine runs under a small guard process (ENGINE_GUARD) whose standard input is a pipe from
+  // us: when this process ends in any way — a normal close, Ctrl-C, SIGTERM, SIGHUP, kill -9 — the
+  // pipe closes and the guard stops the engine, so no engine outlives its owner. Guard and engine get
+  // their own process group: Ctrl-C in a terminal reaches only us, and we stop the engine after the
+  // requests in flight have finished (otherwise it would die first and they would fail).
+  const child = spawn(process.execPath, ['-e', ENGINE_GUARD, '--', 'java', ...args], {
     cwd: options.engineDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: Ctrl-C in a terminal reaches only us, and we stop the engine after the
-    // requests in flight have finished (otherwise it dies first and they fail).
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
   let output = '';
+  let enginePid = 0;
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
+    let text = chunk.toString();
+    const announced = /^engine-pid (\d+)\n/.exec(text);
+    if (enginePid === 0 && announced !== null) {
+      enginePid = Number(announced[1]);
+      text = text.slice(announced[0].length);
+    }
+    output = (output + text).slice(-4000);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // Never written to: it exists to close when we go.
+  child.stdin?.on('error', () => {});
 
   let exited: number | null | undefined;
-  // If this process ends without stopping the engine (an uncaught error), take the engine with it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
   child.once('exit', (code) => {
     exited = code;
-    process.off('exit', killOnExit);
   });
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
@@ -113,18 +155,31 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    pid: child.pid ?? 0,
-    stop: () => stopChild(child, () => exited !== undefined),
+    pid: enginePid,
+    stop: () => stopGuarded(child, () => exited !== undefined, enginePid),
   };
 }
 
-async function stopChild(child: ChildProcess, hasExited: () => boolean): Promise<void> {
+/** Asks the guard to stop the engine; past 8 s (the guard kills the engine at 5 s) kills both. */
+async function stopGuarded(child: ChildProcess, hasExited: () => boolean, enginePid: number): Promise<void> {
   if (hasExited()) return;
   const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => {
+    child.kill('SIGKILL');
+    if (enginePid > 0) signal(enginePid, 'SIGKILL');
+  }, 8_000);
   await done;
   clearTimeout(timer);
+  child.stdin?.destroy();
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
 }
 
 function freePort(): Promise<number> {

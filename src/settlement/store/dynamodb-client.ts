@@ -6,19 +6,24 @@ export interface DynamoDbClients {
   readonly doc: DynamoDBDocumentClient;
 }
 
+/** Static credentials for a local engine: the SDK then never walks the credential chain. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
 /**
- * DynamoDB clients. With `local: true` (DynamoDB Local) static dummy credentials are used, so the
- * SDK never walks the credential chain (which could reach for instance metadata on the network).
+ * DynamoDB clients. A local engine is given static `credentials` (`true`: the shared dummy ones), so
+ * the SDK never walks the credential chain (which could reach for instance metadata on the network).
  */
 export function createDynamoDbClients(options: {
   readonly endpoint: string | undefined;
   readonly region: string;
-  readonly local: boolean;
+  readonly local: boolean | { readonly accessKeyId: string; readonly secretAccessKey: string };
 }): DynamoDbClients {
+  const credentials =
+    options.local === true ? LOCAL_CREDENTIALS : options.local === false ? undefined : options.local;
   const client = new DynamoDBClient({
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(credentials === undefined ? {} : { credentials }),
     maxAttempts: 5,
   });
   // The SDK's logger middleware deep-copies every request and response through its sensitive-data
