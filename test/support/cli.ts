@@ -15,12 +15,14 @@ export function runCli(
   args: readonly string[],
   env: Record<string, string>,
   onStderrLine?: (line: string, child: ChildProcess) => void,
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let partial = '';
