@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { createAgentRuntimeInvoker } from './agents/client/agent-runtime-invoker.ts';
 import { createAgentCoreClient } from './agents/client/agentcore-client.ts';
 import { runtimeSessionId } from './agents/client/session-id.ts';
-import type { AgentEvent, AgentRequest, AgentResponse, AgentService } from './agents/contract.ts';
+import {
+  type AgentEvent,
+  type AgentRequest,
+  type AgentResponse,
+  type AgentService,
+  agentRequestProblem,
+} from './agents/contract.ts';
 import { LOCAL_ADMIN, type Principal, Role } from './agents/principal.ts';
 import { type AgentServiceFactory, loadAgentServiceFactory } from './agents/runtime/agent-service-factory.ts';
 import { createRuntimeApp } from './agents/runtime/runtime-app.ts';
@@ -13,6 +19,9 @@ import { DynamoDbTraceStore } from './agents/traces/dynamodb-trace-store.ts';
 import { createJsonLogger, type Logger } from './agents/traces/logger.ts';
 import type { Trace } from './agents/traces/trace.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { directoryApprovalGate } from './identity/approval-gate.ts';
+import { DynamoDbPrincipalDirectory } from './identity/dynamodb-principal-directory.ts';
+import { checkPrincipalId } from './identity/principal-id.ts';
 import { detectFormat, formatParseErrors, parseTradeFile } from './ingest/index.ts';
 import { startLocalAgentStack } from './local/agentcore/local-agent-stack.ts';
 import { runDemoDay } from './local/demo-day.ts';
@@ -22,13 +31,14 @@ import { openSettlementRuntime, type SettlementRuntime } from './local/settlemen
 import { generateSettlementDay, toCsv } from './seed/index.ts';
 import { buildReport, formatReport } from './settlement/report.ts';
 import { verifyAllAudit, verifyEntityAudit } from './settlement/services/audit-verify.ts';
-import { decideReview } from './settlement/services/decide-review.ts';
+import { decideReview, reviewRequestProblem } from './settlement/services/decide-review.ts';
 import { formatTradeView } from './settlement/services/format-trade-view.ts';
 import { ingestTrades } from './settlement/services/ingest-trades.ts';
 import type { MatchTally } from './settlement/services/match-trade.ts';
 import { sweepSla } from './settlement/services/sweep-sla.ts';
 import { viewTrade } from './settlement/services/trade-view.ts';
 import { createDynamoDbClients } from './settlement/store/dynamodb-client.ts';
+import { printable } from './text/printable.ts';
 
 const HELP = `settleops — trade-settlement operations
 
@@ -90,7 +100,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'trade':
       return withRuntime(config, (rt) => trade(rt, rest));
     case 'review':
-      return withRuntime(config, (rt) => review(rt, rest));
+      return withRuntime(config, (rt) => review(config, rt, rest));
     case 'sweep':
       return withRuntime(config, (rt) => sweep(rt, rest));
     case 'audit':
@@ -183,7 +193,9 @@ async function ingest(rt: SettlementRuntime, argv: readonly string[]): Promise<n
   }
   const parsed = parseTradeFile(content, detectFormat(file, content));
   const rejectedLines = new Set(parsed.errors.map((e) => e.line));
-  const actor = values.as === undefined ? undefined : `principal:${values.as}`;
+  const as = values.as === undefined ? undefined : checkPrincipalId(values.as);
+  if (as !== undefined && !as.ok) throw new UsageError(`--as: principal id ${as.problem}`);
+  const actor = as === undefined ? undefined : `principal:${as.principalId}`;
   const progress =
     values.progress === true || process.stderr.isTTY
       ? (phase: string, done: number, total: number) => process.stderr.write(`${phase} ${done}/${total}\n`)
@@ -230,6 +242,7 @@ async function seed(config: Config, argv: readonly string[]): Promise<number> {
     today: new Date().toISOString().slice(0, 10),
   });
   if (values.out !== undefined) {
+    await mkdir(values.out, { recursive: true });
     const internalFile = `${values.out}/internal-${day.tradeDate}.csv`;
     const counterpartyFile = `${values.out}/counterparty-${day.tradeDate}.csv`;
     await writeFile(internalFile, toCsv(day.internal));
@@ -280,7 +293,7 @@ async function trade(rt: SettlementRuntime, argv: readonly string[]): Promise<nu
   return 0;
 }
 
-async function review(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
+async function review(config: Config, rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
   const { values, positionals } = args(
     argv,
     { as: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' } },
@@ -292,12 +305,22 @@ async function review(rt: SettlementRuntime, argv: readonly string[]): Promise<n
   }
   if (values.as === undefined)
     throw new UsageError('review needs --as PRINCIPAL (who decides; four eyes are checked)');
-  const outcome = await decideReview(rt.deps, {
+  const request = {
     matchId,
     decision: verb === 'approve' ? 'APPROVE' : 'REJECT',
     principalId: values.as,
     ...(values.reason === undefined ? {} : { reason: values.reason }),
-  });
+  } as const;
+  const invalid = reviewRequestProblem(request);
+  if (invalid !== undefined)
+    throw new UsageError(`${invalid.field === 'reason' ? '--reason' : '--as'}: ${invalid.problem}`);
+  const directory = directoryFor(config, rt);
+  let outcome: Awaited<ReturnType<typeof decideReview>>;
+  try {
+    outcome = await decideReview(rt.deps, request, directoryApprovalGate(directory.directory));
+  } finally {
+    directory.close();
+  }
   print({ json: values.json === true }, outcome, () => {
     switch (outcome.kind) {
       case 'DECIDED':
@@ -305,7 +328,13 @@ async function review(rt: SettlementRuntime, argv: readonly string[]): Promise<n
       case 'ALREADY_DECIDED':
         return `${matchId} was already ${outcome.match.status}${outcome.match.decision === undefined ? '' : ` by ${outcome.match.decision.by} at ${outcome.match.decision.at}`}; nothing changed.`;
       case 'SAME_PERSON':
-        return `${values.as} booked or amended one of these trades and cannot also decide the match (four eyes).`;
+        return `${outcome.message}: cannot also decide the match.`;
+      case 'UNKNOWN_APPROVER':
+        return `${outcome.principalId} is not in the principal directory; only known approvers decide matches.`;
+      case 'NOT_ENTITLED':
+        return `${outcome.message}; nothing changed.`;
+      case 'INVALID':
+        return `${outcome.field}: ${outcome.problem}`;
       case 'NOT_FOUND':
         return `No match ${matchId}.`;
       case 'CONFLICT':
@@ -389,6 +418,21 @@ function traceStoreFor(
   };
 }
 
+/** The principal directory in the settlement table, on the DynamoDB the settlement runtime picked. */
+function directoryFor(
+  config: Config,
+  rt: SettlementRuntime,
+): { directory: DynamoDbPrincipalDirectory; close: () => void } {
+  const endpoint = rt.dynamodb.endpoint;
+  const local =
+    rt.dynamodb.embedded !== 'none' || (endpoint !== undefined && /\/\/(localhost|127\.)/.test(endpoint));
+  const clients = createDynamoDbClients({ endpoint, region: config.dynamodb.region, local });
+  return {
+    directory: new DynamoDbPrincipalDirectory(clients.doc, config.dynamodb.table),
+    close: () => clients.client.destroy(),
+  };
+}
+
 /** The real agent, built by src/agents/agent-service.ts over the settlement runtime. */
 async function withAgentService<T>(
   config: Config,
@@ -447,6 +491,8 @@ async function ask(config: Config, argv: readonly string[]): Promise<number> {
     throw new UsageError('ask needs a question, e.g. `settleops ask "what is the status of T-10042?"`');
   const principal = principalFrom(values);
   const request: AgentRequest = { question, principal };
+  const refused = agentRequestProblem(request);
+  if (refused !== undefined) throw new UsageError(`ask: ${refused}`);
   // One session per command: `ask` has no thread to continue.
   const sessionId = runtimeSessionId('cli', principal.principalId, 'cli', randomUUID());
   const stream = values.stream === true;
@@ -546,8 +592,8 @@ async function showTrace(config: Config, rt: SettlementRuntime, argv: readonly s
 function formatTrace(t: Trace): string {
   const ms = Date.parse(t.finishedAt) - Date.parse(t.startedAt);
   const lines = [
-    `trace ${t.traceId}  session ${t.sessionId}  principal ${t.principalId}`,
-    `question: ${t.question}`,
+    `trace ${t.traceId}  session ${t.sessionId}  principal ${printable(t.principalId)}`,
+    `question: ${printable(t.question)}`,
     `${t.startedAt} → ${t.finishedAt} (${ms} ms), answered by ${t.answeredBy}${t.stoppedBy === undefined ? '' : `, stopped by ${t.stoppedBy}`}`,
     `tokens: ${t.totals.inputTokens} in, ${t.totals.outputTokens} out, ${t.totals.cacheRead} cache read, ${t.totals.cacheWrite} cache write; estimated cost $${t.estimatedCostUsd.toFixed(6)}` +
       (t.unpricedModels === undefined ? '' : ` (no price for ${t.unpricedModels.join(', ')})`),
@@ -563,14 +609,16 @@ function formatTrace(t: Trace): string {
         break;
       case 'tool':
         lines.push(
-          `  ${n}tool ${s.name}(${s.arguments === undefined ? (s.argumentNames ?? []).join(', ') : JSON.stringify(s.arguments)}) → ${s.outcome}, ${s.resultSize} chars, ${s.latencyMs} ms`,
+          printable(
+            `  ${n}tool ${s.name}(${s.arguments === undefined ? (s.argumentNames ?? []).join(', ') : JSON.stringify(s.arguments)}) → ${s.outcome}, ${s.resultSize} chars, ${s.latencyMs} ms`,
+          ),
         );
         break;
       case 'guardrail':
-        lines.push(`  ${n}guardrail ${s.guardrail} on ${s.stage}: ${s.detail}`);
+        lines.push(`  ${n}guardrail ${s.guardrail} on ${s.stage}: ${printable(s.detail)}`);
         break;
       case 'limit':
-        lines.push(`  ${n}limit ${s.limit}: ${s.detail}`);
+        lines.push(`  ${n}limit ${s.limit}: ${printable(s.detail)}`);
         break;
     }
   });

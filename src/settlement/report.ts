@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { Dec } from './decimal.ts';
 import type { ExceptionType, SettlementException } from './model.ts';
-import type { DayRecords } from './store/settlement-store.ts';
+import type { DayRecords, UnreadableRecord } from './store/settlement-store.ts';
 
 /** The day's settlement picture for one trade date (and optionally one desk). */
 export interface SettlementReport {
@@ -40,6 +40,8 @@ export interface SettlementReport {
     }>;
   };
   readonly topCounterparties: ReadonlyArray<{ readonly bic: string; readonly openBreaks: number }>;
+  /** Records of the day that could not be read and are not counted above (only when there are some). */
+  readonly unreadable?: readonly UnreadableRecord[];
 }
 
 const HOUR = 3_600_000;
@@ -112,6 +114,7 @@ export function buildReport(
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, 5)
       .map(([bic, openBreaks]) => ({ bic, openBreaks })),
+    ...(day.unreadable === undefined || day.unreadable.length === 0 ? {} : { unreadable: day.unreadable }),
   };
 }
 
@@ -155,6 +158,12 @@ export function formatReport(r: SettlementReport): string {
     lines.push(
       `  Counterparties with most open breaks: ${r.topCounterparties.map((c) => `${c.bic} ${c.openBreaks}`).join(', ')}`,
     );
+  }
+  if (r.unreadable !== undefined && r.unreadable.length > 0) {
+    lines.push(
+      `  Not counted: ${r.unreadable.length} unreadable ${r.unreadable.length === 1 ? 'record' : 'records'}`,
+    );
+    for (const u of r.unreadable) lines.push(`    ${u.id}: ${u.problem}`);
   }
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import {
   type InvokeAgentRuntimeCommandOutput,
 } from '@aws-sdk/client-bedrock-agentcore';
 import { z } from 'zod';
-import type { AgentEvent, AgentRequest, AgentResponse } from '../contract.ts';
+import { type AgentEvent, type AgentRequest, type AgentResponse, agentRequestProblem } from '../contract.ts';
 import { SseParser } from './sse.ts';
 
 const RecordRef = z.object({
@@ -26,6 +26,11 @@ const AgentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), delta: z.string() }),
   z.object({ type: z.literal('done'), response: AgentResponseSchema }),
 ]);
+
+/** A request the runtime would refuse (a question over the limit, …): refused before it is sent. */
+export class AgentRequestError extends Error {
+  override readonly name = 'AgentRequestError';
+}
 
 /** The runtime answered, but not with something SettleOps can use. */
 export class AgentInvocationError extends Error {
@@ -65,6 +70,8 @@ export interface AgentRuntimeInvokerOptions {
 export function createAgentRuntimeInvoker(options: AgentRuntimeInvokerOptions): AgentRuntimeInvoker {
   return {
     async ask(request, ask) {
+      const problem = agentRequestProblem(request);
+      if (problem !== undefined) throw new AgentRequestError(problem);
       const out = await options.client.send(
         new InvokeAgentRuntimeCommand({
           agentRuntimeArn: options.agentRuntimeArn,
