@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AgentRequest } from '../../../src/agents/contract.ts';
 import { checkPrincipalId, PrincipalId } from '../../../src/identity/principal-id.ts';
 import { actorProblem } from '../../../src/settlement/actor.ts';
 
@@ -51,5 +52,22 @@ describe('actorProblem', () => {
     ['alice', 'must be principal:<id>, system:<name> or agent:<name>'],
   ])('%j → %j', (actor, problem) => {
     expect(actorProblem(actor)).toBe(problem);
+  });
+});
+
+describe('the agent request', () => {
+  const principal = { roles: ['viewer'], desks: ['EQ-US'], accounts: [] };
+
+  it('carries the principal id in canonical form', () => {
+    const parsed = AgentRequest.parse({
+      question: 'hi',
+      principal: { ...principal, principalId: ' Alice ' },
+    });
+    expect(parsed.principal.principalId).toBe('alice');
+  });
+
+  it.each(['', 'x\ny'])('refuses the principal id %j', (principalId) => {
+    const parsed = AgentRequest.safeParse({ question: 'hi', principal: { ...principal, principalId } });
+    expect(parsed.error?.issues.map((i) => i.path.join('.'))).toStrictEqual(['principal.principalId']);
   });
 });
