@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { directoryApprovalGate } from '../../src/identity/approval-gate.ts';
 import { removePrincipal } from '../../src/identity/directory-admin.ts';
 import type { DynamoDbPrincipalDirectory } from '../../src/identity/dynamodb-principal-directory.ts';
+import { InvalidActorError } from '../../src/settlement/actor.ts';
 import {
   type ApprovalGate,
   decideReview as decide,
@@ -214,6 +215,17 @@ describe('deciding a match under review', () => {
     expect((await table.store.getMatch(matchId))?.status).toBe('PENDING_REVIEW');
     expect((await table.store.listDay('2026-11-24')).matches).toHaveLength(1);
   });
+
+  it.each(['principal:', 'principal:x\ny', 'principal:ALICE', 'alice'])(
+    'refuses to book trades as %j, writing nothing',
+    async (actor) => {
+      const trade = aTrade({ tradeId: 'T-ACTOR' });
+
+      await expect(ingestTrades(deps, rowsOf(trade), { actor })).rejects.toThrow(InvalidActorError);
+
+      expect(await table.store.getTrade('INTERNAL#T-ACTOR')).toBeUndefined();
+    },
+  );
 
   it('refuses an empty or multi-line principal id before reading anything', async () => {
     const matchId = await pendingReview();
