@@ -6,8 +6,15 @@ import type { RecordRef } from './tools/tool.ts';
  * The runtime app's request (`POST /invocations` body). The session id travels in the AgentCore
  * header; `conversationId` groups turns of one Slack thread.
  */
+/** The longest question the agent takes (characters, after trimming). */
+export const MAX_QUESTION_LENGTH = 4000;
+
 export const AgentRequest = z.object({
-  question: z.string().trim().min(1, 'is empty').max(4000, 'is longer than 4000 characters'),
+  question: z
+    .string()
+    .trim()
+    .min(1, 'is empty')
+    .max(MAX_QUESTION_LENGTH, `is longer than ${MAX_QUESTION_LENGTH} characters`),
   principal: Principal,
   conversationId: z.string().min(1).max(200).optional(),
   slack: z
@@ -20,6 +27,28 @@ export const AgentRequest = z.object({
     .optional(),
 });
 export type AgentRequest = z.infer<typeof AgentRequest>;
+
+/**
+ * Why a request would be refused by the runtime (`question: is longer than 4000 characters (got
+ * 102400)`), or undefined: callers check before invoking, so the user reads the limit instead of the
+ * transport's error.
+ */
+export function agentRequestProblem(request: unknown): string | undefined {
+  const parsed = AgentRequest.safeParse(request);
+  if (parsed.success) return undefined;
+  return parsed.error.issues
+    .map((i) => {
+      const path = i.path.map(String).join('.');
+      const got =
+        path === 'question' &&
+        i.code === 'too_big' &&
+        typeof (request as { question?: unknown }).question === 'string'
+          ? ` (got ${(request as { question: string }).question.trim().length})`
+          : '';
+      return `${path || '(request)'}: ${i.message}${got}`;
+    })
+    .join('; ');
+}
 
 export interface AgentResponse {
   readonly answer: string;

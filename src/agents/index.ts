@@ -1,7 +1,13 @@
 export { createAgentService } from './agent-service.ts';
 export { type AgentRuntimeInvoker, createAgentRuntimeInvoker } from './client/agent-runtime-invoker.ts';
 export { runtimeSessionId } from './client/session-id.ts';
-export type { AgentEvent, AgentRequest, AgentResponse, AgentService } from './contract.ts';
+export {
+  type AgentEvent,
+  type AgentRequest,
+  type AgentResponse,
+  type AgentService,
+  agentRequestProblem,
+} from './contract.ts';
 export { type ConversationStore, InMemoryConversationStore } from './conversations.ts';
 export { BedrockConverseClient } from './model/bedrock-converse.ts';
 export { OfflinePlanner } from './model/offline-planner.ts';

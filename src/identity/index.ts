@@ -1,1 +1,28 @@
+export { directoryApprovalGate } from './approval-gate.ts';
+export { type ApprovalCheck, type ApprovalRefusal, canApprove } from './can-approve.ts';
+export {
+  addPrincipal,
+  type DirectoryChangeOutcome,
+  type DirectoryDeps,
+  type Entitlement,
+  grant,
+  listPrincipals,
+  lookupPrincipal,
+  NewPrincipal,
+  principalOf,
+  removePrincipal,
+  revoke,
+} from './directory-admin.ts';
+export { DirectoryEntry, directoryEntityId, SlackUser } from './directory-entry.ts';
+export { DynamoDbPrincipalDirectory, directoryItem, directoryKeys } from './dynamodb-principal-directory.ts';
 export { hasRole, LOCAL_ADMIN, mayViewAccount, mayViewDesk, Principal, Role } from './principal.ts';
+export type { DirectoryWrite, DirectoryWriteResult, PrincipalDirectory } from './principal-directory.ts';
+export {
+  canonicalPrincipalId,
+  checkPrincipalId,
+  InvalidPrincipalIdError,
+  normalisePrincipalId,
+  PrincipalId,
+  type PrincipalIdCheck,
+  principalActor,
+} from './principal-id.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PrincipalId } from '../identity/principal-id.ts';
 
 /** Roles, least to most powerful. */
 export const Role = z.enum(['viewer', 'approver', 'admin']);
@@ -10,7 +11,8 @@ export type Role = z.infer<typeof Role>;
  * then callers pass it in the invocation request.
  */
 export const Principal = z.object({
-  principalId: z.string().min(1).max(128),
+  /** Canonical (NFKC, trimmed, lower-case; see src/identity/principal-id.ts): `ALICE` arrives as `alice`. */
+  principalId: PrincipalId,
   displayName: z.string().max(200).optional(),
   roles: z.array(Role).min(1),
   desks: z.union([z.literal('*'), z.array(z.string().min(1)).max(200)]),

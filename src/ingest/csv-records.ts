@@ -69,7 +69,15 @@ export function readCsvRecords(text: string): CsvRecord[] {
           j++;
         }
         if (!closed) {
-          error = `a quoted value opened on line ${openLine} is never closed (a quote inside a quoted value is written "")`;
+          // Everything from here to the end of the file was taken into this one value: say how much,
+          // so the summary's counts are not read as the whole file.
+          const lastLine = text.endsWith('\n') || text.endsWith('\r') ? line - 1 : line;
+          const lines = lastLine - openLine + 1;
+          error =
+            `a quoted value opened on line ${openLine} is never closed (a quote inside a quoted value is written ""): ` +
+            (lines === 1
+              ? 'the rest of that line was not read'
+              : `it ran to the end of the file and consumed lines ${openLine}–${lastLine} (${lines} lines), none of which was read`);
           i = n;
           break;
         }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DECIMAL_STRING, scaleOf, TradeFields, TradeInput } from '../settlement/index.ts';
+import { printable } from '../text/index.ts';
 import { readCsvRecords } from './csv-records.ts';
 import {
   ALL_COLUMNS,
@@ -71,10 +72,13 @@ export interface ParseResult {
   readonly duplicates: DuplicateRow[];
 }
 
-/** `line 7: price: …`, `record 3: price: …` or `file: json: …`. */
+/**
+ * `line 7: price: …`, `record 3: price: …` or `file: json: …`. Field names and reasons can quote the
+ * file (an unknown column's name): control characters are shown escaped, never sent to the terminal.
+ */
 export function formatRowError(error: RowError, unit: 'line' | 'record' = 'line'): string {
   const where = error.line === 0 ? 'file' : `${unit} ${error.line}`;
-  return `${where}: ${error.field}: ${error.reason}`;
+  return printable(`${where}: ${error.field}: ${error.reason}`);
 }
 
 /** Every error of a result, formatted with the result's unit. */

@@ -1,6 +1,15 @@
+export {
+  actorProblem,
+  MAX_PRINCIPAL_ID_LENGTH,
+  normalisePrincipalId,
+  PRINCIPAL_ID_PATTERN,
+  principalIdProblem,
+} from './actor.ts';
+export { GENESIS_HASH, sealAuditRecord } from './audit-chain.ts';
 export { type BusinessCalendar, CalendarRegistry, marketOfPlaceOfSettlement, shiftDays } from './calendar.ts';
 export { DECIMAL_STRING, Dec, dec, scaleOf } from './decimal.ts';
 export { bicInstitution, isValidBic, isValidIsin } from './identifiers.ts';
+export { makersOf } from './makers.ts';
 export {
   buildMatchingPolicy,
   compareTrades,
@@ -8,10 +17,13 @@ export {
   type MatchingThresholds,
 } from './matching/index.ts';
 export {
+  type AuditRecord,
   ExceptionType,
   type FieldResult,
+  Identifier,
   Isin,
   IsoDate,
+  IsoDateTime,
   type Match,
   type OutboxRecord,
   ReasonCode,
@@ -27,7 +39,13 @@ export {
 export { loadSlaPolicyConfig, readJsonFile } from './policy-files.ts';
 export { buildReport, type SettlementReport } from './report.ts';
 export { verifyAllAudit, verifyEntityAudit } from './services/audit-verify.ts';
-export { decideReview, type ReviewDecisionOutcome } from './services/decide-review.ts';
+export {
+  type ApprovalCheck,
+  type ApprovalGate,
+  decideReview,
+  type ReviewDecisionOutcome,
+  reviewRequestProblem,
+} from './services/decide-review.ts';
 export type { SettlementDeps } from './services/deps.ts';
 export { exceptionsOfTrade, isOpen } from './services/exception-sync.ts';
 export { type IngestSummary, ingestTrades } from './services/ingest-trades.ts';
@@ -38,5 +56,6 @@ export { type TradeView, viewTrade } from './services/trade-view.ts';
 export { SlaPolicy } from './sla-policy.ts';
 export { createDynamoDbClients } from './store/dynamodb-client.ts';
 export { DynamoDbSettlementStore } from './store/dynamodb-settlement-store.ts';
+export { auditItem, fromItem, type Item, ROOT_SK } from './store/items.ts';
 export type { DayRecords, Page, SettlementStore } from './store/settlement-store.ts';
 export { ensureTable, TTL_ATTRIBUTE } from './store/table.ts';

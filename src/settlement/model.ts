@@ -41,14 +41,51 @@ export const PositiveDecimal = DecimalString.refine(
   'must be greater than zero',
 );
 
+/** How many digits a decimal field may have before and after its point. */
+export interface DecimalBounds {
+  readonly integerDigits: number;
+  readonly decimals: number;
+}
+
+/**
+ * Digits and scale per decimal field of a trade (docs/data-model.md): generous for any real trade,
+ * small enough that a record stays a few hundred bytes and the matcher's arithmetic stays exact
+ * (a 9,000-digit quantity once made DynamoDB refuse a whole batch).
+ */
+export const TRADE_DECIMAL_BOUNDS = {
+  quantity: { integerDigits: 18, decimals: 6 },
+  price: { integerDigits: 12, decimals: 12 },
+  netAmount: { integerDigits: 20, decimals: 6 },
+} as const satisfies Record<string, DecimalBounds>;
+
+/** Why a plain decimal string breaks `bounds`, or undefined (also for strings that are not decimals). */
+export function decimalBoundsProblem(value: string, bounds: DecimalBounds): string | undefined {
+  if (!isDecimalString(value)) return undefined;
+  const unsigned = value.startsWith('-') ? value.slice(1) : value;
+  const point = unsigned.indexOf('.');
+  const integerDigits = point < 0 ? unsigned.length : point;
+  const decimals = point < 0 ? 0 : unsigned.length - point - 1;
+  if (integerDigits > bounds.integerDigits)
+    return `has ${integerDigits} digits before the decimal point, more than ${bounds.integerDigits}`;
+  if (decimals > bounds.decimals) return `has ${decimals} decimals, more than ${bounds.decimals}`;
+  return undefined;
+}
+
+function boundedDecimal(bounds: DecimalBounds) {
+  return PositiveDecimal.superRefine((value, ctx) => {
+    const problem = decimalBoundsProblem(value, bounds);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
 /** The fields of a trade record, as received from a booking system or a counterparty. */
 export const TradeFields = z.object({
   tradeId: Identifier,
   source: TradeSource,
   side: Side,
   isin: Isin,
-  quantity: PositiveDecimal,
-  price: PositiveDecimal,
+  quantity: boundedDecimal(TRADE_DECIMAL_BOUNDS.quantity),
+  price: boundedDecimal(TRADE_DECIMAL_BOUNDS.price),
   currency: Currency,
   tradeDate: IsoDate,
   settlementDate: IsoDate,
@@ -58,7 +95,7 @@ export const TradeFields = z.object({
   counterpartyBic: Bic,
   placeOfSettlement: Bic,
   settlementType: SettlementType,
-  netAmount: PositiveDecimal.optional(),
+  netAmount: boundedDecimal(TRADE_DECIMAL_BOUNDS.netAmount).optional(),
   /** Free text from the source system (never interpreted; agents treat it as untrusted). */
   note: z.string().max(500).optional(),
 });
@@ -103,8 +140,14 @@ export const Trade = TradeFields.extend({
   matchDeadline: IsoDateTime,
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
-  /** Who last created or amended it (`principal:…` or `system:…`); four-eyes checks use it. */
+  /** Who last created or amended it (`principal:…` or `system:…`). */
   lastChangedBy: z.string(),
+  /**
+   * Four eyes: the principal ids of everyone who booked the trade or changed an economic field of it
+   * (a note-only change makes nobody a maker). None of them may decide a match of this trade. Absent on
+   * trades stored before it was kept: then the principal of `lastChangedBy` (see `makersOf`).
+   */
+  makers: z.array(z.string()).max(100).optional(),
   /** Set by ingestion and amendment, cleared when matching has run: a re-run after a crash finishes the work. */
   needsMatching: z.boolean(),
   /** True once any exception was recorded for this trade (so trades without any skip the lookup). */
@@ -164,10 +207,22 @@ export type FieldResult = z.infer<typeof FieldResult>;
 export const MatchStatus = z.enum(['AUTO_MATCHED', 'PENDING_REVIEW', 'APPROVED', 'REJECTED', 'SUPERSEDED']);
 export type MatchStatus = z.infer<typeof MatchStatus>;
 
+/** The longest reason a reviewer may give for a decision (Slack modals and the CLI state it too). */
+export const MAX_REVIEW_REASON_LENGTH = 500;
+
+/**
+ * A reviewer's reason as accepted at every boundary before it is written: at most 500 characters, no
+ * control characters other than line breaks and tabs.
+ */
+export const ReviewReason = z
+  .string()
+  .max(MAX_REVIEW_REASON_LENGTH, `is longer than ${MAX_REVIEW_REASON_LENGTH} characters`)
+  .refine((v) => !/(?![\n\t])\p{Cc}/u.test(v), 'contains control characters');
+
 export const Decision = z.object({
   by: z.string(),
   at: IsoDateTime,
-  reason: z.string().max(500).optional(),
+  reason: z.string().max(MAX_REVIEW_REASON_LENGTH).optional(),
 });
 export type Decision = z.infer<typeof Decision>;
 

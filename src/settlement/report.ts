@@ -1,6 +1,6 @@
 import { Dec } from './decimal.ts';
 import type { ExceptionType, SettlementException } from './model.ts';
-import type { DayRecords } from './store/settlement-store.ts';
+import type { DayRecords, UnreadableRecord } from './store/settlement-store.ts';
 
 /** The day's settlement picture for one trade date (and optionally one desk). */
 export interface SettlementReport {
@@ -39,6 +39,8 @@ export interface SettlementReport {
     }>;
   };
   readonly topCounterparties: ReadonlyArray<{ readonly bic: string; readonly openBreaks: number }>;
+  /** Records of the day that could not be read and are not counted above (only when there are some). */
+  readonly unreadable?: readonly UnreadableRecord[];
 }
 
 const HOUR = 3_600_000;
@@ -111,6 +113,7 @@ export function buildReport(
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, 5)
       .map(([bic, openBreaks]) => ({ bic, openBreaks })),
+    ...(day.unreadable === undefined || day.unreadable.length === 0 ? {} : { unreadable: day.unreadable }),
   };
 }
 

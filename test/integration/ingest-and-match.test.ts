@@ -1,9 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { directoryApprovalGate } from '../../src/identity/approval-gate.ts';
 import { verifyEntityAudit } from '../../src/settlement/services/audit-verify.ts';
 import { decideReview } from '../../src/settlement/services/decide-review.ts';
 import { ingestTrades } from '../../src/settlement/services/ingest-trades.ts';
 import { sweepSla } from '../../src/settlement/services/sweep-sla.ts';
 import { viewTrade } from '../../src/settlement/services/trade-view.ts';
+import { anApprover, directoryOf, enrol } from '../support/directory.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { rowsOf, settlementDeps, TestClock } from '../support/settlement.ts';
 import { aCounterpartyRecordOf, aTrade } from '../support/trade-factory.ts';
@@ -187,11 +189,13 @@ describe('ingesting a pair of records', () => {
     const theirs = aCounterpartyRecordOf(a, { tradeId: id() });
     await ingestTrades(deps, rowsOf(a, theirs, b));
     const [review] = await viewTrade(table.store, a.tradeId);
-    const rejected = await decideReview(deps, {
-      matchId: review?.match?.matchId as string,
-      decision: 'REJECT',
-      principalId: 'ops-ben',
-    });
+    const directory = directoryOf(table);
+    await enrol(directory, anApprover('ops-ben', { desks: [a.desk] }));
+    const rejected = await decideReview(
+      deps,
+      { matchId: review?.match?.matchId as string, decision: 'REJECT', principalId: 'ops-ben' },
+      directoryApprovalGate(directory),
+    );
 
     // The rejected booking is no rival for that record any more: the record goes to the other one.
     expect(rejected).toMatchObject({ kind: 'DECIDED', rematched: { AUTO_MATCHED: 1, NO_CANDIDATE: 1 } });

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore';
 import { z } from 'zod';
 import { SettleOpsError } from '../../errors.ts';
-import type { AgentEvent, AgentRequest, AgentResponse } from '../contract.ts';
+import { type AgentEvent, type AgentRequest, type AgentResponse, agentRequestProblem } from '../contract.ts';
 import { SseParser } from './sse.ts';
 
 const RecordRef = z.object({
@@ -27,6 +27,12 @@ const AgentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), delta: z.string() }),
   z.object({ type: z.literal('done'), response: AgentResponseSchema }),
 ]);
+
+/** A request the runtime would refuse (a question over the limit, …): refused before it is sent. */
+export class AgentRequestError extends SettleOpsError {
+  override readonly name = 'AgentRequestError';
+  readonly code = 'AGENT_REQUEST';
+}
 
 /** The runtime answered, but not with something SettleOps can use. */
 export class AgentInvocationError extends SettleOpsError {
@@ -67,6 +73,8 @@ export interface AgentRuntimeInvokerOptions {
 export function createAgentRuntimeInvoker(options: AgentRuntimeInvokerOptions): AgentRuntimeInvoker {
   return {
     async ask(request, ask) {
+      const problem = agentRequestProblem(request);
+      if (problem !== undefined) throw new AgentRequestError(problem);
       const out = await options.client.send(
         new InvokeAgentRuntimeCommand({
           agentRuntimeArn: options.agentRuntimeArn,

@@ -90,6 +90,10 @@ export async function readPermittedDay(
       matches: [...acc.matches, ...d.matches.filter((m) => allowed(m.desk))],
       exceptions: [...acc.exceptions, ...d.exceptions.filter((e) => allowed(e.desk))],
       instructions: [...acc.instructions, ...d.instructions.filter((i) => allowed(i.desk))],
+      // Unreadable records were read through a permitted desk's query; only their ids and problems are kept.
+      ...(acc.unreadable === undefined && d.unreadable === undefined
+        ? {}
+        : { unreadable: [...(acc.unreadable ?? []), ...(d.unreadable ?? [])] }),
     }),
     EMPTY_DAY,
   );

@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../../agents/index.ts';
+import { type AgentEvent, agentRequestProblem } from '../../agents/index.ts';
 import { askAgent } from '../../app/ask.ts';
 import type { Config } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
@@ -29,8 +29,11 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
         else if (e.type === 'text' && !json) process.stdout.write(e.delta);
       }
     : undefined;
+  const request = { question, principal: principalFrom(values) };
+  const refused = agentRequestProblem(request);
+  if (refused !== undefined) throw new UsageError(`ask: ${refused}`);
   const response = await askAgent(config, {
-    request: { question, principal: principalFrom(values) },
+    request,
     stream,
     ...(onEvent === undefined ? {} : { onEvent }),
   });

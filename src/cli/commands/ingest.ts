@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { withSettlement } from '../../app/settlement.ts';
 import type { Config } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
+import { checkPrincipalId } from '../../identity/index.ts';
 import { detectFormat, formatParseErrors, parseTradeFile } from '../../ingest/index.ts';
 import { ingestTrades } from '../../settlement/index.ts';
 import { args, print } from '../args.ts';
@@ -23,7 +24,9 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
   }
   const parsed = parseTradeFile(content, detectFormat(file, content));
   const rejectedLines = new Set(parsed.errors.map((e) => e.line));
-  const actor = values.as === undefined ? undefined : `principal:${values.as}`;
+  const as = values.as === undefined ? undefined : checkPrincipalId(values.as);
+  if (as !== undefined && !as.ok) throw new UsageError(`--as: principal id ${as.problem}`);
+  const actor = as === undefined ? undefined : `principal:${as.principalId}`;
   const progress =
     values.progress === true || process.stderr.isTTY
       ? (phase: string, done: number, total: number) => process.stderr.write(`${phase} ${done}/${total}\n`)

@@ -1,8 +1,10 @@
+import { principalDirectory } from '../../app/identity.ts';
 import { withSettlement } from '../../app/settlement.ts';
 import type { Config } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
+import { directoryApprovalGate } from '../../identity/index.ts';
 import type { MatchTally } from '../../settlement/index.ts';
-import { decideReview, type ReviewDecisionOutcome } from '../../settlement/index.ts';
+import { decideReview, type ReviewDecisionOutcome, reviewRequestProblem } from '../../settlement/index.ts';
 import { args, print } from '../args.ts';
 
 const USAGE = 'usage: settleops review approve|reject MATCH_ID --as PRINCIPAL [--reason TEXT]';
@@ -19,26 +21,36 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
   const principalId = values.as;
   if (principalId === undefined)
     throw new UsageError('review needs --as PRINCIPAL (who decides; four eyes are checked)');
+  const request = {
+    matchId,
+    decision: verb === 'approve' ? 'APPROVE' : 'REJECT',
+    principalId,
+    ...(values.reason === undefined ? {} : { reason: values.reason }),
+  } as const;
+  const invalid = reviewRequestProblem(request);
+  if (invalid !== undefined)
+    throw new UsageError(`${invalid.field === 'reason' ? '--reason' : '--as'}: ${invalid.problem}`);
   return withSettlement(config, async (rt) => {
-    const outcome = await decideReview(rt.deps, {
-      matchId,
-      decision: verb === 'approve' ? 'APPROVE' : 'REJECT',
-      principalId,
-      ...(values.reason === undefined ? {} : { reason: values.reason }),
-    });
-    print(values.json, outcome, () => describeOutcome(matchId, principalId, outcome));
+    const outcome = await decideReview(rt.deps, request, directoryApprovalGate(principalDirectory(rt)));
+    print(values.json, outcome, () => describeOutcome(matchId, outcome));
     return outcome.kind === 'DECIDED' ? 0 : 1;
   });
 }
 
-function describeOutcome(matchId: string, principalId: string, outcome: ReviewDecisionOutcome): string {
+function describeOutcome(matchId: string, outcome: ReviewDecisionOutcome): string {
   switch (outcome.kind) {
     case 'DECIDED':
       return `${matchId}: ${outcome.match.status} by ${outcome.match.decision?.by} at ${outcome.match.decision?.at}${rematchedText(outcome.rematched)}`;
     case 'ALREADY_DECIDED':
       return `${matchId} was already ${outcome.match.status}${outcome.match.decision === undefined ? '' : ` by ${outcome.match.decision.by} at ${outcome.match.decision.at}`}; nothing changed.`;
     case 'SAME_PERSON':
-      return `${principalId} booked or amended one of these trades and cannot also decide the match (four eyes).`;
+      return `${outcome.message}: cannot also decide the match.`;
+    case 'UNKNOWN_APPROVER':
+      return `${outcome.principalId} is not in the principal directory; only known approvers decide matches.`;
+    case 'NOT_ENTITLED':
+      return `${outcome.message}; nothing changed.`;
+    case 'INVALID':
+      return `${outcome.field}: ${outcome.problem}`;
     case 'NOT_FOUND':
       return `No match ${matchId}.`;
     case 'CONFLICT':

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { withSettlement } from '../../app/settlement.ts';
 import type { Config } from '../../config.ts';
 import { generateSettlementDay, toCsv } from '../../seed/index.ts';
@@ -21,6 +21,7 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
     today: new Date().toISOString().slice(0, 10),
   });
   if (values.out !== undefined) {
+    await mkdir(values.out, { recursive: true });
     const internalFile = `${values.out}/internal-${day.tradeDate}.csv`;
     const counterpartyFile = `${values.out}/counterparty-${day.tradeDate}.csv`;
     await writeFile(internalFile, toCsv(day.internal));

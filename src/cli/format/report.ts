@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { SettlementReport } from '../../settlement/index.ts';
+import { printable } from '../../text/index.ts';
 
 /** An instant as New York time (where the US cut-offs are kept) with UTC beside it. */
 function wallClock(iso: string): string {
@@ -28,6 +29,12 @@ export function formatReport(r: SettlementReport): string {
     lines.push(
       `  Counterparties with most open breaks: ${r.topCounterparties.map((c) => `${c.bic} ${c.openBreaks}`).join(', ')}`,
     );
+  }
+  if (r.unreadable !== undefined && r.unreadable.length > 0) {
+    lines.push(
+      `  Not counted: ${r.unreadable.length} unreadable ${r.unreadable.length === 1 ? 'record' : 'records'}`,
+    );
+    for (const u of r.unreadable) lines.push(`    ${printable(u.id)}: ${printable(u.problem)}`);
   }
   return lines.join('\n');
 }

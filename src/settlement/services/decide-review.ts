@@ -1,5 +1,6 @@
+import { actorProblem, normalisePrincipalId } from '../actor.ts';
 import { classifyBreaks } from '../exceptions.ts';
-import type { Decision, Match } from '../model.ts';
+import { type Decision, type Match, ReviewReason, type Trade } from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
 import { MAX_ATTEMPTS, nowIso, type SettlementDeps } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
@@ -9,9 +10,28 @@ import { type MatchTally, matchMany } from './match-trade.ts';
 export interface ReviewDecisionRequest {
   readonly matchId: string;
   readonly decision: 'APPROVE' | 'REJECT';
-  /** The deciding principal's id (authorisation — role and desk — is checked by the caller's identity layer). */
+  /** The deciding principal's id, canonicalised here; the `ApprovalGate` decides whether they may. */
   readonly principalId: string;
+  /** At most 500 characters (`MAX_REVIEW_REASON_LENGTH`), no control characters. */
   readonly reason?: string;
+}
+
+/** Why a principal may not decide a match. */
+export type ApprovalCheck =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** Not in the directory (or removed), not an approver, not holding the desk, or a maker. */
+      readonly reason: 'UNKNOWN_APPROVER' | 'NOT_APPROVER' | 'DESK_NOT_HELD' | 'MAKER';
+      readonly message: string;
+    };
+
+/**
+ * Who may decide a match: the identity layer's answer (the principal directory and the four-eyes rule,
+ * `src/identity/approval-gate.ts`). A port, so the settlement core does not depend on identity.
+ */
+export interface ApprovalGate {
+  check(principalId: string, match: Match, trades: readonly Trade[]): Promise<ApprovalCheck>;
 }
 
 export type ReviewDecisionOutcome =
@@ -27,9 +47,33 @@ export type ReviewDecisionOutcome =
   | { readonly kind: 'NOT_FOUND' }
   /** Somebody decided first (or the match was superseded): nothing changed. */
   | { readonly kind: 'ALREADY_DECIDED'; readonly match: Match }
-  /** Four eyes: the decider booked or last amended one of the trades. */
-  | { readonly kind: 'SAME_PERSON'; readonly match: Match }
+  /** Four eyes: the decider booked or changed an economic field of one of the trades (a maker). */
+  | { readonly kind: 'SAME_PERSON'; readonly match: Match; readonly message: string }
+  /** The directory does not know the decider (or they were removed): nothing changed. */
+  | { readonly kind: 'UNKNOWN_APPROVER'; readonly principalId: string }
+  /** Known, but not an approver or not holding the desk: nothing changed. */
+  | {
+      readonly kind: 'NOT_ENTITLED';
+      readonly reason: 'NOT_APPROVER' | 'DESK_NOT_HELD';
+      readonly message: string;
+    }
+  /** The request itself is refused (a principal id or reason out of bounds): nothing read or written. */
+  | { readonly kind: 'INVALID'; readonly field: 'principalId' | 'reason'; readonly problem: string }
   | { readonly kind: 'CONFLICT' };
+
+/** Why a review request cannot be taken as it is, or undefined: for boundaries to check before calling. */
+export function reviewRequestProblem(
+  req: Pick<ReviewDecisionRequest, 'principalId' | 'reason'>,
+): { field: 'principalId' | 'reason'; problem: string } | undefined {
+  const actor = actorProblem(`principal:${normalisePrincipalId(req.principalId)}`);
+  if (actor !== undefined) return { field: 'principalId', problem: actor.replace(/^principal id /, '') };
+  if (req.reason !== undefined) {
+    const parsed = ReviewReason.safeParse(req.reason);
+    if (!parsed.success)
+      return { field: 'reason', problem: parsed.error.issues.map((i) => i.message).join('; ') };
+  }
+  return undefined;
+}
 
 /**
  * Approves or rejects a match waiting for review, exactly once. The decision, both trades, the
@@ -40,19 +84,34 @@ export type ReviewDecisionOutcome =
 export async function decideReview(
   deps: SettlementDeps,
   req: ReviewDecisionRequest,
+  approvals: ApprovalGate,
 ): Promise<ReviewDecisionOutcome> {
-  const actor = `principal:${req.principalId}`;
+  // Bounds first: nothing out of bounds may reach the store (a 501-character reason once made every
+  // report of its day fail to read).
+  const invalid = reviewRequestProblem(req);
+  if (invalid !== undefined) return { kind: 'INVALID', ...invalid };
+  const principalId = normalisePrincipalId(req.principalId);
+  const actor = `principal:${principalId}`;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const match = await deps.store.getMatch(req.matchId);
     if (match === undefined) return { kind: 'NOT_FOUND' };
-    if (match.status !== 'PENDING_REVIEW') return { kind: 'ALREADY_DECIDED', match };
     const [internal, counterparty] = await Promise.all([
       deps.store.getTrade(match.internalRef),
       deps.store.getTrade(match.counterpartyRef),
     ]);
     if (internal === undefined || counterparty === undefined) return { kind: 'CONFLICT' };
-    if (internal.lastChangedBy === actor || counterparty.lastChangedBy === actor)
-      return { kind: 'SAME_PERSON', match };
+    const allowed = await approvals.check(principalId, match, [internal, counterparty]);
+    if (!allowed.ok) {
+      switch (allowed.reason) {
+        case 'UNKNOWN_APPROVER':
+          return { kind: 'UNKNOWN_APPROVER', principalId };
+        case 'MAKER':
+          return { kind: 'SAME_PERSON', match, message: allowed.message };
+        default:
+          return { kind: 'NOT_ENTITLED', reason: allowed.reason, message: allowed.message };
+      }
+    }
+    if (match.status !== 'PENDING_REVIEW') return { kind: 'ALREADY_DECIDED', match };
 
     const at = nowIso(deps);
     const decision: Decision = { by: actor, at, ...(req.reason === undefined ? {} : { reason: req.reason }) };

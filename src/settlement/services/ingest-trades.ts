@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { actorProblem, InvalidActorError } from '../actor.ts';
 import { canonicalJson } from '../audit-chain.ts';
 import { marketOfPlaceOfSettlement } from '../calendar.ts';
+import { makersAfterChange, makersOfBooking } from '../makers.ts';
 import type { Match, Trade, TradeInput } from '../model.ts';
 import { type AuditEntry, ChangeSet, type Unsealed } from '../store/change-set.ts';
 import { inParallel } from './concurrency.ts';
@@ -52,6 +54,10 @@ export async function ingestTrades(
   options: IngestOptions = {},
 ): Promise<IngestSummary> {
   const actor = options.actor ?? SYSTEM.ingest;
+  // Fail closed before anything is written: a malformed actor would make every trade's audit
+  // record fail its own schema (unreadable trades, `audit verify` crying tamper).
+  const problem = actorProblem(actor);
+  if (problem !== undefined) throw new InvalidActorError(actor, problem);
   const batchSize = Math.max(1, Math.min(50, options.batchSize ?? 50));
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const counts = { ingested: 0, unchanged: 0, amended: 0, conflicts: 0 };
@@ -161,6 +167,7 @@ function newTrade(
     createdAt: at,
     updatedAt: at,
     lastChangedBy: actor,
+    makers: makersOfBooking(actor),
     needsMatching: true,
     hasExceptions: false,
   };
@@ -197,6 +204,8 @@ export async function amendTrade(
       note: _oldNote,
       ...kept
     } = current;
+    const makers = makersAfterChange(current, actor, changed);
+    const makersChanged = makers.join('\n') !== (current.makers ?? []).join('\n');
     cs.update(
       'trade',
       current,
@@ -208,6 +217,7 @@ export async function amendTrade(
         matchDeadline: deps.sla.matchDeadline(input, marketOfPlaceOfSettlement(input.placeOfSettlement)),
         updatedAt: at,
         lastChangedBy: actor,
+        makers,
         needsMatching: true,
       },
       {
@@ -216,6 +226,7 @@ export async function amendTrade(
         details: {
           changed,
           ...Object.fromEntries(changed.map((k) => [k, (input as Record<string, unknown>)[k]])),
+          ...(makersChanged ? { makers } : {}),
         },
         at,
       },

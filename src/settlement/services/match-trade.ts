@@ -86,6 +86,12 @@ export function emptyTally(): MatchTally {
 }
 
 const TRANSACTION_ITEMS = 100;
+/** How many times a group's waiting trades are matched again after its first pass (see `matchMany`). */
+const SETTLING_PASSES = 3;
+
+function isDecision(o: MatchOutcome): boolean {
+  return o.kind === 'AUTO_MATCHED' || o.kind === 'PENDING_REVIEW' || o.kind === 'EXCEPTION';
+}
 
 /**
  * Matches many trades with the decisions `matchTrade` would take one by one, in far fewer round
@@ -161,26 +167,30 @@ export async function matchMany(
     else members.push(i);
   });
 
+  const extra = emptyTally();
   await inParallel([...groups.values()], concurrency, async (indexes) => {
     let pending = new ChangeSet();
     let pendingItems = new Set<string>();
     let pendingResults: Array<[index: number, outcome: MatchOutcome]> = [];
+    let pendingExtra: MatchOutcome[] = [];
     let lost = false;
     const flush = async () => {
       if (pending.size > 0 && !(await deps.store.commit(pending)).ok) {
         lost = true;
       } else {
         for (const [i, outcome] of pendingResults) results[i] = outcome;
+        for (const outcome of pendingExtra) extra[outcome.kind]++;
         decided += pendingResults.length;
         options.onProgress?.(decided, refs.length);
       }
       pending = new ChangeSet();
       pendingItems = new Set();
       pendingResults = [];
+      pendingExtra = [];
     };
-    for (const i of indexes) {
-      if (lost) break;
-      let ref: string | undefined = refs[i];
+    /** Plans `start` (and the internal trade it is judged from) into the pending transaction. */
+    const settle = async (start: string): Promise<MatchOutcome | undefined> => {
+      let ref: string | undefined = start;
       let force = false;
       let first: MatchOutcome | undefined;
       while (ref !== undefined && !lost) {
@@ -207,18 +217,55 @@ export async function matchMany(
         for (const k of items) pendingItems.add(k);
         apply(plan);
         // A counterparty record judged from an internal trade's side reports that side's exception.
-        if (first === undefined || plan.outcome.kind === 'EXCEPTION')
-          first = { ...plan.outcome, ref: refs[i] as string };
+        if (first === undefined || plan.outcome.kind === 'EXCEPTION') first = { ...plan.outcome, ref: start };
         ref = plan.judgeFrom;
         force = true;
       }
+      return first;
+    };
+    for (const i of indexes) {
+      if (lost) break;
+      const first = await settle(refs[i] as string);
       if (first !== undefined && !lost) pendingResults.push([i, first]);
+    }
+    // A decision late in the group can leave a trade handled earlier — or one stored by an earlier
+    // ingest, not in `refs` — with a counterpart it did not have then (a record the first booking it
+    // was judged against passed over). Such trades still carry `needsMatching`: they are matched again
+    // until a pass decides nothing, so the end state does not depend on the order the trades arrived
+    // in, nor on where an interrupted run stopped (which the SLA sweeper would otherwise settle later).
+    const sample = indexes.map((i) => view.get(refs[i] as string)).find((t) => t !== undefined);
+    for (let pass = 0; pass < SETTLING_PASSES && sample !== undefined && !lost; pass++) {
+      const waiting = [
+        ...new Set([
+          ...(blocks.get(blockKey(sample)) ?? []),
+          ...(blocks.get(candidateBlockKey(sample)) ?? []),
+        ]),
+      ]
+        .flatMap((r) => view.get(r) ?? [])
+        .filter((t) => t.needsMatching)
+        .map(tradeRefOf)
+        // Our bookings first: judged from the internal side, all candidates are weighed.
+        .sort(
+          (a, b) =>
+            Number(a.startsWith('COUNTERPARTY#')) - Number(b.startsWith('COUNTERPARTY#')) ||
+            (a < b ? -1 : a > b ? 1 : 0),
+        );
+      let decidedNow = 0;
+      for (const ref of waiting) {
+        if (lost) break;
+        const outcome = await settle(ref);
+        if (outcome !== undefined && isDecision(outcome)) {
+          pendingExtra.push(outcome);
+          decidedNow++;
+        }
+      }
+      if (decidedNow === 0) break;
     }
     if (!lost) await flush();
   });
 
   // Whatever a lost race left undecided is matched one by one from fresh reads.
-  const tally = emptyTally();
+  const tally = extra;
   for (let i = 0; i < refs.length; i++) {
     const outcome = results[i] ?? (await matchTrade(deps, refs[i] as string));
     tally[outcome.kind]++;

@@ -18,11 +18,11 @@ import {
   AuditReceipt,
   AuditRecord,
   type ExceptionStatus,
-  type Match,
-  type OutboxRecord,
-  type SettlementException,
-  type SettlementInstruction,
-  type Trade,
+  Match,
+  OutboxRecord,
+  SettlementException,
+  SettlementInstruction,
+  Trade,
   TradeSource,
 } from '../model.ts';
 import type { SettlementReport } from '../report.ts';
@@ -38,9 +38,17 @@ import {
   parseItem,
   receiptItem,
   tradeItem,
+  tryParseItem,
   withoutStorage,
 } from './items.ts';
-import type { AuditScanItem, CommitResult, DayRecords, Page, SettlementStore } from './settlement-store.ts';
+import type {
+  AuditScanItem,
+  CommitResult,
+  DayRecords,
+  Page,
+  SettlementStore,
+  UnreadableRecord,
+} from './settlement-store.ts';
 import { type IndexName, TTL_ATTRIBUTE } from './table.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -88,11 +96,12 @@ export class DynamoDbSettlementStore implements SettlementStore {
 
   async listBlock(blockKey: string): Promise<Trade[]> {
     const items = await this.#queryAll('byBlock', keys.block(blockKey));
-    return items.map(parseItem.trade);
+    // A trade that cannot be read cannot be matched either: the rest of its block still is.
+    return readAll(Trade, items).records;
   }
 
   async listPendingReviews(options: { limit?: number; cursor?: string } = {}): Promise<Page<Match>> {
-    return this.#page('byQueue', keys.queue.reviews, undefined, options, parseItem.match);
+    return this.#page('byQueue', keys.queue.reviews, undefined, options, Match);
   }
 
   async listExceptionsByStatus(
@@ -104,7 +113,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
       keys.queue.exceptions(status),
       options.deadlineBefore,
       options,
-      parseItem.exception,
+      SettlementException,
     );
   }
 
@@ -112,11 +121,11 @@ export class DynamoDbSettlementStore implements SettlementStore {
     now: string,
     options: { limit?: number; cursor?: string } = {},
   ): Promise<Page<SettlementException>> {
-    return this.#page('byDue', keys.due.sla, now, options, parseItem.exception);
+    return this.#page('byDue', keys.due.sla, now, options, SettlementException);
   }
 
   async listMatchDue(now: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Trade>> {
-    return this.#page('byDue', keys.due.match, now, options, parseItem.trade);
+    return this.#page('byDue', keys.due.match, now, options, Trade);
   }
 
   async listDay(tradeDate: string, desk?: string): Promise<DayRecords> {
@@ -129,23 +138,36 @@ export class DynamoDbSettlementStore implements SettlementStore {
     const matches: Match[] = [];
     const exceptions: SettlementException[] = [];
     const instructions: SettlementInstruction[] = [];
+    const unreadable: UnreadableRecord[] = [];
+    // One item that fails its schema is reported and the rest of the day is still read.
+    const add = <T>(schema: z.ZodType<T>, item: Item, into: T[]) => {
+      const parsed = tryParseItem(schema, item);
+      if (parsed.ok) into.push(parsed.record);
+      else unreadable.push(parsed.unreadable);
+    };
     for (const item of items) {
       switch (item.itemType) {
         case 'TRADE':
-          trades.push(parseItem.trade(item));
+          add(Trade, item, trades);
           break;
         case 'MATCH':
-          matches.push(parseItem.match(item));
+          add(Match, item, matches);
           break;
         case 'EXCEPTION':
-          exceptions.push(parseItem.exception(item));
+          add(SettlementException, item, exceptions);
           break;
         case 'INSTRUCTION':
-          instructions.push(parseItem.instruction(item));
+          add(SettlementInstruction, item, instructions);
           break;
       }
     }
-    return { trades, matches, exceptions, instructions };
+    return {
+      trades,
+      matches,
+      exceptions,
+      instructions,
+      ...(unreadable.length === 0 ? {} : { unreadable }),
+    };
   }
 
   async listAudit(entityId: string, trade?: Pick<Trade, 'auditReceipt'>): Promise<AuditRecord[]> {
@@ -185,7 +207,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
   }
 
   async listPendingOutbox(options: { limit?: number; cursor?: string } = {}): Promise<Page<OutboxRecord>> {
-    return this.#page('byQueue', keys.queue.outboxPending, undefined, options, parseItem.outbox);
+    return this.#page('byQueue', keys.queue.outboxPending, undefined, options, OutboxRecord);
   }
 
   async commit(changes: ChangeSet): Promise<CommitResult> {
@@ -275,8 +297,10 @@ export class DynamoDbSettlementStore implements SettlementStore {
       const out = await this.doc.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'itemType IN (:t, :m, :e, :a, :r)',
+          FilterExpression: 'itemType IN (:t, :m, :e, :a, :r, :p)',
           ExpressionAttributeValues: {
+            // Directory entries (src/identity) are audited entities of this table too.
+            ':p': 'PRINCIPAL',
             ':t': 'TRADE',
             ':m': 'MATCH',
             ':e': 'EXCEPTION',
@@ -312,7 +336,9 @@ export class DynamoDbSettlementStore implements SettlementStore {
           const entityId =
             item.itemType === 'TRADE'
               ? `${String(item.source)}#${String(item.tradeId)}`
-              : String(item.itemType === 'MATCH' ? item.matchId : item.exceptionId);
+              : item.itemType === 'PRINCIPAL'
+                ? `PRINCIPAL#${String(item.principalId)}`
+                : String(item.itemType === 'MATCH' ? item.matchId : item.exceptionId);
           yield { kind: 'head', entityId, seq: Number(item.version), hash: String(item.auditHash) };
         }
       }
@@ -437,7 +463,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
     pk: string,
     skBound: string | undefined,
     options: { limit?: number; cursor?: string },
-    parse: (i: Item) => T,
+    schema: z.ZodType<T>,
   ): Promise<Page<T>> {
     const out = await this.doc.send(
       new QueryCommand({
@@ -446,11 +472,28 @@ export class DynamoDbSettlementStore implements SettlementStore {
         ExclusiveStartKey: options.cursor === undefined ? undefined : decodeCursor(options.cursor),
       }),
     );
-    const items = (out.Items ?? []).map(parse);
-    return out.LastEvaluatedKey === undefined
-      ? { items }
-      : { items, cursor: encodeCursor(out.LastEvaluatedKey) };
+    const { records: items, unreadable } = readAll(schema, out.Items ?? []);
+    return {
+      items,
+      ...(out.LastEvaluatedKey === undefined ? {} : { cursor: encodeCursor(out.LastEvaluatedKey) }),
+      ...(unreadable.length === 0 ? {} : { unreadable }),
+    };
   }
+}
+
+/** Every item that reads, and what is wrong with those that do not. */
+function readAll<T>(
+  schema: z.ZodType<T>,
+  items: readonly Item[],
+): { records: T[]; unreadable: UnreadableRecord[] } {
+  const records: T[] = [];
+  const unreadable: UnreadableRecord[] = [];
+  for (const item of items) {
+    const parsed = tryParseItem(schema, item);
+    if (parsed.ok) records.push(parsed.record);
+    else unreadable.push(parsed.unreadable);
+  }
+  return { records, unreadable };
 }
 
 function malformed(entityId: string, error: z.ZodError): AuditScanItem {

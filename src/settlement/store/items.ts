@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 import { blockKey } from '../matching/index.ts';
 import {
   AuditReceipt,
@@ -9,6 +9,7 @@ import {
   SettlementInstruction,
   Trade,
 } from '../model.ts';
+import type { UnreadableRecord } from './settlement-store.ts';
 import { INDEXES, type IndexName } from './table.ts';
 
 /*
@@ -157,6 +158,53 @@ export function withoutStorage(item: Item): Item {
 /** Strips storage attributes and validates the rest: a malformed item is an error, never passed on. */
 export function fromItem<T>(schema: ZodType<T>, item: Item): T {
   return schema.parse(withoutStorage(item));
+}
+
+/** The id a reader reports for an item it cannot read: the record's own id when it has one, else its key. */
+export function itemIdOf(item: Item): string {
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  switch (item.itemType) {
+    case 'TRADE': {
+      const source = str(item.source);
+      const tradeId = str(item.tradeId);
+      if (source !== undefined && tradeId !== undefined) return `${source}#${tradeId}`;
+      break;
+    }
+    case 'MATCH':
+      return str(item.matchId) ?? String(item.pk);
+    case 'EXCEPTION':
+      return str(item.exceptionId) ?? String(item.pk);
+    case 'INSTRUCTION':
+      return str(item.instructionId) ?? String(item.pk);
+    case 'OUTBOX':
+      return str(item.outboxId) ?? String(item.pk);
+  }
+  return String(item.pk);
+}
+
+/** A schema failure in one line: `decision.reason: is longer than 500 characters; …`. */
+export function describeIssues(error: ZodError): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
+}
+
+/**
+ * Parses an item a listing met: the record, or what is wrong with it (never a throw, so one bad item
+ * cannot take down a listing or a report).
+ */
+export function tryParseItem<T>(
+  schema: ZodType<T>,
+  item: Item,
+): { readonly ok: true; readonly record: T } | { readonly ok: false; readonly unreadable: UnreadableRecord } {
+  const parsed = schema.safeParse(withoutStorage(item));
+  if (parsed.success) return { ok: true, record: parsed.data };
+  return {
+    ok: false,
+    unreadable: {
+      id: itemIdOf(item),
+      itemType: String(item.itemType),
+      problem: describeIssues(parsed.error),
+    },
+  };
 }
 
 export const parseItem = {

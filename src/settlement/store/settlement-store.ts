@@ -10,10 +10,24 @@ import type {
 import type { SettlementReport } from '../report.ts';
 import type { ChangeSet } from './change-set.ts';
 
+/**
+ * A stored item a listing met but could not read (it fails its schema: edited, or written by an older
+ * version without today's bounds). Listings report it and carry on: no single item takes one down.
+ */
+export interface UnreadableRecord {
+  /** The record's id (trade ref, match id, exception id, …) or, failing that, its key. */
+  readonly id: string;
+  readonly itemType: string;
+  /** What is wrong, field by field. */
+  readonly problem: string;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   /** Opaque; pass back to get the next page. Absent on the last page. */
   readonly cursor?: string;
+  /** Items of this page that could not be read (present only when there are some). */
+  readonly unreadable?: readonly UnreadableRecord[];
 }
 
 /** Everything recorded for one trade date (optionally one desk): the input of reports. */
@@ -22,6 +36,8 @@ export interface DayRecords {
   readonly matches: readonly Match[];
   readonly exceptions: readonly SettlementException[];
   readonly instructions: readonly SettlementInstruction[];
+  /** Items of the day that could not be read (present only when there are some). */
+  readonly unreadable?: readonly UnreadableRecord[];
 }
 
 export type CommitResult =
@@ -40,7 +56,7 @@ export interface SettlementStore {
   getException(exceptionId: string): Promise<SettlementException | undefined>;
   getExceptions(exceptionIds: readonly string[]): Promise<SettlementException[]>;
   getInstruction(instructionId: string): Promise<SettlementInstruction | undefined>;
-  /** Trades open to a counterpart in one level-1 block. */
+  /** Trades open to a counterpart in one level-1 block (a trade that cannot be read is left out). */
   listBlock(blockKey: string): Promise<Trade[]>;
   listPendingReviews(options?: { limit?: number; cursor?: string }): Promise<Page<Match>>;
   listExceptionsByStatus(

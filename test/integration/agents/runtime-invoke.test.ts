@@ -6,6 +6,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-agentcore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentRequestError } from '../../../src/agents/client/agent-runtime-invoker.ts';
 import { runtimeSessionId } from '../../../src/agents/client/session-id.ts';
 import type { AgentEvent, AgentRequest } from '../../../src/agents/contract.ts';
 import { type LocalAgentStack, startLocalAgentStack } from '../../../src/app/local-agent-stack.ts';
@@ -160,7 +161,7 @@ describe('the runtime behind the local AgentCore endpoint, through the real SDK 
     await expect(send(LOCAL_AGENT_RUNTIME_ARN, 'canary')).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
-  it('answers a bad request body with a 400 naming the field; AgentCore hides it behind a RuntimeClientError', async () => {
+  it('answers a bad request body with a 400 naming the field; the invoker refuses it before AgentCore hides it', async () => {
     const direct = await fetch(`${stack.runtimeAddress.url}/invocations`, {
       method: 'POST',
       headers: {
@@ -178,14 +179,20 @@ describe('the runtime behind the local AgentCore endpoint, through the real SDK 
     expect(body.details.map((d) => d.path.join('.'))).toStrictEqual(['question', 'principal.roles.0']);
     expect(body.details[0]?.message).toBe('is empty');
 
-    const error = await stack.invoker
+    // Through AgentCore a 400 arrives as "RuntimeClientError … check your CloudWatch logs": the
+    // invoker checks the request first and says what is wrong instead.
+    const empty = await stack.invoker
       .ask({ question: '', principal: VIEWER }, { runtimeSessionId: newSession(), runtimeUserId: 'alice' })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RuntimeClientError);
-    expect((error as RuntimeClientError).$metadata.httpStatusCode).toBe(424);
-    expect((error as RuntimeClientError).message).toBe(
-      'Received error (400) from runtime. Please check your CloudWatch logs for more information.',
-    );
+    const huge = await stack.invoker
+      .ask(
+        { question: 'q'.repeat(100_000), principal: VIEWER },
+        { runtimeSessionId: newSession(), runtimeUserId: 'alice' },
+      )
+      .catch((e: unknown) => e);
+    expect(empty).toBeInstanceOf(AgentRequestError);
+    expect((empty as Error).message).toBe('question: is empty');
+    expect((huge as Error).message).toBe('question: is longer than 4000 characters (got 100000)');
   });
 
   it('keeps internal errors out of the answer', async () => {

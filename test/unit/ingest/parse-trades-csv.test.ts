@@ -314,8 +314,48 @@ describe('parseTradeFile (csv)', () => {
 
       expect(result.rows.map((r) => r.line)).toStrictEqual([2]);
       expect(formatParseErrors(result)).toStrictEqual([
-        'line 3: row: a quoted value opened on line 3 is never closed (a quote inside a quoted value is written "")',
+        'line 3: row: a quoted value opened on line 3 is never closed (a quote inside a quoted value is written ""): ' +
+          'it ran to the end of the file and consumed lines 3–4 (2 lines), none of which was read',
       ]);
+    });
+
+    it('says how many lines an unclosed quote consumed when it swallows many good rows', () => {
+      const rows = Array.from({ length: 5 }, (_, k) => csvLine(tradeRecord({ trade_id: `T-${k}` })));
+      const content = csv([`${HEADER},note`, `${csvLine(second)},"unclosed`, ...rows.map((r) => `${r},`)]);
+
+      const result = parseTradeFile(content, 'csv');
+
+      expect(result.rows).toStrictEqual([]);
+      expect(formatParseErrors(result)).toStrictEqual([
+        'line 2: row: a quoted value opened on line 2 is never closed (a quote inside a quoted value is written ""): ' +
+          'it ran to the end of the file and consumed lines 2–7 (6 lines), none of which was read',
+      ]);
+    });
+  });
+
+  describe('hostile values', () => {
+    it('prints an unknown column name with its escape sequences escaped', () => {
+      const content = csv([`${HEADER},\u001b]0;pwned\u0007\u001b[2J`, `${csvLine(tradeRecord())},x`]);
+
+      const [error] = formatParseErrors(parseTradeFile(content, 'csv'));
+
+      expect(error).toContain('unknown column \\x1b]0;pwned\\x07\\x1b[2J (known:');
+      expect(error).not.toMatch(/\p{Cc}/u);
+    });
+
+    it.each([
+      ['quantity', '9'.repeat(9000), 'quantity: has 9000 digits before the decimal point, more than 18'],
+      ['quantity', '1'.repeat(100_000), 'quantity: has 100000 digits before the decimal point, more than 18'],
+      ['quantity', '10.1234567', 'quantity: has 7 decimals, more than 6'],
+      ['price', '1234567890123.5', 'price: has 13 digits before the decimal point, more than 12'],
+      ['net_amount', '1.1234567', 'net_amount: has 7 decimals, more than 6'],
+    ])('refuses a %s beyond its bounds, keeping the good rows', (column, value, message) => {
+      const content = csv([HEADER, csvLine(tradeRecord({ [column]: value })), csvLine(second)]);
+
+      const result = parseTradeFile(content, 'csv');
+
+      expect(formatParseErrors(result)).toStrictEqual([`line 2: ${message}`]);
+      expect(result.rows.map((r) => r.line)).toStrictEqual([3]);
     });
   });
 
