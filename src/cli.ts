@@ -19,14 +19,15 @@ import { runDemoDay } from './local/demo-day.ts';
 import { ensureDynamoDbLocal } from './local/dynamodb-local/artifact.ts';
 import { JavaMissingError } from './local/dynamodb-local/launcher.ts';
 import { openSettlementRuntime, type SettlementRuntime } from './local/settlement-runtime.ts';
-import { generateSettlementDay, toCsv } from './seed/index.ts';
+import { generateSettlementDay, seedToday, toCsv } from './seed/index.ts';
+import { reportDate } from './settlement/market-day.ts';
 import { buildReport, formatReport } from './settlement/report.ts';
 import { verifyAllAudit, verifyEntityAudit } from './settlement/services/audit-verify.ts';
 import { decideReview } from './settlement/services/decide-review.ts';
 import { formatTradeView } from './settlement/services/format-trade-view.ts';
 import { ingestTrades } from './settlement/services/ingest-trades.ts';
 import type { MatchTally } from './settlement/services/match-trade.ts';
-import { sweepSla } from './settlement/services/sweep-sla.ts';
+import { describeSweep, sweepSla } from './settlement/services/sweep-sla.ts';
 import { viewTrade } from './settlement/services/trade-view.ts';
 import { createDynamoDbClients } from './settlement/store/dynamodb-client.ts';
 
@@ -227,7 +228,7 @@ async function seed(config: Config, argv: readonly string[]): Promise<number> {
     trades: positiveInt(values.trades, 'trades', 2000),
     seed: positiveInt(values.seed, 'seed', 42),
     ...(date === undefined ? {} : { date }),
-    today: new Date().toISOString().slice(0, 10),
+    today: seedToday(new Date()),
   });
   if (values.out !== undefined) {
     const internalFile = `${values.out}/internal-${day.tradeDate}.csv`;
@@ -256,9 +257,19 @@ async function report(rt: SettlementRuntime, argv: readonly string[]): Promise<n
     json: { type: 'boolean' },
   });
   const now = rt.deps.now().toISOString();
-  const tradeDate = isoDate(values.date, 'date') ?? now.slice(0, 10);
+  const { tradeDate, basis } = reportDate(
+    isoDate(values.date, 'date'),
+    rt.deps.now(),
+    rt.deps.sla,
+    values.desk,
+  );
   const day = await rt.store.listDay(tradeDate, values.desk);
-  const r = buildReport(day, { tradeDate, now, ...(values.desk === undefined ? {} : { desk: values.desk }) });
+  const r = buildReport(day, {
+    tradeDate,
+    now,
+    dateBasis: basis,
+    ...(values.desk === undefined ? {} : { desk: values.desk }),
+  });
   print({ json: values.json === true }, r, () =>
     r.trades.internal + r.trades.counterparty === 0
       ? `No trades for trade date ${tradeDate}${values.desk === undefined ? '' : ` on desk ${values.desk}`}.`
@@ -329,14 +340,7 @@ function rematchedText(r: MatchTally | { failed: string } | undefined): string {
 async function sweep(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
   const { values } = args(argv, { json: { type: 'boolean' } });
   const r = await sweepSla(rt.deps);
-  print(
-    { json: values.json === true },
-    r,
-    () =>
-      `SLA sweep: ${r.missingCounterparty} missing counterparty records raised, ${r.warned} warnings, ${r.breached} breaches` +
-      (r.matchedAtDeadline > 0 ? `, ${r.matchedAtDeadline} matched at their deadline instead` : '') +
-      (r.skipped > 0 ? ` (${r.skipped} already handled by another sweeper)` : ''),
-  );
+  print({ json: values.json === true }, r, () => describeSweep(r));
   return 0;
 }
 

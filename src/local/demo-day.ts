@@ -79,7 +79,7 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
       const swept = await sweepSla(rt.deps);
       if (swept.missingCounterparty + swept.warned + swept.breached > 0) {
         say(
-          `SLA sweeper: ${swept.missingCounterparty} missing confirmations (CMIS), ${swept.warned} warnings, ${swept.breached} breaches`,
+          `SLA sweeper: ${swept.missingCounterparty} missing confirmations (CMIS, or DELN/DSEC/DTRD for ${swept.nearMisses} found with a wrong key field), ${swept.warned} warnings, ${swept.breached} breaches`,
         );
       }
       await deliverAlerts(rt, say);

@@ -152,19 +152,34 @@ function newTrade(
   actor: string,
 ): { trade: Unsealed<Trade>; audit: AuditEntry } {
   const at = nowIso(deps);
-  const market = marketOfPlaceOfSettlement(input.placeOfSettlement);
+  const { matchDeadline, dateWarnings } = datesOf(deps, input);
   const trade: Unsealed<Trade> = {
     ...input,
     status: 'UNMATCHED',
     contentHash: contentHash(input),
-    matchDeadline: deps.sla.matchDeadline(input, market),
+    matchDeadline,
+    ...(dateWarnings.length > 0 ? { dateWarnings } : {}),
     createdAt: at,
     updatedAt: at,
     lastChangedBy: actor,
     needsMatching: true,
     hasExceptions: false,
   };
-  return { trade, audit: { action: 'INGESTED', actor, details: { ...input }, at } };
+  const details = dateWarnings.length > 0 ? { ...input, dateWarnings } : { ...input };
+  return { trade, audit: { action: 'INGESTED', actor, details, at } };
+}
+
+/**
+ * The matching deadline and the settlement-date warnings (closed day, off the standard cycle) of a
+ * trade as received: the warnings are kept on the trade, and an agreed pair carrying one is reviewed.
+ */
+function datesOf(
+  deps: Pick<SettlementDeps, 'sla'>,
+  input: TradeInput,
+): { matchDeadline: string; dateWarnings: string[] } {
+  const check = deps.sla.checkSettlementDate(input);
+  const market = marketOfPlaceOfSettlement(input.placeOfSettlement);
+  return { matchDeadline: deps.sla.matchDeadline(input, market, check), dateWarnings: check.warnings };
 }
 
 /**
@@ -195,8 +210,11 @@ export async function amendTrade(
       rejectedCandidates: _rejected,
       netAmount: _oldNet,
       note: _oldNote,
+      instrumentClass: _oldClass,
+      dateWarnings: _oldWarnings,
       ...kept
     } = current;
+    const { matchDeadline, dateWarnings } = datesOf(deps, input);
     cs.update(
       'trade',
       current,
@@ -205,7 +223,10 @@ export async function amendTrade(
         ...input,
         status: 'UNMATCHED',
         contentHash: contentHash(input),
-        matchDeadline: deps.sla.matchDeadline(input, marketOfPlaceOfSettlement(input.placeOfSettlement)),
+        matchDeadline,
+        ...(dateWarnings.length > 0 ? { dateWarnings } : {}),
+        // A repaired trade is never counted as straight-through, whatever matches it later.
+        repairedBy: current.repairedBy ?? actor,
         updatedAt: at,
         lastChangedBy: actor,
         needsMatching: true,
@@ -216,6 +237,7 @@ export async function amendTrade(
         details: {
           changed,
           ...Object.fromEntries(changed.map((k) => [k, (input as Record<string, unknown>)[k]])),
+          ...(dateWarnings.length > 0 ? { dateWarnings } : {}),
         },
         at,
       },
