@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { Dec } from './decimal.ts';
-import type { ExceptionType, SettlementException } from './model.ts';
+import type { ExceptionType, SettlementException, Trade } from './model.ts';
 import type { DayRecords } from './store/settlement-store.ts';
 
 /** The day's settlement picture for one trade date (and optionally one desk). */
@@ -22,8 +22,9 @@ export interface SettlementReport {
   /** Internal trades matched (auto or approved), percent with one decimal, as a string. */
   readonly matchRate: string;
   /**
-   * Internal trades matched with no human touch, percent: auto-matched and never amended after
-   * booking (a trade repaired by an amendment, then re-matched, is matched but not STP).
+   * Internal trades matched with no human touch, percent: auto-matched, never amended after booking
+   * and no pairing of it rejected by a reviewer (a trade repaired by an amendment, then re-matched, is
+   * matched but not STP).
    */
   readonly stpRate: string;
   readonly exceptions: {
@@ -76,7 +77,7 @@ export function buildReport(
     const m = t.matchId === undefined ? undefined : matchById.get(t.matchId);
     if (t.status === 'MATCHED' && m?.status === 'AUTO_MATCHED') {
       autoMatched++;
-      if (t.repairedBy === undefined) straightThrough++;
+      if (untouched(t)) straightThrough++;
     } else if (t.status === 'MATCHED') approved++;
     else if (t.status === 'PENDING_REVIEW') pendingReview++;
     else if (t.status === 'EXCEPTION') inException++;
@@ -152,6 +153,11 @@ export function buildReport(
       })),
     },
   };
+}
+
+/** No person touched the trade: never amended after booking, no pairing of it rejected by a reviewer. */
+function untouched(t: Trade): boolean {
+  return t.repairedBy === undefined && (t.rejectedCandidates ?? []).length === 0;
 }
 
 function soonest(list: readonly SettlementException[], n: number) {

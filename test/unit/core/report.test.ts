@@ -271,18 +271,21 @@ describe('buildReport', () => {
 });
 
 describe('buildReport: STP and orphans', () => {
-  it('counts a trade repaired by an amendment, then auto-matched, as matched but not STP', () => {
+  it('counts a trade repaired by an amendment or by a rejected pairing, then auto-matched, as matched but not STP', () => {
     const records = day({
       trades: [
         internal('T-1', 'MATCHED', { matchId: 'M-1' }),
         internal('T-2', 'MATCHED', { matchId: 'M-2', repairedBy: 'principal:ops-anna' }),
+        internal('T-3', 'MATCHED', { matchId: 'M-3', rejectedCandidates: ['COUNTERPARTY#C-9'] }),
+        internal('T-4', 'MATCHED', { matchId: 'M-4' }),
         counterparty('C-1'),
         counterparty('C-2'),
       ],
-      matches: [matchOf('M-1', 'AUTO_MATCHED'), matchOf('M-2', 'AUTO_MATCHED')],
+      matches: ['M-1', 'M-2', 'M-3', 'M-4'].map((id) => matchOf(id, 'AUTO_MATCHED')),
     });
     const r = buildReport(records, { tradeDate: TRADE_DATE, now: NOW });
-    expect([r.matching.autoMatched, r.matchRate, r.stpRate]).toStrictEqual([2, '100.0', '50.0']);
+    // T-2 was amended, T-3 had a pairing rejected by a reviewer: matched, not straight-through.
+    expect([r.matching.autoMatched, r.matchRate, r.stpRate]).toStrictEqual([4, '100.0', '50.0']);
   });
 
   it('reports unmatched counterparty records by age, oldest first, and states the date basis', () => {
