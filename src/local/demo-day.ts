@@ -88,7 +88,11 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
       await clock.advance(TICK_SIM_MINUTES * 60_000);
     }
 
-    const r = buildReport(await rt.store.listDay(tradeDate), { tradeDate, now: clock.now().toISOString() });
+    const r = buildReport(await rt.store.listDay(tradeDate), {
+      tradeDate,
+      now: clock.now().toISOString(),
+      dateBasis: `today in ${NEW_YORK} (demo day)`,
+    });
     console.log(`\n${formatReport(r)}\n`);
     if (options.once) return 0;
     console.log(
