@@ -83,7 +83,7 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
       const swept = await sweepSla(rt.deps);
       if (swept.missingCounterparty + swept.warned + swept.breached > 0) {
         say(
-          `SLA sweeper: ${swept.missingCounterparty} missing confirmations (CMIS), ${swept.warned} warnings, ${swept.breached} breaches`,
+          `SLA sweeper: ${swept.missingCounterparty} missing confirmations (CMIS, or DELN/DSEC/DTRD for ${swept.nearMisses} found with a wrong key field), ${swept.warned} warnings, ${swept.breached} breaches`,
         );
       }
       await deliverAlerts(rt, say);
@@ -92,7 +92,11 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
       await clock.advance(TICK_SIM_MINUTES * 60_000);
     }
 
-    const r = buildReport(await rt.store.listDay(tradeDate), { tradeDate, now: clock.now().toISOString() });
+    const r = buildReport(await rt.store.listDay(tradeDate), {
+      tradeDate,
+      now: clock.now().toISOString(),
+      dateBasis: `today in ${NEW_YORK} (demo day)`,
+    });
     console.log(`\n${formatReport(r)}\n`);
     if (options.once) return 0;
     console.log(

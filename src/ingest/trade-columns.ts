@@ -20,6 +20,7 @@ export const TRADE_COLUMNS = [
   ['place_of_settlement', 'placeOfSettlement'],
   ['settlement_type', 'settlementType'],
   ['net_amount', 'netAmount'],
+  ['instrument_class', 'instrumentClass'],
   ['note', 'note'],
 ] as const satisfies ReadonlyArray<readonly [string, keyof TradeInput]>;
 
@@ -27,7 +28,11 @@ export type TradeColumn = (typeof TRADE_COLUMNS)[number][0];
 export type TradeField = (typeof TRADE_COLUMNS)[number][1];
 
 /** Columns a file may leave out entirely (and whose value may be empty). */
-export const OPTIONAL_COLUMNS: ReadonlySet<TradeColumn> = new Set<TradeColumn>(['net_amount', 'note']);
+export const OPTIONAL_COLUMNS: ReadonlySet<TradeColumn> = new Set<TradeColumn>([
+  'net_amount',
+  'instrument_class',
+  'note',
+]);
 export const REQUIRED_COLUMNS: readonly TradeColumn[] = TRADE_COLUMNS.map(([c]) => c).filter(
   (c) => !OPTIONAL_COLUMNS.has(c),
 );

@@ -3,15 +3,18 @@ import {
   type BusinessCalendar,
   bicInstitution,
   CalendarRegistry,
+  DEFAULT_MATCHING_POLICY,
   Dec,
   dec,
   IsoDate,
+  marketDay,
   marketOfPlaceOfSettlement,
   type ReasonCode,
   type Side,
   scaleOf,
   shiftDays,
   type TradeInput,
+  toleranceFor,
 } from '../settlement/index.ts';
 import { Prng } from './prng.ts';
 import {
@@ -51,7 +54,7 @@ export const Scenario = z.enum([
   'SETTLEMENT_DATE_BREAK',
   /** Another CSD as place of settlement (DEPT). */
   'PLACE_BREAK',
-  /** The record comes from another firm (ICAG). */
+  /** The record comes from another firm (IEXE: the counterparty firm, not its settlement agent). */
   'COUNTERPARTY_BREAK',
   /** Net amount off by 0.5–3 % and at least 500 (50,000 JPY) (DMON). */
   'AMOUNT_BREAK',
@@ -99,7 +102,7 @@ export const SCENARIO_REASON_CODES: Readonly<Partial<Record<Scenario, ReasonCode
   CURRENCY_BREAK: 'NCRR',
   SETTLEMENT_DATE_BREAK: 'DDAT',
   PLACE_BREAK: 'DEPT',
-  COUNTERPARTY_BREAK: 'ICAG',
+  COUNTERPARTY_BREAK: 'IEXE',
   AMOUNT_BREAK: 'DMON',
   MISSING_COUNTERPARTY: 'CMIS',
 };
@@ -165,7 +168,8 @@ export function generateSettlementDay(options: GenerateDayOptions = {}): Settlem
   }
   const { trades, seed } = parsed.data;
   const calendars = new CalendarRegistry();
-  const tradeDate = parsed.data.date ?? defaultTradeDate(parsed.data.today ?? todayUtc(), calendars);
+  const tradeDate =
+    parsed.data.date ?? defaultTradeDate(parsed.data.today ?? seedToday(new Date()), calendars);
   const open = openSecurities(tradeDate, calendars);
   if (open.length === 0) {
     throw new RangeError(`generateSettlementDay: ${tradeDate} is not a business day in any market`);
@@ -242,7 +246,7 @@ function openSecurities(tradeDate: string, calendars: CalendarRegistry): Securit
   for (const ref of SECURITIES) {
     const calendar = calendars.forPlaceOfSettlement(ref.placeOfSettlement);
     if (!calendar.isBusinessDay(tradeDate)) continue;
-    const cycle = settlementCycle(marketOfPlaceOfSettlement(ref.placeOfSettlement));
+    const cycle = settlementCycle(marketOfPlaceOfSettlement(ref.placeOfSettlement), tradeDate);
     const settlementDate = calendar.addBusinessDays(tradeDate, cycle);
     const before = shiftDays(settlementDate, -1);
     const rollFrom = before > tradeDate && !calendar.isBusinessDay(before) ? before : undefined;
@@ -323,7 +327,8 @@ class DayGenerator {
       case 'CLEAN':
         return theirs;
       case 'WITHIN_TOLERANCE': {
-        const byAmount = minor > 0 && rng.chance(0.5) ? this.amountWithinTolerance(net, minor) : undefined;
+        const byAmount =
+          minor > 0 && rng.chance(0.5) ? this.amountWithinTolerance(net, minor, ours.currency) : undefined;
         if (byAmount !== undefined) return { ...theirs, netAmount: byAmount };
         const tick = new Dec(1).div(new Dec(10).pow(ref.priceDecimals));
         const candidates = rng.shuffle([dec(ours.price).plus(tick), dec(ours.price).minus(tick)]);
@@ -383,10 +388,17 @@ class DayGenerator {
   }
 
   /** A net amount off by 0.01 up to three quarters of the T2S-style band (±2.00 up to 100,000, else ±25.00). */
-  private amountWithinTolerance(net: string, minor: number): string | undefined {
+  private amountWithinTolerance(net: string, minor: number, currency: string): string | undefined {
     const amount = dec(net);
-    const band = amount.gt(100_000) ? 2500 : 200;
-    const delta = new Dec(this.rng.int(1, Math.floor(band * 0.75))).div(100);
+    // Up to 3/4 of the currency's band (the default profile's, in minor units), so it stays WITHIN.
+    const tolerance = toleranceFor(DEFAULT_MATCHING_POLICY, 'netAmount', currency);
+    if (tolerance.kind !== 'absolute') return undefined;
+    const tier = tolerance.tiers.find((t) => t.upTo === undefined || amount.lte(t.upTo));
+    if (tier === undefined) return undefined;
+    const unit = new Dec(10).pow(minor);
+    const band = dec(tier.amount).times(unit).floor().toNumber();
+    if (band < 2) return undefined;
+    const delta = new Dec(this.rng.int(1, Math.floor(band * 0.75))).div(unit);
     const changed = (this.rng.chance(0.5) ? amount.plus(delta) : amount.minus(delta)).toFixed(minor);
     return differsOnlyByRounding(net, changed) || dec(changed).lte(0) ? undefined : changed;
   }
@@ -526,8 +538,12 @@ function differsOnlyByRounding(a: string, b: string): boolean {
     .lte(new Dec(5).div(new Dec(10).pow(scaleOf(short) + 1)));
 }
 
-function todayUtc(): string {
-  return new Date().toISOString().slice(0, 10);
+/** The desks' reference time zone for a seeded day: the US desks', whose 21:00 cut-off closes the day. */
+export const SEED_TIME_ZONE = 'America/New_York';
+
+/** "Today" for a seeded day: the market day in New York (not the UTC date, which turns at 19:00 or 20:00 there). */
+export function seedToday(now: Date): string {
+  return marketDay(now, SEED_TIME_ZONE);
 }
 
 function defaultTradeDate(today: string, calendars: CalendarRegistry): string {

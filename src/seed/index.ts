@@ -6,7 +6,9 @@ export {
   SCENARIO_SHARES,
   Scenario,
   type ScenarioEntry,
+  SEED_TIME_ZONE,
   type SettlementDay,
+  seedToday,
 } from './generate-day.ts';
 export { Prng } from './prng.ts';
 export {

@@ -7,6 +7,8 @@
  * percent-of-par price type.
  */
 
+import { DEFAULT_SETTLEMENT_CYCLES, standardCycle } from '../settlement/index.ts';
+
 export type DeskId = 'EQ-US' | 'EQ-EU' | 'EQ-APAC' | 'FI-RATES' | 'FI-CREDIT';
 
 export interface SecurityRef {
@@ -210,16 +212,14 @@ export const WRONG_PLACE: Readonly<Record<string, string>> = {
   [JASDEC]: EUROCLEAR,
 };
 
-/** Settlement cycle in business days: US T+1 since 28 May 2024, the other markets T+2. */
-export function settlementCycle(market: string): number {
-  return market === 'US' ? 1 : 2;
+/**
+ * Settlement cycle in business days on a trade date, from the default cycle table: US T+1 since
+ * 28 May 2024; EU, UK and CH T+2, T+1 from 11 Oct 2027; other markets T+2.
+ */
+export function settlementCycle(market: string, tradeDate: string): number {
+  return standardCycle(DEFAULT_SETTLEMENT_CYCLES, market, 'EQUITY', tradeDate);
 }
 
-/** ISO 4217 minor units (JPY 0, USD 2), from the runtime's ICU data. */
-export function minorUnits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
-}
+export { minorUnits } from '../settlement/index.ts';
 
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'CHF', 'JPY'] as const;

@@ -8,12 +8,15 @@ export interface ToCsvOptions {
 
 /**
  * Trades as a CSV trade file `parseTradeFile` reads back to the same records: the canonical header
- * (with `note` only when a trade has one), one line per trade, RFC 4180 quoting where a value needs it.
+ * (with `note` and `instrument_class` only when a trade has one), one line per trade, RFC 4180 quoting where a value needs it.
  */
 export function toCsv(trades: readonly TradeInput[], options: ToCsvOptions = {}): string {
   const eol = options.eol ?? '\n';
   const withNote = trades.some((t) => t.note !== undefined);
-  const columns = ALL_COLUMNS.filter((c) => c !== 'note' || withNote);
+  const withClass = trades.some((t) => t.instrumentClass !== undefined);
+  const columns = ALL_COLUMNS.filter(
+    (c) => (c !== 'note' || withNote) && (c !== 'instrument_class' || withClass),
+  );
   const lines = [columns.join(',')];
   for (const trade of trades) {
     const record = tradeToRecord(trade);

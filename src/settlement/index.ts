@@ -7,15 +7,18 @@ export {
 } from './actor.ts';
 export { GENESIS_HASH, sealAuditRecord } from './audit-chain.ts';
 export { type BusinessCalendar, CalendarRegistry, marketOfPlaceOfSettlement, shiftDays } from './calendar.ts';
+export { minorUnits } from './currency.ts';
 export { DECIMAL_STRING, Dec, dec, scaleOf } from './decimal.ts';
 export { bicInstitution, isValidBic, isValidIsin } from './identifiers.ts';
 export { makersOf } from './makers.ts';
+export { marketDay, reportDate } from './market-day.ts';
 export {
   buildMatchingPolicy,
   compareTrades,
   decisionKind,
   type MatchingThresholds,
 } from './matching/index.ts';
+export { DEFAULT_MATCHING_POLICY, toleranceFor } from './matching/policy.ts';
 export {
   type AuditRecord,
   ExceptionType,
@@ -51,8 +54,9 @@ export { exceptionsOfTrade, isOpen } from './services/exception-sync.ts';
 export { type IngestSummary, ingestTrades } from './services/ingest-trades.ts';
 export { type MatchTally, matchTrade } from './services/match-trade.ts';
 export { snapshotReport } from './services/report-snapshots.ts';
-export { sweepSla } from './services/sweep-sla.ts';
+export { type SweepResult, sweepSla } from './services/sweep-sla.ts';
 export { type TradeView, viewTrade } from './services/trade-view.ts';
+export { DEFAULT_SETTLEMENT_CYCLES, standardCycle } from './settlement-cycle.ts';
 export { SlaPolicy } from './sla-policy.ts';
 export { createDynamoDbClients } from './store/dynamodb-client.ts';
 export { DynamoDbSettlementStore } from './store/dynamodb-settlement-store.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { minorUnitsProblem } from './currency.ts';
 import { isDecimalString } from './decimal.ts';
 import { isValidBic, isValidCurrency, isValidIsin, isValidIsoDate } from './identifiers.ts';
 
@@ -13,6 +14,12 @@ export const Side = z.enum(['BUY', 'SELL']);
 export type Side = z.infer<typeof Side>;
 export const SettlementType = z.enum(['DVP', 'FOP']);
 export type SettlementType = z.infer<typeof SettlementType>;
+/**
+ * What is traded. EQUITY (the default when absent): quantity in shares, price per share. BOND: quantity
+ * is the face (nominal) amount and price a percentage of par, so notional = face × price / 100.
+ */
+export const InstrumentClass = z.enum(['EQUITY', 'BOND']);
+export type InstrumentClass = z.infer<typeof InstrumentClass>;
 
 export const Identifier = z
   .string()
@@ -91,20 +98,30 @@ export const TradeFields = z.object({
   settlementDate: IsoDate,
   account: Identifier,
   desk: Identifier,
-  /** On both records the counterparty firm's BIC: for a COUNTERPARTY record, the firm that sent it. */
+  /**
+   * The counterparty firm (ISO 20022: the executing party; a break is IEXE), named by its BIC on both
+   * records: for a COUNTERPARTY record, the firm that sent it. Not its settlement agent (ICAG).
+   */
   counterpartyBic: Bic,
   placeOfSettlement: Bic,
   settlementType: SettlementType,
   netAmount: boundedDecimal(TRADE_DECIMAL_BOUNDS.netAmount).optional(),
+  /** Absent means EQUITY (kept absent so existing records keep their content hash). */
+  instrumentClass: InstrumentClass.optional(),
   /** Free text from the source system (never interpreted; agents treat it as untrusted). */
   note: z.string().max(500).optional(),
 });
 
 /** A validated trade record as received. Unknown fields are refused so a typo never passes silently. */
-export const TradeInput = TradeFields.strict().refine((t) => t.settlementDate >= t.tradeDate, {
-  path: ['settlementDate'],
-  message: 'is before the trade date',
-});
+export const TradeInput = TradeFields.strict()
+  .refine((t) => t.settlementDate >= t.tradeDate, {
+    path: ['settlementDate'],
+    message: 'is before the trade date',
+  })
+  .superRefine((t, ctx) => {
+    const problem = t.netAmount === undefined ? undefined : minorUnitsProblem(t.netAmount, t.currency);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['netAmount'], message: problem });
+  });
 export type TradeInput = z.infer<typeof TradeInput>;
 
 /**
@@ -152,6 +169,13 @@ export const Trade = TradeFields.extend({
   needsMatching: z.boolean(),
   /** True once any exception was recorded for this trade (so trades without any skip the lookup). */
   hasExceptions: z.boolean(),
+  /**
+   * Settlement-date warnings found at ingest (closed day of the market, off the standard cycle). A
+   * pair both sides agree on that carries one goes to review, never to auto-match.
+   */
+  dateWarnings: z.array(z.string()).optional(),
+  /** Who first amended the trade after it was booked: a repaired trade is matched, never STP. */
+  repairedBy: z.string().optional(),
   /** Counterparty records a reviewer rejected for this trade: never proposed again. */
   rejectedCandidates: z.array(z.string()).optional(),
   /**
@@ -164,7 +188,21 @@ export const Trade = TradeFields.extend({
 export type Trade = z.infer<typeof Trade>;
 
 /** ISO 15022/20022 unmatched reason codes SettleOps raises (MT548 `:24B::NMAT`, sese.024). */
-export const ReasonCode = z.enum(['DDEA', 'DQUA', 'NCRR', 'DDAT', 'CMIS', 'DEPT', 'ICAG', 'DMON']);
+export const ReasonCode = z.enum([
+  'DDEA',
+  'DQUA',
+  'NCRR',
+  'DDAT',
+  'CMIS',
+  'DEPT',
+  'ICAG',
+  'IEXE',
+  'DMON',
+  'FRAP',
+  'DELN',
+  'DSEC',
+  'DTRD',
+]);
 export type ReasonCode = z.infer<typeof ReasonCode>;
 
 export const MatchField = z.enum([
@@ -238,6 +276,8 @@ export const Match = z.object({
   status: MatchStatus,
   /** Other candidates that scored as well as this one (never auto-matched when present). */
   ambiguousWith: z.array(z.string()).optional(),
+  /** Why a pair that scored for auto-match was sent to review instead (off-cycle date, DVP without amount). */
+  reviewReasons: z.array(z.string()).optional(),
   decision: Decision.optional(),
   desk: z.string(),
   tradeDate: IsoDate,
@@ -256,6 +296,10 @@ export const ExceptionType = z.enum([
   'PLACE_OF_SETTLEMENT',
   'COUNTERPARTY',
   'AMOUNT',
+  'SETTLEMENT_TYPE',
+  'DIRECTION',
+  'SECURITY',
+  'TRADE_DATE',
 ]);
 export type ExceptionType = z.infer<typeof ExceptionType>;
 
@@ -312,7 +356,10 @@ export const SettlementInstruction = z.object({
   quantity: PositiveDecimal,
   settlementAmount: DecimalString.optional(),
   currency: Currency,
+  /** The date that will settle: the trade's, rolled forward when it is not a business day of the market. */
   settlementDate: IsoDate,
+  /** The trade's own settlement date when the calendar rolled it (audited with the instruction). */
+  rolledFrom: IsoDate.optional(),
   settlementType: SettlementType,
   placeOfSettlement: Bic,
   counterpartyBic: Bic,

@@ -19,7 +19,11 @@ export function readJsonFile(path: string): unknown {
   }
 }
 
-/** The SLA policy: defaults, with a JSON file's top-level keys (and markets one by one) laid over them. */
+/**
+ * The SLA policy: defaults, with a JSON file's top-level keys laid over them; `markets`,
+ * `notionalBands` and `deskTimeZones` merge entry by entry, `settlementCycles` rules are added after
+ * the defaults (a rule for the same market, class and date replaces the default's).
+ */
 export function loadSlaPolicyConfig(path: string | undefined): SlaPolicyConfig {
   if (path === undefined) return DEFAULT_SLA_POLICY;
   const raw = readJsonFile(path);
@@ -34,5 +38,8 @@ export function loadSlaPolicyConfig(path: string | undefined): SlaPolicyConfig {
     ...o,
     markets: { ...DEFAULT_SLA_POLICY.markets, ...(o.markets ?? {}) },
     notionalBands: { ...DEFAULT_SLA_POLICY.notionalBands, ...(o.notionalBands ?? {}) },
+    deskTimeZones: { ...DEFAULT_SLA_POLICY.deskTimeZones, ...(o.deskTimeZones ?? {}) },
+    // A file's cycle rules come after the defaults: an equal rule (market, class, from) replaces one.
+    settlementCycles: [...DEFAULT_SLA_POLICY.settlementCycles, ...(o.settlementCycles ?? [])],
   });
 }

@@ -1,10 +1,12 @@
 import { Dec } from './decimal.ts';
-import type { ExceptionType, SettlementException } from './model.ts';
+import type { ExceptionType, SettlementException, Trade } from './model.ts';
 import type { DayRecords, UnreadableRecord } from './store/settlement-store.ts';
 
 /** The day's settlement picture for one trade date (and optionally one desk). */
 export interface SettlementReport {
   readonly tradeDate: string;
+  /** How the trade date was chosen: `given`, or `today in <time zone>` (the desk's market day). */
+  readonly dateBasis: string;
   readonly desk: string | null;
   readonly generatedAt: string;
   readonly trades: { readonly internal: number; readonly counterparty: number };
@@ -18,7 +20,11 @@ export interface SettlementReport {
   };
   /** Internal trades matched (auto or approved), percent with one decimal, as a string. */
   readonly matchRate: string;
-  /** Internal trades matched with no human touch, percent. */
+  /**
+   * Internal trades matched with no human touch, percent: auto-matched, never amended after booking
+   * and no pairing of it rejected by a reviewer (a trade repaired by an amendment, then re-matched, is
+   * matched but not STP).
+   */
   readonly stpRate: string;
   readonly exceptions: {
     readonly open: number;
@@ -41,6 +47,16 @@ export interface SettlementReport {
   readonly topCounterparties: ReadonlyArray<{ readonly bic: string; readonly openBreaks: number }>;
   /** Records of the day that could not be read and are not counted above (only when there are some). */
   readonly unreadable?: readonly UnreadableRecord[];
+  /** Counterparty records nothing of ours has matched, by time since received; the oldest listed. */
+  readonly orphans: {
+    readonly count: number;
+    readonly byAge: { readonly under1h: number; readonly from1hTo4h: number; readonly over4h: number };
+    readonly oldest: ReadonlyArray<{
+      readonly ref: string;
+      readonly counterpartyBic: string;
+      readonly receivedAt: string;
+    }>;
+  };
 }
 
 const HOUR = 3_600_000;
@@ -48,19 +64,22 @@ const HOUR = 3_600_000;
 /** Pure: builds the report from the day's records (read through the byDay index). */
 export function buildReport(
   day: DayRecords,
-  opts: { tradeDate: string; desk?: string; now: string },
+  opts: { tradeDate: string; desk?: string; now: string; dateBasis?: string },
 ): SettlementReport {
   const internal = day.trades.filter((t) => t.source === 'INTERNAL');
   const matchById = new Map(day.matches.map((m) => [m.matchId, m]));
   let autoMatched = 0;
+  let straightThrough = 0;
   let approved = 0;
   let pendingReview = 0;
   let unmatched = 0;
   let inException = 0;
   for (const t of internal) {
     const m = t.matchId === undefined ? undefined : matchById.get(t.matchId);
-    if (t.status === 'MATCHED' && m?.status === 'AUTO_MATCHED') autoMatched++;
-    else if (t.status === 'MATCHED') approved++;
+    if (t.status === 'MATCHED' && m?.status === 'AUTO_MATCHED') {
+      autoMatched++;
+      if (untouched(t)) straightThrough++;
+    } else if (t.status === 'MATCHED') approved++;
     else if (t.status === 'PENDING_REVIEW') pendingReview++;
     else if (t.status === 'EXCEPTION') inException++;
     else unmatched++;
@@ -79,6 +98,17 @@ export function buildReport(
     else openByAge.over4h++;
   }
 
+  const orphanList = day.trades
+    .filter((t) => t.source === 'COUNTERPARTY' && t.status === 'UNMATCHED')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.tradeId.localeCompare(b.tradeId));
+  const orphanAge = { under1h: 0, from1hTo4h: 0, over4h: 0 };
+  for (const t of orphanList) {
+    const age = now - Date.parse(t.createdAt);
+    if (age < HOUR) orphanAge.under1h++;
+    else if (age <= 4 * HOUR) orphanAge.from1hTo4h++;
+    else orphanAge.over4h++;
+  }
+
   const tradeByRef = new Map(day.trades.map((t) => [`${t.source}#${t.tradeId}`, t]));
   const breaksByBic = new Map<string, number>();
   for (const e of open) {
@@ -88,12 +118,13 @@ export function buildReport(
 
   return {
     tradeDate: opts.tradeDate,
+    dateBasis: opts.dateBasis ?? 'given',
     desk: opts.desk ?? null,
     generatedAt: opts.now,
     trades: { internal: internal.length, counterparty: day.trades.length - internal.length },
     matching: { autoMatched, approved, pendingReview, rejected, unmatched, inException },
     matchRate: percent(autoMatched + approved, internal.length),
-    stpRate: percent(autoMatched, internal.length),
+    stpRate: percent(straightThrough, internal.length),
     exceptions: {
       open: open.length,
       autoResolved: day.exceptions.filter((e) => e.status === 'AUTO_RESOLVED').length,
@@ -114,7 +145,21 @@ export function buildReport(
       .slice(0, 5)
       .map(([bic, openBreaks]) => ({ bic, openBreaks })),
     ...(day.unreadable === undefined || day.unreadable.length === 0 ? {} : { unreadable: day.unreadable }),
+    orphans: {
+      count: orphanList.length,
+      byAge: orphanAge,
+      oldest: orphanList.slice(0, 5).map((t) => ({
+        ref: `${t.source}#${t.tradeId}`,
+        counterpartyBic: t.counterpartyBic,
+        receivedAt: t.createdAt,
+      })),
+    },
   };
+}
+
+/** No person touched the trade: never amended after booking, no pairing of it rejected by a reviewer. */
+function untouched(t: Trade): boolean {
+  return t.repairedBy === undefined && (t.rejectedCandidates ?? []).length === 0;
 }
 
 function soonest(list: readonly SettlementException[], n: number) {

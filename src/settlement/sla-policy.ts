@@ -1,8 +1,17 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { CalendarRegistry } from './calendar.ts';
+import { type CalendarRegistry, marketOfPlaceOfSettlement } from './calendar.ts';
 import { Dec, dec } from './decimal.ts';
 import type { Priority } from './model.ts';
+import {
+  AllowedCycle,
+  CycleRule,
+  checkSettlementDate,
+  DEFAULT_SETTLEMENT_CYCLES,
+  type SettlementDateCheck,
+  standardCycle,
+  type TradeDates,
+} from './settlement-cycle.ts';
 
 /**
  * When a trade must be matched, per market, and how urgent a break is. Deadlines are instants (UTC)
@@ -37,6 +46,14 @@ export const SlaPolicyConfig = z.object({
   /** Hours to deadline at or under which a break is urgent / soon. */
   urgentHours: z.number().positive(),
   soonHours: z.number().positive(),
+  /** Standard settlement cycles by market, instrument class and effective date (see settlement-cycle.ts). */
+  settlementCycles: z.array(CycleRule),
+  /** Non-standard cycles allowed per desk or counterparty. */
+  allowedCycles: z.array(AllowedCycle),
+  /** Each desk's time zone: its "today" (default report date, seed date) is the date there. */
+  deskTimeZones: z.record(z.string(), z.string().min(1)),
+  /** The time zone of a desk not listed, and of reports over every desk. */
+  defaultTimeZone: z.string().min(1),
 });
 export type SlaPolicyConfig = z.infer<typeof SlaPolicyConfig>;
 
@@ -61,6 +78,16 @@ export const DEFAULT_SLA_POLICY: SlaPolicyConfig = {
   },
   urgentHours: 2,
   soonHours: 8,
+  settlementCycles: [...DEFAULT_SETTLEMENT_CYCLES],
+  allowedCycles: [],
+  deskTimeZones: {
+    'EQ-US': 'America/New_York',
+    'FI-RATES': 'America/New_York',
+    'FI-CREDIT': 'America/New_York',
+    'EQ-EU': 'Europe/London',
+    'EQ-APAC': 'Asia/Tokyo',
+  },
+  defaultTimeZone: 'America/New_York',
 };
 
 /** Deadlines remembered per (market, anchor day); a long-running process sees few distinct days. */
@@ -79,10 +106,45 @@ export class SlaPolicy {
     return this.config.markets[market] ?? this.config.fallback;
   }
 
-  /** The instant (ISO, UTC) by which a trade of this market must be matched. */
-  matchDeadline(trade: { tradeDate: string; settlementDate: string }, market: string): string {
+  /** The standard cycle (business days) for a market, instrument class and trade date. */
+  standardCycle(market: string, instrumentClass: 'EQUITY' | 'BOND', tradeDate: string): number {
+    return standardCycle(this.config.settlementCycles, market, instrumentClass, tradeDate);
+  }
+
+  /** The trade's settlement date against its market's calendar and standard (or allowed) cycle. */
+  checkSettlementDate(trade: TradeDates & { placeOfSettlement: string }): SettlementDateCheck {
+    const market = marketOfPlaceOfSettlement(trade.placeOfSettlement);
+    return checkSettlementDate(
+      trade,
+      market,
+      this.calendars.forMarket(market),
+      this.config.settlementCycles,
+      this.config.allowedCycles,
+    );
+  }
+
+  /** The time zone whose date is a desk's "today" (`defaultTimeZone` for no desk or an unlisted one). */
+  timeZoneOf(desk: string | undefined): string {
+    return (desk === undefined ? undefined : this.config.deskTimeZones[desk]) ?? this.config.defaultTimeZone;
+  }
+
+  /**
+   * The instant (ISO, UTC) by which a trade of this market must be matched. A settlement-date anchor
+   * is never later than the standard cycle's date: a trade stating T+10 without an allowance is still
+   * due as a standard one (fail closed), and `check` says whether it has one.
+   */
+  matchDeadline(
+    trade: { tradeDate: string; settlementDate: string },
+    market: string,
+    check?: Pick<SettlementDateCheck, 'standardDate' | 'warnings'>,
+  ): string {
     const rule = this.ruleFor(market);
-    const anchor = rule.anchor === 'TRADE_DATE' ? trade.tradeDate : trade.settlementDate;
+    const stated = trade.settlementDate;
+    const settles =
+      check !== undefined && check.warnings.length > 0 && check.standardDate < stated
+        ? check.standardDate
+        : stated;
+    const anchor = rule.anchor === 'TRADE_DATE' ? trade.tradeDate : settles;
     const key = `${market}|${anchor}`;
     const known = this.#deadlines.get(key);
     if (known !== undefined) return known;

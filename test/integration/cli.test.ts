@@ -109,9 +109,11 @@ describe('settleops start (npm start)', () => {
     expect(out).toMatch(/wave 12\/12/);
     expect(out).toMatch(/ALERT \[exception\] INTERNAL#T-\d+: /);
     expect(out).toMatch(/ALERT \[review\] INTERNAL#T-\d+ ↔ COUNTERPARTY#\S+ confidence \d+/);
-    expect(out).toMatch(/SLA sweeper: \d+ missing confirmations \(CMIS\), \d+ warnings, \d+ breaches/);
     expect(out).toMatch(
-      /Settlement report — trade date .*\n {2}Trades: 200 internal, \d+ counterparty records/,
+      /SLA sweeper: \d+ missing confirmations \(CMIS, or DELN\/DSEC\/DTRD for \d+ found with a wrong key field\), \d+ warnings, \d+ breaches/,
+    );
+    expect(out).toMatch(
+      /Settlement report — trade date \S+ \(today in America\/New_York \(demo day\)\)\n {2}Trades: 200 internal, \d+ counterparty records/,
     );
     const reportOf = (s: string) => s.slice(s.indexOf('Settlement report'));
 

@@ -92,7 +92,7 @@ describe('ingesting a pair of records', () => {
     ['quantity', 'QUANTITY', 'DQUA', { quantity: '900', netAmount: '91125.00' }],
     ['currency', 'CURRENCY', 'NCRR', { currency: 'EUR' }],
     ['settlementDate', 'SETTLEMENT_DATE', 'DDAT', { settlementDate: '2026-11-27' }],
-    ['counterpartyBic', 'COUNTERPARTY', 'ICAG', { counterpartyBic: 'BARCGB22' }],
+    ['counterpartyBic', 'COUNTERPARTY', 'IEXE', { counterpartyBic: 'BARCGB22' }],
     ['placeOfSettlement', 'PLACE_OF_SETTLEMENT', 'DEPT', { placeOfSettlement: 'MGTCBEBE' }],
     ['netAmount', 'AMOUNT', 'DMON', { netAmount: '102000.00' }],
   ] as const)('raises a %s break as %s with reason code %s', async (field, type, code, override) => {

@@ -248,7 +248,7 @@ describe('deciding a match under review', () => {
 
     const [view] = await viewTrade(table.store, 'T-REVIEW');
     expect(view?.trade.status).toBe('EXCEPTION');
-    expect(view?.exceptions.map((e) => [e.reasonCode, e.status])).toStrictEqual([['ICAG', 'ESCALATED']]);
+    expect(view?.exceptions.map((e) => [e.reasonCode, e.status])).toStrictEqual([['IEXE', 'ESCALATED']]);
     expect((await table.store.getMatch(matchId))?.decision?.reason).toBe('wrong branch');
     // Re-ingesting the same records does not bring the rejected pair back.
     const ours = aTrade({ tradeId: 'T-REVIEW', counterpartyBic: 'DEUTDEFF500' });

@@ -14,6 +14,8 @@ const BEFORE_WARNING = '2026-11-24T23:59:00.000Z';
 const WARNING = '2026-11-25T00:00:00.000Z';
 const PAST_DEADLINE = '2026-11-25T02:00:00.000Z';
 
+const NO_ORPHANS = { count: 0, byAge: { under1h: 0, from1hTo4h: 0, over4h: 0 }, oldest: [] };
+
 let table: TestTable;
 let clock: TestClock;
 let deps: SettlementDeps;
@@ -49,7 +51,9 @@ describe('the SLA sweeper', () => {
       breached: 0,
       missingCounterparty: 0,
       matchedAtDeadline: 0,
+      nearMisses: 0,
       skipped: 0,
+      orphans: NO_ORPHANS,
     });
   });
 
@@ -62,12 +66,19 @@ describe('the SLA sweeper', () => {
     expect((await sweepSla(deps)).warned).toBe(0);
     clock.set(PAST_DEADLINE);
     expect((await sweepSla(deps)).breached).toBe(exceptionCount);
+    // Their record broke against ours and is still unmatched past its deadline: reported as an orphan.
     expect(await sweepSla(deps)).toStrictEqual({
       warned: 0,
       breached: 0,
       missingCounterparty: 0,
       matchedAtDeadline: 0,
+      nearMisses: 0,
       skipped: 0,
+      orphans: {
+        count: 1,
+        byAge: { under1h: 0, from1hTo4h: 0, over4h: 1 },
+        oldest: [{ ref: 'COUNTERPARTY#C-T-1', counterpartyBic: 'DEUTDEFF', receivedAt: RAISED }],
+      },
     });
 
     expect(await alerts('SLA_WARNING')).toHaveLength(exceptionCount);

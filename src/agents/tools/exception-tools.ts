@@ -23,7 +23,7 @@ const ListOpenExceptionsInput = z
       'PRICE, QUANTITY, CURRENCY, SETTLEMENT_DATE, NO_COUNTERPARTY_INSTRUCTION (missing confirmation), PLACE_OF_SETTLEMENT, COUNTERPARTY or AMOUNT.',
     ),
     reasonCode: ReasonCode.optional().describe(
-      'ISO 20022 / MT548 reason code: DDEA, DQUA, NCRR, DDAT, CMIS, DEPT, ICAG, DMON.',
+      'ISO 20022 / MT548 reason code: DDEA, DQUA, NCRR, DDAT, CMIS, DEPT, IEXE, ICAG, DMON, FRAP, DELN, DSEC, DTRD.',
     ),
     desk: fields.desk.optional(),
     tradeDate: fields.tradeDate
@@ -181,6 +181,18 @@ export const RESOLUTION_HINTS: Readonly<Record<SettlementException['type'], read
   AMOUNT: [
     'Compare commission and fees; if the difference is only rounding, ACCEPT_WITHIN_TOLERANCE needs an approver.',
     'Otherwise REQUEST_COUNTERPARTY_AMENDMENT or AMEND_OUR_BOOKING.',
+  ],
+  SETTLEMENT_TYPE: [
+    'One side instructed delivery versus payment, the other free of payment: agree which and amend that side.',
+  ],
+  DIRECTION: [
+    'The counterparty record has the same direction as ours (both buy or both sell): one side has the direction wrong; amend it.',
+  ],
+  SECURITY: [
+    'The counterparty record names another ISIN for the same trade: check the security with the desk and amend the wrong side.',
+  ],
+  TRADE_DATE: [
+    'The counterparty record carries another trade date: check the execution date and amend the wrong side.',
   ],
 };
 

@@ -1,6 +1,6 @@
 import { withSettlement } from '../../app/settlement.ts';
 import type { Config } from '../../config.ts';
-import { buildReport } from '../../settlement/index.ts';
+import { buildReport, reportDate } from '../../settlement/index.ts';
 import { args, isoDate, print } from '../args.ts';
 import { formatReport } from '../format/report.ts';
 
@@ -13,12 +13,13 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
   });
   const date = isoDate(values.date, 'date');
   return withSettlement(config, async (rt) => {
-    const now = rt.deps.now().toISOString();
-    const tradeDate = date ?? now.slice(0, 10);
+    const now = rt.deps.now();
+    const { tradeDate, basis } = reportDate(date, now, rt.deps.sla, values.desk);
     const day = await rt.store.listDay(tradeDate, values.desk);
     const r = buildReport(day, {
       tradeDate,
-      now,
+      now: now.toISOString(),
+      dateBasis: basis,
       ...(values.desk === undefined ? {} : { desk: values.desk }),
     });
     print(values.json, r, () =>

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { withSettlement } from '../../app/settlement.ts';
 import type { Config } from '../../config.ts';
-import { generateSettlementDay, toCsv } from '../../seed/index.ts';
+import { generateSettlementDay, seedToday, toCsv } from '../../seed/index.ts';
 import { ingestTrades } from '../../settlement/index.ts';
 import { args, isoDate, positiveInt } from '../args.ts';
 
@@ -18,7 +18,7 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
     trades: positiveInt(values.trades, 'trades', 2000),
     seed: positiveInt(values.seed, 'seed', 42),
     ...(date === undefined ? {} : { date }),
-    today: new Date().toISOString().slice(0, 10),
+    today: seedToday(new Date()),
   });
   if (values.out !== undefined) {
     await mkdir(values.out, { recursive: true });

@@ -11,7 +11,7 @@ function wallClock(iso: string): string {
 /** Plain-text rendering for the terminal. */
 export function formatReport(r: SettlementReport): string {
   const lines = [
-    `Settlement report — trade date ${r.tradeDate}${r.desk === null ? '' : `, desk ${r.desk}`}`,
+    `Settlement report — trade date ${r.tradeDate} (${r.dateBasis})${r.desk === null ? '' : `, desk ${r.desk}`}`,
     `  Trades: ${r.trades.internal} internal, ${r.trades.counterparty} counterparty records`,
     `  Matched: ${r.matching.autoMatched} automatically, ${r.matching.approved} approved by a reviewer`,
     `  Waiting: ${r.matching.pendingReview} for review, ${r.matching.unmatched} without a counterparty record, ${r.matching.inException} in exception`,
@@ -28,6 +28,12 @@ export function formatReport(r: SettlementReport): string {
   if (r.topCounterparties.length > 0) {
     lines.push(
       `  Counterparties with most open breaks: ${r.topCounterparties.map((c) => `${c.bic} ${c.openBreaks}`).join(', ')}`,
+    );
+  }
+  const o = r.orphans;
+  if (o.count > 0) {
+    lines.push(
+      `  Unmatched counterparty records: ${o.count} (< 1 h ${o.byAge.under1h}, 1–4 h ${o.byAge.from1hTo4h}, > 4 h ${o.byAge.over4h}); oldest ${o.oldest.map((x) => x.ref).join(', ')}`,
     );
   }
   if (r.unreadable !== undefined && r.unreadable.length > 0) {

@@ -10,6 +10,8 @@ export function formatTradeView(v: TradeView): string {
     `  desk ${t.desk}, account ${t.account}, counterparty ${t.counterpartyBic}`,
     `  must be matched by ${t.matchDeadline}`,
   ];
+  if (t.instrumentClass !== undefined) lines.splice(2, 0, `  instrument class ${t.instrumentClass}`);
+  for (const w of t.dateWarnings ?? []) lines.push(`  warning: ${w}`);
   if (v.match !== undefined) {
     const m = v.match;
     lines.push(`  match ${m.matchId}: ${m.status}, confidence ${m.confidence}`);
@@ -18,6 +20,7 @@ export function formatTradeView(v: TradeView): string {
         `    decided by ${m.decision.by} at ${m.decision.at}${m.decision.reason === undefined ? '' : ` (${m.decision.reason})`}`,
       );
     if (v.counterpart !== undefined) lines.push(`    with ${v.counterpart.source} ${v.counterpart.tradeId}`);
+    for (const r of m.reviewReasons ?? []) lines.push(`    held for review: ${r}`);
     for (const f of m.fields) {
       if (f.outcome === 'EXACT') continue;
       lines.push(

@@ -28,9 +28,9 @@ export const FIELD_REASON_CODES = {
   netAmount: 'DMON',
   currency: 'NCRR',
   settlementDate: 'DDAT',
-  counterpartyBic: 'ICAG',
+  counterpartyBic: 'IEXE',
   placeOfSettlement: 'DEPT',
-  settlementType: 'DMON',
+  settlementType: 'FRAP',
 } as const satisfies Record<MatchField, ReasonCode>;
 
 /** Auto-resolution rules, as named in `FieldResult.rule`. */

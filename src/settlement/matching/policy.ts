@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SettleOpsError } from '../../errors.ts';
 import { Currency, MatchField } from '../model.ts';
+import { defaultNetAmountBands, EUR_NET_AMOUNT_BAND } from './currency-bands.ts';
 import { Tolerance } from './tolerance.ts';
 
 /*
@@ -155,7 +156,8 @@ function penalties(mismatch: number): OutcomePenalties {
 }
 
 /**
- * Defaults: price ±1 bp; net amount ±2.00 up to 100,000 and ±25.00 above (trade currency); everything
+ * Defaults: price ±1 bp; net amount ±EUR 2.00 up to EUR 100,000 and ±EUR 25.00 above, converted per
+ * currency (`currency-bands.ts`; a currency not listed uses the EUR figures in its own units); everything
  * else exact. Penalties: WITHIN 1, RULE 1, PARTIAL 7, MISMATCH 20 (30 on quantity and currency).
  * Auto-match at 98, review from 85, ambiguity margin 0; near miss within 10× the tolerance.
  */
@@ -163,10 +165,7 @@ export const DEFAULT_MATCHING_POLICY: MatchingPolicy = deepFreeze({
   tolerances: {
     quantity: { default: EXACT, currencies: {} },
     price: { default: { kind: 'percent', percent: '0.01' }, currencies: {} },
-    netAmount: {
-      default: { kind: 'absolute', tiers: [{ upTo: '100000', amount: '2.00' }, { amount: '25.00' }] },
-      currencies: {},
-    },
+    netAmount: { default: EUR_NET_AMOUNT_BAND, currencies: defaultNetAmountBands() },
   },
   penalties: {
     quantity: penalties(30),

@@ -4,7 +4,7 @@ import { type Decision, type Match, ReviewReason, type Trade } from '../model.ts
 import { ChangeSet } from '../store/change-set.ts';
 import { MAX_ATTEMPTS, nowIso, type SettlementDeps } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
-import { exceptionsAlert, instructionFor } from './match-plan.ts';
+import { exceptionsAlert, instructionAudit, instructionFor } from './match-plan.ts';
 import { type MatchTally, matchMany } from './match-trade.ts';
 
 export interface ReviewDecisionRequest {
@@ -117,6 +117,7 @@ export async function decideReview(
     const decision: Decision = { by: actor, at, ...(req.reason === undefined ? {} : { reason: req.reason }) };
     const approve = req.decision === 'APPROVE';
     const cs = new ChangeSet();
+    const instruction = approve ? instructionFor(match.matchId, internal, at, deps.calendars) : undefined;
     const decided = cs.update(
       'match',
       match,
@@ -127,6 +128,7 @@ export async function decideReview(
         details: {
           confidence: match.confidence,
           ...(req.reason === undefined ? {} : { reason: req.reason }),
+          ...instructionAudit(instruction),
         },
         at,
       },
@@ -145,7 +147,7 @@ export async function decideReview(
           },
         );
       }
-      cs.instruction(instructionFor(match.matchId, internal, at));
+      if (instruction !== undefined) cs.instruction(instruction);
     } else {
       // The pair is never proposed again. The internal trade's breaks become exceptions for ops; a
       // pair without breaks (held only because another trade was as good) has none, and its

@@ -1,6 +1,7 @@
 import { marketOfPlaceOfSettlement } from '../calendar.ts';
-import { Dec, dec } from '../decimal.ts';
+import { Dec } from '../decimal.ts';
 import { ALL_EXCEPTION_KEYS, type ExceptionDraft, exceptionIdFor } from '../exceptions.ts';
+import { notionalOf } from '../instrument.ts';
 import { type SettlementException, type Trade, tradeRef } from '../model.ts';
 import type { ChangeSet } from '../store/change-set.ts';
 import type { SettlementStore } from '../store/settlement-store.ts';
@@ -137,7 +138,7 @@ export function exceptionFromDraft(
   counterpartyRef: string | undefined,
   at: string,
 ): Omit<SettlementException, 'version' | 'auditHash'> {
-  const notional = dec(internal.quantity).times(dec(internal.price));
+  const notional = notionalOf(internal);
   const deadline = internal.matchDeadline;
   const autoResolved = draft.autoResolvedBy !== undefined;
   // Raised at or after its deadline (a CMIS at the cut-off, a break confirmed late): it is born

@@ -158,12 +158,13 @@ function newTrade(
   actor: string,
 ): { trade: Unsealed<Trade>; audit: AuditEntry } {
   const at = nowIso(deps);
-  const market = marketOfPlaceOfSettlement(input.placeOfSettlement);
+  const { matchDeadline, dateWarnings } = datesOf(deps, input);
   const trade: Unsealed<Trade> = {
     ...input,
     status: 'UNMATCHED',
     contentHash: contentHash(input),
-    matchDeadline: deps.sla.matchDeadline(input, market),
+    matchDeadline,
+    ...(dateWarnings.length > 0 ? { dateWarnings } : {}),
     createdAt: at,
     updatedAt: at,
     lastChangedBy: actor,
@@ -171,7 +172,21 @@ function newTrade(
     needsMatching: true,
     hasExceptions: false,
   };
-  return { trade, audit: { action: 'INGESTED', actor, details: { ...input }, at } };
+  const details = dateWarnings.length > 0 ? { ...input, dateWarnings } : { ...input };
+  return { trade, audit: { action: 'INGESTED', actor, details, at } };
+}
+
+/**
+ * The matching deadline and the settlement-date warnings (closed day, off the standard cycle) of a
+ * trade as received: the warnings are kept on the trade, and an agreed pair carrying one is reviewed.
+ */
+function datesOf(
+  deps: Pick<SettlementDeps, 'sla'>,
+  input: TradeInput,
+): { matchDeadline: string; dateWarnings: string[] } {
+  const check = deps.sla.checkSettlementDate(input);
+  const market = marketOfPlaceOfSettlement(input.placeOfSettlement);
+  return { matchDeadline: deps.sla.matchDeadline(input, market, check), dateWarnings: check.warnings };
 }
 
 /**
@@ -202,10 +217,13 @@ export async function amendTrade(
       rejectedCandidates: _rejected,
       netAmount: _oldNet,
       note: _oldNote,
+      instrumentClass: _oldClass,
+      dateWarnings: _oldWarnings,
       ...kept
     } = current;
     const makers = makersAfterChange(current, actor, changed);
     const makersChanged = makers.join('\n') !== (current.makers ?? []).join('\n');
+    const { matchDeadline, dateWarnings } = datesOf(deps, input);
     cs.update(
       'trade',
       current,
@@ -214,7 +232,10 @@ export async function amendTrade(
         ...input,
         status: 'UNMATCHED',
         contentHash: contentHash(input),
-        matchDeadline: deps.sla.matchDeadline(input, marketOfPlaceOfSettlement(input.placeOfSettlement)),
+        matchDeadline,
+        ...(dateWarnings.length > 0 ? { dateWarnings } : {}),
+        // A repaired trade is never counted as straight-through, whatever matches it later.
+        repairedBy: current.repairedBy ?? actor,
         updatedAt: at,
         lastChangedBy: actor,
         makers,
@@ -227,6 +248,7 @@ export async function amendTrade(
           changed,
           ...Object.fromEntries(changed.map((k) => [k, (input as Record<string, unknown>)[k]])),
           ...(makersChanged ? { makers } : {}),
+          ...(dateWarnings.length > 0 ? { dateWarnings } : {}),
         },
         at,
       },

@@ -1,5 +1,7 @@
+import type { CalendarRegistry } from '../calendar.ts';
 import { classifyBreaks, exceptionIdFor } from '../exceptions.ts';
 import { confidencesAgainst, decide, lazilyScored, type MatchDecision } from '../matching/index.ts';
+import { reviewReasons } from '../matching/review-gate.ts';
 import type {
   FieldResult,
   Match,
@@ -146,8 +148,13 @@ export function planMatch(
     first.kind === 'AUTO_MATCH' && other !== undefined
       ? rivalsFor(deps, trade, other, first.best.confidence, peers)
       : [];
+  // A pair agreeing on a closed or off-cycle date, or a DVP pair missing its cash leg, is reviewed.
+  const gated =
+    first.kind === 'AUTO_MATCH' && other !== undefined && rivals.length === 0
+      ? reviewReasons(...orient(trade, other), first.best.fields)
+      : [];
   const decision: MatchDecision =
-    first.kind === 'AUTO_MATCH' && rivals.length > 0
+    first.kind === 'AUTO_MATCH' && (rivals.length > 0 || gated.length > 0)
       ? { kind: 'REVIEW', best: first.best, ambiguousWith: rivals }
       : first;
 
@@ -239,10 +246,12 @@ export function planMatch(
     fields: best.fields,
     status: review ? 'PENDING_REVIEW' : 'AUTO_MATCHED',
     ...(review && decision.ambiguousWith.length > 0 ? { ambiguousWith: [...decision.ambiguousWith] } : {}),
+    ...(gated.length > 0 ? { reviewReasons: gated } : {}),
     desk: internal.desk,
     tradeDate: internal.tradeDate,
     createdAt: at,
   };
+  const instruction = review ? undefined : instructionFor(matchId, internal, at, deps.calendars);
   cs.create('match', match, {
     action: review ? 'REVIEW_REQUESTED' : 'AUTO_MATCHED',
     actor: SYSTEM.matcher,
@@ -250,6 +259,8 @@ export function planMatch(
       confidence: best.confidence,
       internal: match.internalRef,
       counterparty: match.counterpartyRef,
+      ...(gated.length > 0 ? { reviewReasons: gated } : {}),
+      ...instructionAudit(instruction),
     },
     at,
   });
@@ -288,8 +299,8 @@ export function planMatch(
   );
   if (review) {
     cs.outbox(reviewAlert(match, internal, counterparty, at));
-  } else {
-    cs.instruction(instructionFor(matchId, internal, at));
+  } else if (instruction !== undefined) {
+    cs.instruction(instruction);
   }
   return {
     changes: cs,
@@ -305,8 +316,21 @@ function breakSummary(fields: readonly FieldResult[]): string[] {
     .map((f) => `${f.field}:${f.reasonCode ?? ''}`);
 }
 
-/** Our settlement instruction for an affirmed pair (one per match, idempotent by id). */
-export function instructionFor(matchId: string, internal: Trade, at: string): SettlementInstruction {
+/**
+ * Our settlement instruction for an affirmed pair (one per match, idempotent by id). It carries the
+ * date that will settle: a settlement date on a closed day of the market is rolled forward by its
+ * calendar (a CSD rejects an instruction for a day it is closed), with the trade's own date kept in
+ * `rolledFrom`; the match's audit record names both (`instructionAudit`).
+ */
+export function instructionFor(
+  matchId: string,
+  internal: Trade,
+  at: string,
+  calendars: CalendarRegistry,
+): SettlementInstruction {
+  const settles = calendars
+    .forPlaceOfSettlement(internal.placeOfSettlement)
+    .rollForward(internal.settlementDate);
   return {
     instructionId: `SI|${matchId}`,
     matchId,
@@ -318,7 +342,8 @@ export function instructionFor(matchId: string, internal: Trade, at: string): Se
       ? { settlementAmount: internal.netAmount }
       : {}),
     currency: internal.currency,
-    settlementDate: internal.settlementDate,
+    settlementDate: settles,
+    ...(settles === internal.settlementDate ? {} : { rolledFrom: internal.settlementDate }),
     settlementType: internal.settlementType,
     placeOfSettlement: internal.placeOfSettlement,
     counterpartyBic: internal.counterpartyBic,
@@ -327,6 +352,14 @@ export function instructionFor(matchId: string, internal: Trade, at: string): Se
     tradeDate: internal.tradeDate,
     createdAt: at,
   };
+}
+
+/** Audit details for an instruction whose date the calendar rolled (nothing when it was not rolled). */
+export function instructionAudit(instruction: SettlementInstruction | undefined): {
+  instruction?: { settlementDate: string; rolledFrom: string };
+} {
+  if (instruction?.rolledFrom === undefined) return {};
+  return { instruction: { settlementDate: instruction.settlementDate, rolledFrom: instruction.rolledFrom } };
 }
 
 export function reviewAlert(
@@ -348,6 +381,7 @@ export function reviewAlert(
       isin: internal.isin,
       differences: match.fields.filter((f) => f.outcome !== 'EXACT' && f.outcome !== 'NOT_COMPARED'),
       ambiguousWith: match.ambiguousWith ?? [],
+      reviewReasons: match.reviewReasons ?? [],
     },
     createdAt: at,
     status: 'PENDING',

@@ -1,4 +1,6 @@
-import { missingCounterpartyDraft } from '../exceptions.ts';
+import { shiftDays } from '../calendar.ts';
+import { type ExceptionDraft, missingCounterpartyDraft, nearMissDraft } from '../exceptions.ts';
+import { bestNearMiss, NEAR_MISS_DAYS, nearMissKey } from '../matching/near-miss.ts';
 import type { OutboxRecord, SettlementException, Trade } from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
 import type { Page } from '../store/settlement-store.ts';
@@ -13,8 +15,51 @@ export interface SweepResult {
   readonly missingCounterparty: number;
   /** Trades due for CMIS that matched their record at the last moment instead (see `matchedFirst`). */
   readonly matchedAtDeadline: number;
+  /** Of `missingCounterparty`: trades whose record was found with a wrong direction, ISIN or trade date. */
+  readonly nearMisses: number;
   /** Items another sweeper (or a concurrent change) handled first. */
   readonly skipped: number;
+  /** Counterparty records still unmatched past their deadline (reported on every pass until matched). */
+  readonly orphans: OrphanSummary;
+}
+
+/** Unmatched counterparty records past their deadline, by how long they have been waiting. */
+export interface OrphanSummary {
+  readonly count: number;
+  readonly byAge: { readonly under1h: number; readonly from1hTo4h: number; readonly over4h: number };
+  /** The oldest few, oldest first. */
+  readonly oldest: ReadonlyArray<{
+    readonly ref: string;
+    readonly counterpartyBic: string;
+    readonly receivedAt: string;
+  }>;
+}
+
+const HOUR = 3_600_000;
+const ORPHANS_LISTED = 10;
+
+/**
+ * Instead of CMIS, the near miss that explains it: a record of the same counterparty firm and quantity
+ * that misses our level-1 key on the direction (DELN), the security (DSEC) or the trade date (DTRD).
+ * One index query (`listNearMisses`), no scan.
+ */
+export async function missingCounterpartyFinding(
+  deps: Pick<SettlementDeps, 'store'>,
+  trade: Trade,
+): Promise<{ draft: ExceptionDraft; counterpartyRef: string | undefined }> {
+  const candidates = await deps.store.listNearMisses(
+    nearMissKey(trade),
+    shiftDays(trade.tradeDate, -NEAR_MISS_DAYS),
+    shiftDays(trade.tradeDate, NEAR_MISS_DAYS),
+  );
+  const near = bestNearMiss(trade, candidates);
+  if (near === undefined)
+    return { draft: missingCounterpartyDraft(trade.matchDeadline), counterpartyRef: undefined };
+  const ref = tradeRefOf(near.record);
+  return {
+    draft: nearMissDraft(near.miss.kind, ref, near.miss.ours, near.miss.theirs),
+    counterpartyRef: ref,
+  };
 }
 
 /**
@@ -48,6 +93,7 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
   let breached = 0;
   let missingCounterparty = 0;
   let matchedAtDeadline = 0;
+  let nearMisses = 0;
   let skipped = 0;
 
   for await (const due of drain((cursor) => deps.store.listMatchDue(now, pageOptions(cursor)))) {
@@ -57,6 +103,7 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
     if (found === 'gone') skipped++;
     if (typeof found === 'string') continue;
     const trade = found.unmatched;
+    const finding = await missingCounterpartyFinding(deps, trade);
     const cs = new ChangeSet();
     const next = cs.update(
       'trade',
@@ -65,22 +112,28 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
       {
         action: 'COUNTERPARTY_MISSING',
         actor: SYSTEM.sweeper,
-        details: { deadline: trade.matchDeadline },
+        details: {
+          deadline: trade.matchDeadline,
+          reasonCode: finding.draft.reasonCode,
+          ...(finding.counterpartyRef === undefined ? {} : { nearMiss: finding.counterpartyRef }),
+        },
         at: now,
       },
     );
     const { escalated } = syncExceptions(cs, deps, {
       internal: trade,
-      counterpartyRef: undefined,
-      drafts: [missingCounterpartyDraft(trade.matchDeadline)],
+      counterpartyRef: finding.counterpartyRef,
+      drafts: [finding.draft],
       existing: await exceptionsOfTrade(deps.store, trade),
       resolveOthersAs: undefined,
       actor: SYSTEM.sweeper,
       at: now,
     });
     if (escalated.length > 0) cs.outbox(exceptionsAlert(next, escalated, now));
-    if ((await deps.store.commit(cs)).ok) missingCounterparty++;
-    else skipped++;
+    if ((await deps.store.commit(cs)).ok) {
+      missingCounterparty++;
+      if (finding.counterpartyRef !== undefined) nearMisses++;
+    } else skipped++;
   }
 
   for await (const e of drain((cursor) => deps.store.listSlaDue(now, pageOptions(cursor)))) {
@@ -106,7 +159,27 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
       skipped++;
     }
   }
-  return { warned, breached, missingCounterparty, matchedAtDeadline, skipped };
+  const orphans = await orphansDue(deps, now);
+  return { warned, breached, missingCounterparty, matchedAtDeadline, nearMisses, skipped, orphans };
+}
+
+/** Counterparty records unmatched past their deadline, by age since received (the byDue index). */
+async function orphansDue(deps: Pick<SettlementDeps, 'store'>, now: string): Promise<OrphanSummary> {
+  const byAge = { under1h: 0, from1hTo4h: 0, over4h: 0 };
+  const all: Trade[] = [];
+  for await (const t of drain((cursor) => deps.store.listOrphansDue(now, pageOptions(cursor)))) {
+    if (t.status !== 'UNMATCHED') continue;
+    all.push(t);
+    const age = Date.parse(now) - Date.parse(t.createdAt);
+    if (age < HOUR) byAge.under1h++;
+    else if (age <= 4 * HOUR) byAge.from1hTo4h++;
+    else byAge.over4h++;
+  }
+  const oldest = all
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.tradeId.localeCompare(b.tradeId))
+    .slice(0, ORPHANS_LISTED)
+    .map((t) => ({ ref: tradeRefOf(t), counterpartyBic: t.counterpartyBic, receivedAt: t.createdAt }));
+  return { count: all.length, byAge, oldest };
 }
 
 function slaAlert(

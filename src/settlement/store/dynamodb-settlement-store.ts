@@ -128,6 +128,30 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return this.#page('byDue', keys.due.match, now, options, Trade);
   }
 
+  async listOrphansDue(now: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Trade>> {
+    return this.#page('byDue', keys.due.orphan, now, options, Trade);
+  }
+
+  async listNearMisses(key: string, fromDate: string, toDate: string): Promise<Trade[]> {
+    const out: Trade[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byQueue',
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': 'byQueuePk', '#sk': 'byQueueSk' },
+          ExpressionAttributeValues: { ':pk': keys.near(key), ':from': fromDate, ':to': `${toDate}#\uffff` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(page.Items ?? []).map(parseItem.trade));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return out;
+  }
+
   async listDay(tradeDate: string, desk?: string): Promise<DayRecords> {
     const items = await this.#queryAll(
       'byDay',

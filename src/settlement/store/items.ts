@@ -1,5 +1,6 @@
 import type { ZodError, ZodType } from 'zod';
 import { blockKey } from '../matching/index.ts';
+import { nearMissKey, nearMissSortKey } from '../matching/near-miss.ts';
 import {
   AuditReceipt,
   AuditRecord,
@@ -44,7 +45,9 @@ export const keys = {
     exceptions: (status: string) => `EXC#${status}`,
     outboxPending: 'OUTBOX#PENDING',
   },
-  due: { sla: 'DUE#SLA', match: 'DUE#MATCH' },
+  due: { sla: 'DUE#SLA', match: 'DUE#MATCH', orphan: 'DUE#ORPHAN' },
+  /** Open counterparty records by firm and quantity: the near-miss look-up behind CMIS. */
+  near: (key: string) => `NEAR#${key}`,
   day: (tradeDate: string) => `DAY#${tradeDate}`,
   daySk: (desk: string, kind: 'TRADE' | 'MATCH' | 'EXC' | 'SI', id: string) => `${desk}#${kind}#${id}`,
 } as const;
@@ -70,6 +73,15 @@ export function tradeItem(t: Trade): Item {
   if (isCandidate(t)) {
     idx.byBlockPk = keys.block(blockKey(t));
     idx.byBlockSk = ref;
+    if (t.source === 'COUNTERPARTY') {
+      idx.byQueuePk = keys.near(nearMissKey(t));
+      idx.byQueueSk = nearMissSortKey(t);
+    }
+  }
+  // A counterparty record nobody has matched by its deadline is an orphan: reported, not silent.
+  if (t.source === 'COUNTERPARTY' && t.status === 'UNMATCHED') {
+    idx.byDuePk = keys.due.orphan;
+    idx.byDueSk = `${t.matchDeadline}#${ref}`;
   }
   // An internal trade nobody has sent a record for yet: CMIS is raised if its deadline passes.
   if (t.source === 'INTERNAL' && t.status === 'UNMATCHED') {

@@ -67,6 +67,13 @@ export interface SettlementStore {
   listSlaDue(now: string, options?: { limit?: number; cursor?: string }): Promise<Page<SettlementException>>;
   /** Internal trades still without a counterparty record whose deadline is at or before `now`. */
   listMatchDue(now: string, options?: { limit?: number; cursor?: string }): Promise<Page<Trade>>;
+  /** Counterparty records still unmatched whose deadline is at or before `now` (orphans), oldest first. */
+  listOrphansDue(now: string, options?: { limit?: number; cursor?: string }): Promise<Page<Trade>>;
+  /**
+   * Open counterparty records of one near-miss group (firm and quantity, `nearMissKey`) whose trade
+   * date lies in `[fromDate, toDate]`: one index query.
+   */
+  listNearMisses(key: string, fromDate: string, toDate: string): Promise<Trade[]>;
   listDay(tradeDate: string, desk?: string): Promise<DayRecords>;
   /**
    * An entity's audit records in sequence. A trade's first record may be kept in an ingest receipt;

@@ -5,6 +5,7 @@ import {
   type ExceptionDraft,
   exceptionIdFor,
   missingCounterpartyDraft,
+  nearMissDraft,
 } from '../../../src/settlement/exceptions.ts';
 import type { ExceptionType, FieldOutcome, MatchField, ReasonCode } from '../../../src/settlement/model.ts';
 import { aFieldResult } from '../../support/settlement-records.ts';
@@ -15,10 +16,10 @@ const FIELDS: ReadonlyArray<[MatchField, ExceptionType, ReasonCode, string, stri
   ['quantity', 'QUANTITY', 'DQUA', 'Quantity', '1000', '900'],
   ['currency', 'CURRENCY', 'NCRR', 'Currency', 'USD', 'EUR'],
   ['settlementDate', 'SETTLEMENT_DATE', 'DDAT', 'Settlement date', '2026-11-25', '2026-11-27'],
-  ['counterpartyBic', 'COUNTERPARTY', 'ICAG', 'Counterparty BIC', 'DEUTDEFF', 'COBADEFF'],
+  ['counterpartyBic', 'COUNTERPARTY', 'IEXE', 'Counterparty firm (BIC)', 'DEUTDEFF', 'COBADEFF'],
   ['placeOfSettlement', 'PLACE_OF_SETTLEMENT', 'DEPT', 'Place of settlement', 'DTCYUS33XXX', 'MGTCBEBE'],
   ['netAmount', 'AMOUNT', 'DMON', 'Net amount', '101250.00', '101400.00'],
-  ['settlementType', 'AMOUNT', 'DMON', 'Settlement type', 'DVP', 'FOP'],
+  ['settlementType', 'SETTLEMENT_TYPE', 'FRAP', 'Settlement type', 'DVP', 'FOP'],
 ];
 
 describe('classifyBreaks', () => {
@@ -184,6 +185,26 @@ describe('missingCounterpartyDraft', () => {
   });
 });
 
+describe('nearMissDraft', () => {
+  it.each([
+    ['DIRECTION', 'DIRECTION', 'DELN', 'Direction', 'BUY', 'BUY'],
+    ['SECURITY', 'SECURITY', 'DSEC', 'Security (ISIN)', 'US0378331005', 'US5949181045'],
+    ['TRADE_DATE', 'TRADE_DATE', 'DTRD', 'Trade date', '2026-11-24', '2026-11-23'],
+  ] as const)(
+    'raises a %s near miss as %s with code %s in the NEAR slot',
+    (kind, type, code, label, ours, theirs) => {
+      expect(nearMissDraft(kind, 'COUNTERPARTY#C-1', ours, theirs)).toStrictEqual({
+        key: 'NEAR',
+        type,
+        reasonCode: code,
+        details: `${label}: ours ${ours}, theirs ${theirs} on COUNTERPARTY#C-1, which otherwise matches (same counterparty and quantity)`,
+        ours,
+        theirs,
+      });
+    },
+  );
+});
+
 describe('exceptionIdFor', () => {
   it('derives the id from the trade and the failing field', () => {
     expect(exceptionIdFor('INTERNAL#T-10042', 'price')).toBe('X|INTERNAL#T-10042|price');
@@ -200,7 +221,9 @@ describe('exceptionIdFor', () => {
 });
 
 describe('ALL_EXCEPTION_KEYS', () => {
-  it('lists every compared field and CMIS', () => {
-    expect([...ALL_EXCEPTION_KEYS].sort()).toStrictEqual([...FIELDS.map(([field]) => field), 'CMIS'].sort());
+  it('lists every compared field, CMIS and the near-miss slot', () => {
+    expect([...ALL_EXCEPTION_KEYS].sort()).toStrictEqual(
+      [...FIELDS.map(([field]) => field), 'CMIS', 'NEAR'].sort(),
+    );
   });
 });

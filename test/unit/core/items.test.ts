@@ -76,23 +76,39 @@ describe('tradeItem', () => {
     );
   });
 
+  const open = ['byBlockPk', 'byBlockSk', 'byQueuePk', 'byQueueSk'];
   it.each<[TradeStatus, string[]]>([
-    ['UNMATCHED', ['byDayPk', 'byDaySk', 'byBlockPk', 'byBlockSk']],
-    ['EXCEPTION', ['byDayPk', 'byDaySk', 'byBlockPk', 'byBlockSk']],
+    ['UNMATCHED', ['byDayPk', 'byDaySk', ...open, 'byDuePk', 'byDueSk']],
+    ['EXCEPTION', ['byDayPk', 'byDaySk', ...open]],
     ['PENDING_REVIEW', ['byDayPk', 'byDaySk']],
     ['MATCHED', ['byDayPk', 'byDaySk']],
-  ])('never puts a counterparty %s record in the match-due index: %j', (status, indexes) => {
-    const item = tradeItem(aStoredTrade({ source: 'COUNTERPARTY', side: 'SELL', tradeId: 'C-1', status }));
-    expect(Object.keys(indexKeysOf(item)).sort()).toStrictEqual(indexes.sort());
-  });
+  ])(
+    'indexes a counterparty %s record in %j (near-miss group while open, orphan due while unmatched)',
+    (status, indexes) => {
+      const item = tradeItem(aStoredTrade({ source: 'COUNTERPARTY', side: 'SELL', tradeId: 'C-1', status }));
+      expect(Object.keys(indexKeysOf(item)).sort()).toStrictEqual(indexes.sort());
+    },
+  );
 
-  it('keys a counterparty record in its own block', () => {
-    const item = tradeItem(aStoredTrade({ source: 'COUNTERPARTY', side: 'SELL', tradeId: 'C-1' }));
+  it('keys a counterparty record in its own block, its near-miss group and the orphan-due index', () => {
+    const item = tradeItem(
+      aStoredTrade({
+        source: 'COUNTERPARTY',
+        side: 'SELL',
+        tradeId: 'C-1',
+        quantity: '1000.00',
+        counterpartyBic: 'DEUTDEFFXXX',
+      }),
+    );
     expect(indexKeysOf(item)).toStrictEqual({
       byDayPk: 'DAY#2026-11-24',
       byDaySk: 'EQ-US#TRADE#COUNTERPARTY#C-1',
       byBlockPk: 'BLOCK#US0378331005|2026-11-24|SELL|COUNTERPARTY',
       byBlockSk: 'COUNTERPARTY#C-1',
+      byQueuePk: 'NEAR#DEUTDEFF|1000',
+      byQueueSk: '2026-11-24#US0378331005#SELL#COUNTERPARTY#C-1',
+      byDuePk: 'DUE#ORPHAN',
+      byDueSk: '2026-11-25T02:00:00.000Z#COUNTERPARTY#C-1',
     });
   });
 });

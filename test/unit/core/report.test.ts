@@ -31,6 +31,7 @@ function openException(id: string, more: Parameters<typeof anException>[0] = {})
 
 const EMPTY_REPORT: SettlementReport = {
   tradeDate: TRADE_DATE,
+  dateBasis: 'given',
   desk: null,
   generatedAt: NOW,
   trades: { internal: 0, counterparty: 0 },
@@ -46,6 +47,7 @@ const EMPTY_REPORT: SettlementReport = {
   },
   sla: { warnings: 0, breaches: 0, nextDeadlines: [] },
   topCounterparties: [],
+  orphans: { count: 0, byAge: { under1h: 0, from1hTo4h: 0, over4h: 0 }, oldest: [] },
 };
 
 describe('buildReport', () => {
@@ -269,6 +271,55 @@ describe('buildReport', () => {
   });
 });
 
+describe('buildReport: STP and orphans', () => {
+  it('counts a trade repaired by an amendment or by a rejected pairing, then auto-matched, as matched but not STP', () => {
+    const records = day({
+      trades: [
+        internal('T-1', 'MATCHED', { matchId: 'M-1' }),
+        internal('T-2', 'MATCHED', { matchId: 'M-2', repairedBy: 'principal:ops-anna' }),
+        internal('T-3', 'MATCHED', { matchId: 'M-3', rejectedCandidates: ['COUNTERPARTY#C-9'] }),
+        internal('T-4', 'MATCHED', { matchId: 'M-4' }),
+        counterparty('C-1'),
+        counterparty('C-2'),
+      ],
+      matches: ['M-1', 'M-2', 'M-3', 'M-4'].map((id) => matchOf(id, 'AUTO_MATCHED')),
+    });
+    const r = buildReport(records, { tradeDate: TRADE_DATE, now: NOW });
+    // T-2 was amended, T-3 had a pairing rejected by a reviewer: matched, not straight-through.
+    expect([r.matching.autoMatched, r.matchRate, r.stpRate]).toStrictEqual([4, '100.0', '50.0']);
+  });
+
+  it('reports unmatched counterparty records by age, oldest first, and states the date basis', () => {
+    const orphan = (id: string, createdAt: string) =>
+      aStoredTrade({ tradeId: id, source: 'COUNTERPARTY', side: 'SELL', status: 'UNMATCHED', createdAt });
+    const records = day({
+      trades: [
+        orphan('C-7', '2026-11-24T19:30:00.000Z'),
+        orphan('C-8', '2026-11-24T17:00:00.000Z'),
+        orphan('C-9', '2026-11-24T12:00:00.000Z'),
+        counterparty('C-1'),
+      ],
+    });
+    const r = buildReport(records, {
+      tradeDate: TRADE_DATE,
+      now: NOW,
+      dateBasis: 'today in Asia/Tokyo (desk EQ-APAC)',
+    });
+    expect([r.dateBasis, r.orphans]).toStrictEqual([
+      'today in Asia/Tokyo (desk EQ-APAC)',
+      {
+        count: 3,
+        byAge: { under1h: 1, from1hTo4h: 1, over4h: 1 },
+        oldest: [
+          { ref: 'COUNTERPARTY#C-9', counterpartyBic: 'DEUTDEFF', receivedAt: '2026-11-24T12:00:00.000Z' },
+          { ref: 'COUNTERPARTY#C-8', counterpartyBic: 'DEUTDEFF', receivedAt: '2026-11-24T17:00:00.000Z' },
+          { ref: 'COUNTERPARTY#C-7', counterpartyBic: 'DEUTDEFF', receivedAt: '2026-11-24T19:30:00.000Z' },
+        ],
+      },
+    ]);
+  });
+});
+
 describe('percent', () => {
   it.each([
     [2, 3, '66.7'],
@@ -289,6 +340,7 @@ describe('percent', () => {
 describe('formatReport', () => {
   const report: SettlementReport = {
     tradeDate: TRADE_DATE,
+    dateBasis: 'today in America/New_York (desk EQ-US)',
     desk: 'EQ-US',
     generatedAt: NOW,
     trades: { internal: 40, counterparty: 38 },
@@ -313,12 +365,20 @@ describe('formatReport', () => {
       { bic: 'COBADEFF', openBreaks: 3 },
       { bic: 'DEUTDEFF', openBreaks: 2 },
     ],
+    orphans: {
+      count: 2,
+      byAge: { under1h: 1, from1hTo4h: 0, over4h: 1 },
+      oldest: [
+        { ref: 'COUNTERPARTY#C-9', counterpartyBic: 'COBADEFF', receivedAt: '2026-11-24T12:00:00.000Z' },
+        { ref: 'COUNTERPARTY#C-7', counterpartyBic: 'DEUTDEFF', receivedAt: '2026-11-24T19:30:00.000Z' },
+      ],
+    },
   };
 
   it('renders every key number', () => {
     expect(formatReport(report)).toBe(
       [
-        'Settlement report — trade date 2026-11-24, desk EQ-US',
+        'Settlement report — trade date 2026-11-24 (today in America/New_York (desk EQ-US)), desk EQ-US',
         '  Trades: 40 internal, 38 counterparty records',
         '  Matched: 30 automatically, 4 approved by a reviewer',
         '  Waiting: 2 for review, 3 without a counterparty record, 1 in exception',
@@ -329,6 +389,7 @@ describe('formatReport', () => {
         '  SLA: 2 warnings, 1 breaches',
         '    next: X|INTERNAL#T-1|price due Tue 24 Nov 21:00 ET (02:00 UTC) (P1)',
         '  Counterparties with most open breaks: COBADEFF 3, DEUTDEFF 2',
+        '  Unmatched counterparty records: 2 (< 1 h 1, 1–4 h 0, > 4 h 1); oldest COUNTERPARTY#C-9, COUNTERPARTY#C-7',
       ].join('\n'),
     );
   });
@@ -336,7 +397,7 @@ describe('formatReport', () => {
   it('leaves out the desk, types and counterparties when there are none', () => {
     expect(formatReport(EMPTY_REPORT)).toBe(
       [
-        'Settlement report — trade date 2026-11-24',
+        'Settlement report — trade date 2026-11-24 (given)',
         '  Trades: 0 internal, 0 counterparty records',
         '  Matched: 0 automatically, 0 approved by a reviewer',
         '  Waiting: 0 for review, 0 without a counterparty record, 0 in exception',

@@ -141,7 +141,7 @@ describe('parseTradeFile (csv)', () => {
           field: 'header',
           reason:
             'unknown columns trader, Price (known: trade_id, source, side, isin, quantity, price, currency, trade_date, ' +
-            'settlement_date, account, desk, counterparty_bic, place_of_settlement, settlement_type, net_amount, note)',
+            'settlement_date, account, desk, counterparty_bic, place_of_settlement, settlement_type, net_amount, instrument_class, note)',
         },
       ]);
     });
@@ -165,7 +165,7 @@ describe('parseTradeFile (csv)', () => {
           field: 'header',
           reason:
             'is missing: the file is empty (expected trade_id,source,side,isin,quantity,price,currency,trade_date,' +
-            'settlement_date,account,desk,counterparty_bic,place_of_settlement,settlement_type,net_amount,note)',
+            'settlement_date,account,desk,counterparty_bic,place_of_settlement,settlement_type,net_amount,instrument_class,note)',
         },
       ]);
     });

@@ -74,7 +74,7 @@ describe('parseTradeFile (json)', () => {
 
     expect(formatParseErrors(result)).toStrictEqual([
       'record 1: trader: is not a known field (known: trade_id, source, side, isin, quantity, price, currency, ' +
-        'trade_date, settlement_date, account, desk, counterparty_bic, place_of_settlement, settlement_type, net_amount, note)',
+        'trade_date, settlement_date, account, desk, counterparty_bic, place_of_settlement, settlement_type, net_amount, instrument_class, note)',
       'record 1: side: must be a string, got a boolean',
       'record 1: price: is required',
       'record 1: desk: must be a string, got an array',

@@ -40,7 +40,7 @@ describe('compareTrades', () => {
       fields: [
         exact('quantity', '1000'),
         exact('price', '101.25', '±1 bp'),
-        exact('netAmount', '101250.00', '±2.00 USD (≤ 100000) / ±25.00 USD above'),
+        exact('netAmount', '101250.00', '±2.32 USD (≤ 116000) / ±29.00 USD above'),
         exact('currency', 'USD'),
         exact('settlementDate', '2026-11-25'),
         exact('counterpartyBic', 'DEUTDEFF'),
@@ -56,9 +56,9 @@ describe('compareTrades', () => {
     ['netAmount', { netAmount: '101600.00' }, 'DMON', 20],
     ['currency', { currency: 'EUR' }, 'NCRR', 30],
     ['settlementDate', { settlementDate: '2026-11-30' }, 'DDAT', 20],
-    ['counterpartyBic', { counterpartyBic: 'BNPAFRPP' }, 'ICAG', 20],
+    ['counterpartyBic', { counterpartyBic: 'BNPAFRPP' }, 'IEXE', 20],
     ['placeOfSettlement', { placeOfSettlement: 'CEDELULL' }, 'DEPT', 20],
-    ['settlementType', { settlementType: 'FOP' }, 'DMON', 20],
+    ['settlementType', { settlementType: 'FOP' }, 'FRAP', 20],
   ] as const)('reports a %s break as MISMATCH with its reason code', (name, theirs, reasonCode, penalty) => {
     const result = compare(theirs);
     const f = field(result.fields, name);
@@ -106,8 +106,8 @@ describe('compareTrades', () => {
     expect(result.confidence).toBe(93);
   });
 
-  it('reports a net amount near miss as PARTIAL DMON', () => {
-    const result = compare({ netAmount: '101400.00' });
+  it('reports a net amount near miss (outside the USD band of ±2.32, inside 10×) as PARTIAL DMON', () => {
+    const result = compare({ netAmount: '101270.00' });
     expect(field(result.fields, 'netAmount')).toMatchObject({
       outcome: 'PARTIAL',
       reasonCode: 'DMON',
@@ -120,7 +120,7 @@ describe('compareTrades', () => {
     expect(compare({ placeOfSettlement: 'DTCYUS33' }).confidence).toBe(100);
   });
 
-  it('reports a counterparty BIC differing only in branch as PARTIAL ICAG, in the review band', () => {
+  it('reports a counterparty firm BIC differing only in branch as PARTIAL IEXE, in the review band', () => {
     const result = compare({ counterpartyBic: 'DEUTDEFF500' });
     expect(field(result.fields, 'counterpartyBic')).toStrictEqual({
       field: 'counterpartyBic',
@@ -130,7 +130,7 @@ describe('compareTrades', () => {
       within: false,
       outcome: 'PARTIAL',
       penalty: 7,
-      reasonCode: 'ICAG',
+      reasonCode: 'IEXE',
     });
     expect(result.confidence).toBe(93);
   });
@@ -141,7 +141,7 @@ describe('compareTrades', () => {
       field: 'netAmount',
       ours: '101250.00',
       theirs: null,
-      tolerance: '±2.00 USD (≤ 100000) / ±25.00 USD above',
+      tolerance: '±2.32 USD (≤ 116000) / ±29.00 USD above',
       within: true,
       outcome: 'NOT_COMPARED',
       penalty: 0,
@@ -171,11 +171,16 @@ describe('compareTrades', () => {
       expect(field(result.fields, 'price')).toMatchObject({ outcome: 'RULE', rule: 'rounding' });
     });
 
-    it('explains a net amount rounded to cents, under a currency-specific exact tolerance', () => {
+    it('explains a net amount rounded to two places, under a currency-specific exact tolerance', () => {
+      // BHD has three minor units (ISO 4217), so 101250.125 is a valid amount; USD would refuse it.
       const strict = buildMatchingPolicy({
-        tolerances: { netAmount: { currencies: { USD: { kind: 'exact' } } } },
+        tolerances: { netAmount: { currencies: { BHD: { kind: 'exact' } } } },
       });
-      const result = compare({ netAmount: '101250.13' }, { netAmount: '101250.125' }, strict);
+      const result = compare(
+        { netAmount: '101250.13', currency: 'BHD' },
+        { netAmount: '101250.125', currency: 'BHD' },
+        strict,
+      );
       expect(field(result.fields, 'netAmount')).toStrictEqual({
         field: 'netAmount',
         ours: '101250.125',

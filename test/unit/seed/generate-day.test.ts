@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generateSettlementDay, type Scenario, type SettlementDay } from '../../../src/seed/index.ts';
+import {
+  generateSettlementDay,
+  type Scenario,
+  type SettlementDay,
+  seedToday,
+} from '../../../src/seed/index.ts';
 import { CalendarRegistry, marketOfPlaceOfSettlement } from '../../../src/settlement/calendar.ts';
 import { Dec, dec, scaleOf } from '../../../src/settlement/decimal.ts';
 import { bicInstitution, bicsDifferOnlyInBranch } from '../../../src/settlement/identifiers.ts';
@@ -118,6 +123,26 @@ describe('generateSettlementDay', () => {
 
     expect(new Set(small.scenarios.map((s) => s.scenario)).size).toBe(15);
     expect(small.internal).toHaveLength(200);
+  });
+
+  it.each([
+    ['2027-10-08', 'the last T+2 day', 2],
+    ['2027-10-11', 'the first T+1 day', 1],
+  ])('settles EU, UK and CH trades of %s (%s) at T+%i, and US trades at T+1', (date, _label, cycle) => {
+    const switched = generateSettlementDay({ trades: 300, seed: 3, date });
+    const europe = pairs(switched).filter((p) =>
+      ['EU', 'GB', 'CH'].includes(marketOfPlaceOfSettlement(p.ours.placeOfSettlement)),
+    );
+    expect(europe.length).toBeGreaterThan(0);
+    for (const { ours } of pairs(switched)) {
+      const market = marketOfPlaceOfSettlement(ours.placeOfSettlement);
+      const expected = market === 'US' ? 1 : ['EU', 'GB', 'CH'].includes(market) ? cycle : 2;
+      expect(ours.settlementDate).toBe(calendars.forMarket(market).addBusinessDays(date, expected));
+    }
+  });
+
+  it('defaults "today" to the New York market day: at 19:30 New York time the UTC date has turned, the seed day has not', () => {
+    expect(seedToday(new Date('2026-12-02T00:30:00.000Z'))).toBe('2026-12-01');
   });
 
   it('sets settlement dates T+1 (US) and T+2 elsewhere in business days of the market calendar', () => {

@@ -1,6 +1,11 @@
 import { DateTime } from 'luxon';
-import type { ExceptionType, ReasonCode, TradeStatus } from '../../../settlement/index.ts';
-import { isValidBic, isValidIsin } from '../../../settlement/index.ts';
+import {
+  type ExceptionType,
+  isValidBic,
+  isValidIsin,
+  ReasonCode,
+  type TradeStatus,
+} from '../../../settlement/index.ts';
 
 /*
  * The offline planner's rules: a question in, what it is about out. Pure and deterministic; the
@@ -40,7 +45,7 @@ export interface RouteContext {
 const TRADE_ID = /\b(T-\d{1,9}|C-[A-Z0-9]{4}-\d{6})\b/gi;
 const EXCEPTION_ID = /X\|(?:INTERNAL|COUNTERPARTY)#[A-Za-z0-9._:/-]+\|[A-Za-z]+/g;
 const MATCH_ID = /M\|INTERNAL#[A-Za-z0-9._:/-]+@\d+\|COUNTERPARTY#[A-Za-z0-9._:/-]+@\d+/g;
-const REASON_CODES: readonly ReasonCode[] = ['DDEA', 'DQUA', 'NCRR', 'DDAT', 'CMIS', 'DEPT', 'ICAG', 'DMON'];
+const REASON_CODES: readonly ReasonCode[] = ReasonCode.options;
 
 const TYPE_WORDS: ReadonlyArray<readonly [RegExp, ExceptionType]> = [
   [
@@ -116,7 +121,9 @@ function typeOf(lower: string): ExceptionType | undefined {
 }
 
 function reasonCodeOf(q: string): ReasonCode | undefined {
-  const m = /\b(DDEA|DQUA|NCRR|DDAT|CMIS|DEPT|ICAG|DMON)\b/i.exec(q)?.[1]?.toUpperCase();
+  const m = /\b(DDEA|DQUA|NCRR|DDAT|CMIS|DEPT|ICAG|IEXE|DMON|FRAP|DELN|DSEC|DTRD)\b/i
+    .exec(q)?.[1]
+    ?.toUpperCase();
   return REASON_CODES.find((c) => c === m);
 }
 
