@@ -87,8 +87,17 @@ async function matchedFirst(
  * deadline (marks them and writes one alert). Each mark is a conditional write together with its
  * alert, so two sweepers running at once produce one mark and one alert per item.
  */
-export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
+export async function sweepSla(
+  deps: SettlementDeps,
+  options: { readonly onProgress?: (committed: number) => void } = {},
+): Promise<SweepResult> {
   const now = nowIso(deps);
+  let committed = 0;
+  const commit = async (cs: ChangeSet) => {
+    const result = await deps.store.commit(cs);
+    options.onProgress?.(++committed);
+    return result;
+  };
   let warned = 0;
   let breached = 0;
   let missingCounterparty = 0;
@@ -130,7 +139,7 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
       at: now,
     });
     if (escalated.length > 0) cs.outbox(exceptionsAlert(next, escalated, now));
-    if ((await deps.store.commit(cs)).ok) {
+    if ((await commit(cs)).ok) {
       missingCounterparty++;
       if (finding.counterpartyRef !== undefined) nearMisses++;
     } else skipped++;
@@ -152,7 +161,7 @@ export async function sweepSla(deps: SettlementDeps): Promise<SweepResult> {
       at: now,
     });
     cs.outbox(slaAlert(e, breach ? 'SLA_BREACH' : 'SLA_WARNING', now, next.priority));
-    if ((await deps.store.commit(cs)).ok) {
+    if ((await commit(cs)).ok) {
       if (breach) breached++;
       else warned++;
     } else {
