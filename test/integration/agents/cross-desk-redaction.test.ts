@@ -1,16 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { Principal } from '../../../src/agents/principal.ts';
 import { TOOL_CATALOG } from '../../../src/agents/tools/catalog.ts';
 import { stringsOf } from '../../../src/agents/tools/reference-redactor.ts';
 import type { AgentTool, ToolOutcome } from '../../../src/agents/tools/tool.ts';
-import { ExceptionType, ReasonCode, TradeStatus } from '../../../src/settlement/model.ts';
 import type { SettlementDeps } from '../../../src/settlement/services/deps.ts';
 import { ingestTrades } from '../../../src/settlement/services/ingest-trades.ts';
 import { sweepSla } from '../../../src/settlement/services/sweep-sla.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
 import { toolContext } from '../../support/offline-driver.ts';
 import { rowsOf, settlementDeps, TestClock } from '../../support/settlement.ts';
+import { inputPools, inputsFor } from '../../support/tool-walk.ts';
 import { aCounterpartyRecordOf, aTrade, type TradeRecord } from '../../support/trade-factory.ts';
 
 /*
@@ -80,44 +79,8 @@ beforeAll(async () => {
   clock.set('2026-11-25T02:30:00.000Z');
   await sweepSla(deps);
   const days = [await table.store.listDay(DATE, DESK_A), await table.store.listDay(DATE, DESK_B)];
-  const matchIds = days.flatMap((d) => d.matches.map((m) => m.matchId));
-  const exceptionIds = days.flatMap((d) => d.exceptions.map((e) => e.exceptionId));
-  const tradeIds = [...new Set(trades.map((t) => t.tradeId)), 'T-NONE'];
-  pools = {
-    tradeId: tradeIds,
-    matchId: matchIds,
-    exceptionId: exceptionIds,
-    entityId: [...trades.map((t) => `${t.source}#${t.tradeId}`), ...matchIds, ...exceptionIds],
-    desk: [DESK_B, DESK_A],
-    tradeDate: [DATE],
-    isin: [...new Set(trades.map((t) => t.isin))],
-    counterpartyBic: ['DEUTDEFF', 'BNPAFRPP'],
-    status: TradeStatus.options,
-    source: ['INTERNAL', 'COUNTERPARTY'],
-    type: ExceptionType.options,
-    reasonCode: ReasonCode.options,
-    minAgeMinutes: [0],
-    slaState: ['BREACHED', 'WARNED', 'ON_TRACK'],
-    limit: [50],
-    proposal: ['ESCALATE_TO_DESK'],
-    note: ['Please check with the desk.'],
-  };
+  pools = inputPools(days, { tradeDate: DATE, desks: [DESK_B, DESK_A] });
 });
-
-/** Each input a tool is walked with: required keys filled, then every pooled value of every key in turn. */
-function inputsFor(tool: AgentTool): Record<string, unknown>[] {
-  if (!(tool.input instanceof z.ZodObject)) throw new Error(`${tool.name}: input is not an object schema`);
-  const shape = tool.input.shape as Record<string, z.ZodType>;
-  const base: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(shape)) {
-    const pool = pools[key];
-    if (pool === undefined || pool.length === 0) throw new Error(`${tool.name}: no test values for "${key}"`);
-    if (!schema.safeParse(undefined).success) base[key] = pool[0];
-  }
-  const inputs = [base];
-  for (const key of Object.keys(shape)) for (const v of pools[key] ?? []) inputs.push({ ...base, [key]: v });
-  return inputs;
-}
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -148,7 +111,7 @@ describe('tool results for a viewer of desk B over a day with cross-desk matches
     const found: string[] = [];
     const okPerTool = new Map<string, number>();
     for (const tool of TOOL_CATALOG) {
-      for (const input of inputsFor(tool)) {
+      for (const input of inputsFor(tool, pools)) {
         const outcome = await tool.run(input, toolContext(deps, VIEWER_B));
         if (outcome.ok) okPerTool.set(tool.name, (okPerTool.get(tool.name) ?? 0) + 1);
         for (const id of leaks(outcome, input)) found.push(`${tool.name} ${JSON.stringify(input)} → ${id}`);
