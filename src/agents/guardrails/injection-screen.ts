@@ -63,6 +63,8 @@ export function scoreInjection(text: string): InjectionScore {
   for (const v of n.views) {
     if (!v.hidden) continue;
     firstHit(PHRASE_SIGNALS, v.text, v.name, found);
+    // A decoded payload is a text of its own: a role marker may open it.
+    firstHit(LINE_SIGNALS, v.text, v.name, found);
   }
   for (const v of n.views) {
     firstHit(COMPACT_SIGNALS, v.text.replace(/[^a-z]/g, ''), v.hidden ? v.name : 'letters only', found);

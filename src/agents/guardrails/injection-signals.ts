@@ -215,10 +215,16 @@ export const PHRASE_SIGNALS: readonly Signal[] = [
 /** Signals on the text line by line: a role label or tag opening a line, as a chat transcript would. */
 export const LINE_SIGNALS: readonly Signal[] = [
   {
-    name: 'role marker',
+    name: 'role tag',
     weight: 0.6,
     regex:
-      /(^|\n|[.!?]\s)\s*(\[|<\/?|#{2,}\s*)?\s*(system|assistant|developer|admin|administrator|root|instructions?)\s*(\]|>|:(?=\s|$))/i,
+      /(^|\n|[.!?]\s)\s*(\[|<\/?|#{2,}\s*)\s*(system|assistant|developer|admin|administrator|root|user|instructions?)\s*(\]|>|:)/i,
+  },
+  {
+    // Weaker than a tag: "Admin: booked late" or "Instructions: DVP via Euroclear" are ordinary notes.
+    name: 'role label',
+    weight: 0.45,
+    regex: /(^|\n|[.!?]\s)\s*(system|assistant|developer)\s*:(?=\s|$)/i,
   },
 ];
 

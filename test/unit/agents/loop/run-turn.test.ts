@@ -371,7 +371,7 @@ describe('runTurn', () => {
       [
         'tool_result',
         'prompt_injection',
-        'get_trade_status note: score 1 ≥ 0.5: identity switch 0.55, mode switch 0.35, mode activation 0.3, mass decision 0.45, role marker 0.6',
+        'get_trade_status note: score 1 ≥ 0.5: identity switch 0.55, mode switch 0.35, mode activation 0.3, mass decision 0.45, role label 0.45',
       ],
     ]);
   });
