@@ -71,11 +71,17 @@ export function defineTool<I>(def: ToolDefinition<I>): AgentTool<I> {
       try {
         return await redactOutcome(await def.execute(parsed.data, ctx), parsed.data, ctx);
       } catch (err) {
-        return {
+        const failed: ToolOutcome = {
           ok: false,
           code: 'FAILED',
           message: `${def.name} failed: ${err instanceof Error ? err.message : String(err)}`,
         };
+        // An error's text may quote a record (a malformed item): it passes the redaction too, or goes.
+        try {
+          return await redactOutcome(failed, parsed.data, ctx);
+        } catch {
+          return { ok: false, code: 'FAILED', message: `${def.name} failed.` };
+        }
       }
     },
   };
