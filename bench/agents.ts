@@ -8,12 +8,19 @@
  * Anthropic does not publish the tokenizer of its current models. The chars/4 estimate the offline
  * planner uses is shown beside it.
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { createAgentService } from '../src/agents/agent-service.ts';
 import { routeByRules, SPECIALISTS } from '../src/agents/agents.ts';
 import { runtimeSessionId } from '../src/agents/client/index.ts';
 import { InMemoryConversationStore } from '../src/agents/conversations.ts';
+import {
+  describeRates,
+  ScreenCorpus,
+  screenLatency,
+  screenRates,
+} from '../src/agents/guardrails/screen-evaluation.ts';
 import { toConverseInput } from '../src/agents/model/bedrock-converse.ts';
 import { TOOL_CATALOG, toolSpecs } from '../src/agents/tools/catalog.ts';
 import { InMemoryTraceStore } from '../src/agents/traces/index.ts';
@@ -40,10 +47,33 @@ const QUESTIONS = 300;
 
 export async function runAgentBench(): Promise<string> {
   const lines: string[] = [];
+  lines.push(...injectionScreenReport());
+  lines.push('');
   lines.push(...tokenReport());
   lines.push('');
   lines.push(...(await latencyReport()));
   return lines.join('\n');
+}
+
+/** The injection screen's rates on its corpora and its time per question. */
+export function injectionScreenReport(): string[] {
+  const load = (name: string) =>
+    ScreenCorpus.parse(
+      JSON.parse(readFileSync(new URL(`../test/fixtures/${name}.json`, import.meta.url), 'utf8')),
+    );
+  const tuning = load('injection-corpus');
+  const heldOut = load('injection-heldout');
+  const texts = [tuning, heldOut].flatMap((c) => [...c.injections, ...c.benign].map((x) => x.text));
+  const t = screenLatency(texts, 50);
+  const held = screenRates(heldOut);
+  return [
+    'Prompt-injection screen (normalise, then score; threshold 0.5):',
+    `  tuning corpus (test/fixtures/injection-corpus.json):   ${describeRates(screenRates(tuning))}`,
+    `  held-out set (written before tuning, never tuned on): ${describeRates(held)}`,
+    ...held.missed.map((m) => `    missed: ${JSON.stringify(m)}`),
+    ...held.refused.map((m) => `    refused: ${JSON.stringify(m)}`),
+    `  time per question over ${t.samples} screenings: p50 ${t.p50.toFixed(1)} µs, p95 ${t.p95.toFixed(1)} µs, p99 ${t.p99.toFixed(1)} µs, max ${t.max.toFixed(1)} µs`,
+  ];
 }
 
 function tokenReport(): string[] {

@@ -1,10 +1,19 @@
 import type { GuardrailKind } from '../loop/trace.ts';
-import { detectInjection, neutraliseToolResult } from './injection-screen.ts';
+import {
+  describeScore,
+  type InjectionScore,
+  neutraliseToolResult,
+  scoreInjection,
+} from './injection-screen.ts';
 import { type RedactionContext, type RedactionResult, redactOutput } from './redactor.ts';
 import { screenTopic } from './topic-screen.ts';
 
 export type InputVerdict =
-  | { readonly allowed: true }
+  | {
+      readonly allowed: true;
+      /** Set when the injection screen scored the question above zero but under its threshold. */
+      readonly injection?: InjectionScore;
+    }
   | {
       readonly allowed: false;
       readonly kind: Extract<GuardrailKind, 'prompt_injection' | 'off_topic'>;
@@ -12,6 +21,8 @@ export type InputVerdict =
       readonly message: string;
       /** What was detected, for the trace. */
       readonly detail: string;
+      /** The injection screen's score and signals (a prompt-injection refusal). */
+      readonly injection?: InjectionScore;
     };
 
 /** The screens the loop runs on input, on tool results and on output. */
@@ -32,20 +43,21 @@ export const OFF_TOPIC_REFUSAL =
 /** The local screens, always on (Bedrock Guardrails adds to them when configured). */
 export class LocalGuardrails implements Guardrails {
   screenInput(question: string): InputVerdict {
-    const injection = detectInjection(question);
-    if (injection !== undefined) {
+    const injection = scoreInjection(question);
+    if (injection.score >= injection.threshold) {
       return {
         allowed: false,
         kind: 'prompt_injection',
         message: INJECTION_REFUSAL,
-        detail: injection.patterns.join(', '),
+        detail: describeScore(injection),
+        injection,
       };
     }
     const topic = screenTopic(question);
     if (!topic.onTopic) {
       return { allowed: false, kind: 'off_topic', message: OFF_TOPIC_REFUSAL, detail: topic.category };
     }
-    return { allowed: true };
+    return injection.score > 0 ? { allowed: true, injection } : { allowed: true };
   }
 
   screenToolResult(value: unknown): { readonly value: unknown; readonly interventions: readonly string[] } {

@@ -2,8 +2,10 @@ import { context as otelContext, type Span, SpanStatusCode, trace } from '@opent
 import { type Clock, systemClock } from '../../clock.ts';
 import { hasRole } from '../../identity/index.ts';
 import { type Guardrails, LocalGuardrails } from '../guardrails/guardrails.ts';
+import { describeScore } from '../guardrails/injection-screen.ts';
 import { collectAccountIds, type Redaction } from '../guardrails/redactor.ts';
 import { StreamRedactor } from '../guardrails/stream-redactor.ts';
+import { delimitToolData, untrustedTag } from '../guardrails/untrusted-data.ts';
 import { createTurnLimits, type TurnLimits } from '../limits/session-limits.ts';
 import type {
   ContentBlock,
@@ -222,6 +224,10 @@ class Turn {
     this.#messages.push({ role: 'user', content: [{ text: question }] });
 
     const verdict = this.#guardrails.screenInput(question);
+    const scored =
+      verdict.injection === undefined
+        ? {}
+        : { score: verdict.injection.score, signals: verdict.injection.signals.map((s) => s.name) };
     if (!verdict.allowed) {
       this.#trace.record({
         type: 'guardrail',
@@ -229,8 +235,19 @@ class Turn {
         stage: 'input',
         kind: verdict.kind,
         detail: verdict.detail,
+        ...scored,
       });
       return this.#finish(verdict.kind, verdict.message);
+    }
+    if (verdict.injection !== undefined) {
+      this.#trace.record({
+        type: 'guardrail',
+        at: this.#at(),
+        stage: 'input',
+        kind: 'injection_score',
+        detail: describeScore(verdict.injection),
+        ...scored,
+      });
     }
 
     const sessionId = this.#ctx.sessionId;
@@ -550,9 +567,11 @@ class Turn {
           detail: `${tool.name} ${detail}`,
         });
       }
+      // Data, never instructions: between markers the agents' instructions tell the model not to follow.
+      const tag = untrustedTag(this.#ctx.traceId, use.toolUseId);
       result = {
         toolUseId: use.toolUseId,
-        content: [{ json: asJsonObject(screened.value) }],
+        content: delimitToolData(tool.name, tag, asJsonObject(screened.value)),
         status: 'success',
       };
     } else {

@@ -19,7 +19,9 @@ export type GuardrailKind =
   | 'off_topic'
   | 'redaction'
   | 'bedrock_guardrail'
-  | 'content_filter';
+  | 'content_filter'
+  /** The injection screen scored the input above zero but under its threshold: recorded, not refused. */
+  | 'injection_score';
 
 /** One step of a turn, as the trace store (and `settleops trace ID`) sees it. */
 export type TraceEvent =
@@ -54,6 +56,9 @@ export type TraceEvent =
       readonly stage: 'input' | 'tool_result' | 'output' | 'model';
       readonly kind: GuardrailKind;
       readonly detail: string;
+      /** The injection screen's score (0–1) and the signals behind it, when it scored the text. */
+      readonly score?: number;
+      readonly signals?: readonly string[];
     }
   | {
       readonly type: 'limit';

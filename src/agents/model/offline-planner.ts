@@ -159,7 +159,11 @@ function whyFollowUps(results: readonly CallResult[]): ToolCall[] {
   const data = status.data as TradeStatusData;
   const record = data.records.find((r) => r.source === 'INTERNAL') ?? data.records[0];
   if (record === undefined || record.status === 'MATCHED') return [];
-  if (record.match !== null) return [{ name: 'explain_match', input: { matchId: record.match.matchId } }];
+  if (record.match !== null) {
+    // The reference redaction nulls the id of a match naming a record of another desk: ask by trade.
+    const matchId: string | null = record.match.matchId;
+    return [{ name: 'explain_match', input: matchId === null ? { tradeId: record.tradeId } : { matchId } }];
+  }
   return record.openExceptions
     .slice(0, 3)
     .map((e) => ({ name: 'explain_exception', input: { exceptionId: e.exceptionId } }));

@@ -7,7 +7,7 @@ export {
   toolByName,
   toolSpecs,
 } from './catalog.ts';
-export { defineTool, type ToolDefinition } from './define-tool.ts';
+export { defineTool, isDefinedTool, type ToolDefinition } from './define-tool.ts';
 export {
   type DeskScope,
   deskScope,
@@ -35,6 +35,18 @@ export {
   rerunMatching,
 } from './match-tools.ts';
 export { type ApprovalRequest, Proposal, proposeResolution } from './propose-resolution.ts';
+export {
+  applyWithheld,
+  collectReferences,
+  decideWithheld,
+  type References,
+  redactReferences,
+  refsToResolve,
+  stringsOf,
+  type TradeLookup,
+  WITHHELD,
+  type Withheld,
+} from './reference-redactor.ts';
 export {
   getSlaStatus,
   type SettlementReportData,

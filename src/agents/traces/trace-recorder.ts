@@ -143,6 +143,8 @@ export function toStep(event: TraceEvent): TraceStep {
         guardrail: event.kind,
         stage: event.stage,
         detail: event.detail,
+        ...(event.score === undefined ? {} : { score: event.score }),
+        ...(event.signals === undefined ? {} : { signals: [...event.signals] }),
       };
     case 'limit':
       return { kind: 'limit', at: event.at, latencyMs: 0, limit: event.limit, detail: event.detail };

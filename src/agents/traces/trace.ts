@@ -54,6 +54,9 @@ export const GuardrailStep = z.object({
   guardrail: z.string(),
   stage: z.enum(['input', 'tool_result', 'output', 'model']),
   detail: z.string(),
+  /** The injection screen's score (0–1) and the signals behind it, when it scored the text. */
+  score: z.number().min(0).max(1).optional(),
+  signals: z.array(z.string()).optional(),
 });
 export type GuardrailStep = z.infer<typeof GuardrailStep>;
 

@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  closeUntrusted,
+  openUntrusted,
+  untrustedTag,
+} from '../../../src/agents/guardrails/untrusted-data.ts';
 import { createTurnLimits } from '../../../src/agents/limits/session-limits.ts';
 import { runTurn, streamTurn, type TurnEvent } from '../../../src/agents/loop/run-turn.ts';
 import { MemoryTraceSink } from '../../../src/agents/loop/trace.ts';
@@ -94,7 +99,12 @@ describe('Bedrock Converse through the real SDK client', () => {
     expect(server.callsFor(STRONG)).toHaveLength(3);
 
     // The third request carries both tool results, in Converse's wire shape.
+    // Each result travels between its untrusted-data markers.
     const third = server.requests[2]?.body;
+    const tag = untrustedTag(
+      toolContext(principal(), 'session-multi-tool-000000000000000001').traceId,
+      'tu-1',
+    );
     expect(field(third, 'messages', 2)).toStrictEqual({
       role: 'user',
       content: [
@@ -103,7 +113,9 @@ describe('Bedrock Converse through the real SDK client', () => {
             toolUseId: 'tu-1',
             status: 'success',
             content: [
+              { text: openUntrusted('get_trade_status', tag) },
               { json: { tradeId: 'T-10042', desk: 'EQ-US', account: 'EQUS-GROWTH-01', status: 'UNMATCHED' } },
+              { text: closeUntrusted(tag) },
             ],
           },
         },

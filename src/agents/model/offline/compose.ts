@@ -40,6 +40,14 @@ function scope(desks: string | readonly string[]): string {
     : `desk${desks.length === 1 ? '' : 's'} ${desks.join(', ')}`;
 }
 
+/**
+ * An id as the answer shows it: the reference redaction turns an id of a record the asker may not
+ * see into `null`, whatever the view's type says.
+ */
+function shown(id: string | null | undefined, what = 'a record on a desk you may not see'): string {
+  return id ?? what;
+}
+
 function field(f: FieldRow): string {
   const code = f.reasonCode === null ? '' : ` ${f.reasonCode}`;
   const rule = f.rule === null ? '' : `, rule ${f.rule}`;
@@ -61,8 +69,11 @@ function tradeLine(r: TradeStatusRecord): string[] {
     const m = r.match;
     const other = r.source === 'INTERNAL' ? m.counterpartyTradeId : m.internalTradeId;
     const decided = m.decision === null ? '' : `; decided by ${m.decision.by} at ${when(m.decision.at)}`;
-    lines.push(`Match ${m.matchId} with ${other}: ${m.status}, confidence ${m.confidence}${decided}.`);
+    const id = m.matchId === null ? 'Match' : `Match ${m.matchId}`;
+    lines.push(`${id} with ${shown(other)}: ${m.status}, confidence ${m.confidence}${decided}.`);
     if (m.nonExactFields.length > 0) lines.push(`Not exact: ${m.nonExactFields.map(field).join('; ')}.`);
+  } else if (r.matchId === null && r.status !== 'UNMATCHED' && r.status !== 'EXCEPTION') {
+    lines.push(`Paired with ${shown(null)}.`);
   } else if (r.status === 'UNMATCHED') {
     lines.push(`No counterparty record paired yet; it must be matched by ${when(r.matchDeadline)}.`);
   }
@@ -143,9 +154,9 @@ function explainMatchText(d: ExplainMatchData): string[] {
   if (d.basis === 'none')
     return [`${subject} (${d.tradeStatus ?? 'unknown status'}): ${d.note ?? 'nothing to compare.'}`];
   const head =
-    d.matchId === null
-      ? `${subject} is not matched; compared afresh with ${d.counterpartyTradeId}: confidence ${d.confidence} → ${d.decision}.`
-      : `Match ${d.matchId} (${d.internalTradeId} with ${d.counterpartyTradeId}): ${d.status}, confidence ${d.confidence} → ${d.decision} band.`;
+    d.basis !== 'stored match'
+      ? `${subject} is not matched; compared afresh with ${shown(d.counterpartyTradeId)}: confidence ${d.confidence} → ${d.decision}.`
+      : `Match${d.matchId === null ? '' : ` ${d.matchId}`} (${shown(d.internalTradeId)} with ${shown(d.counterpartyTradeId)}): ${d.status}, confidence ${d.confidence} → ${d.decision} band.`;
   const lines = [head, 'Field by field:'];
   for (const f of d.fields) lines.push(`- ${field(f)}`);
   const rivals = d.ambiguousWith.map((r) =>
@@ -167,7 +178,7 @@ function pendingText(d: PendingReviewsData): string[] {
   for (const r of d.reviews.slice(0, LIST)) {
     const diff = r.nonExactFields.map((f) => `${f.field} ${f.ours ?? '—'} vs ${f.theirs ?? '—'}`).join(', ');
     lines.push(
-      `- ${r.matchId}: ${r.internalTradeId} ↔ ${r.counterpartyTradeId}, confidence ${r.confidence}${r.ambiguous ? ' (ambiguous)' : ''}, ${r.desk}, waiting ${r.waitingMinutes} min${diff === '' ? '' : `; ${diff}`}`,
+      `- ${shown(r.matchId, 'a match')}: ${shown(r.internalTradeId)} ↔ ${shown(r.counterpartyTradeId)}, confidence ${r.confidence}${r.ambiguous ? ' (ambiguous)' : ''}, ${r.desk}, waiting ${r.waitingMinutes} min${diff === '' ? '' : `; ${diff}`}`,
     );
   }
   if (d.total > Math.min(LIST, d.reviews.length))

@@ -1,3 +1,4 @@
+import { isUntrustedMarker } from '../../guardrails/untrusted-data.ts';
 import type { RecordRef } from '../../tools/tool.ts';
 import type { Message } from '../types.ts';
 
@@ -75,7 +76,9 @@ function readResult(
   content: ReadonlyArray<{ readonly json: unknown } | { readonly text: string }>,
 ): CallResult {
   let value: unknown;
-  for (const c of content) {
+  // The data block, not the untrusted-data markers around it.
+  const blocks = content.filter((c) => 'json' in c || !isUntrustedMarker(c.text));
+  for (const c of blocks) {
     if ('json' in c) {
       value = c.json;
       break;

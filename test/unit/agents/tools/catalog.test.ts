@@ -6,6 +6,7 @@ import {
   toolByName,
   toolSpecs,
 } from '../../../../src/agents/tools/catalog.ts';
+import { isDefinedTool } from '../../../../src/agents/tools/define-tool.ts';
 
 describe('the tool catalog', () => {
   it('holds the business-level tools, each once', () => {
@@ -22,6 +23,11 @@ describe('the tool catalog', () => {
       'propose_resolution',
       'rerun_matching',
     ]);
+  });
+
+  it('holds only tools built by defineTool, so every result passes the reference redaction', () => {
+    expect(TOOL_CATALOG.filter((t) => !isDefinedTool(t)).map((t) => t.name)).toStrictEqual([]);
+    expect(isDefinedTool({ ...TOOL_CATALOG[0] })).toBe(false);
   });
 
   it('finds a tool by name and nothing for an unknown name', () => {
