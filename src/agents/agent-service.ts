@@ -181,7 +181,7 @@ function refusal(model: ModelClient): AgentResponse {
 /** Bedrock Converse when a model is configured, otherwise the offline planner (never presented as an LLM). */
 function modelFor(deps: AgentServiceDeps): ModelClient {
   const bedrock = deps.config.bedrock;
-  if (bedrock.modelId === undefined) return new OfflinePlanner({ now: deps.settlement.now });
+  if (bedrock.modelId === undefined) return new OfflinePlanner();
   const client = new BedrockRuntimeClient({
     region: deps.config.dynamodb.region,
     ...(bedrock.endpoint === undefined ? {} : { endpoint: bedrock.endpoint }),

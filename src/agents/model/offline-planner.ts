@@ -1,25 +1,28 @@
+import { DateTime } from 'luxon';
 import type { ExplainMatchData } from '../tools/match-tools.ts';
-import type { TradeStatusData } from '../tools/trade-tools.ts';
+import type { ResolvedEntitiesData } from '../tools/resolve-entities.ts';
+import type { FindTradesData, TradeStatusData, TradeStatusRecord } from '../tools/trade-tools.ts';
 import { describeResult, sources, whyLead } from './offline/compose.ts';
+import { classify, type IntentName } from './offline/intents.ts';
+import { givenDate, NO_ENTITIES, planFor, type ToolCall, unresolvedIds } from './offline/plan.ts';
 import { type CallResult, readTurn } from './offline/results.ts';
-import { type Intent, route, type ToolCall } from './offline/route.ts';
 import type { ContentBlock, Message, ModelClient, ModelRequest, ModelResponse, StopReason } from './types.ts';
 
 export const OFFLINE_PLANNER_LABEL = 'offline-planner';
 export const OFFLINE_PLANNER_NAME = 'SettleOps offline planner (rule-based, no language model)';
 
 const EXAMPLES = [
-  '"status of T-10042"',
-  '"why is T-10042 not matched?"',
+  '"status of <trade id>"',
+  '"why is <trade id> not matched?"',
   '"open price breaks on EQ-US"',
   '"exceptions older than 2 hours"',
   '"missing confirmations"',
   '"what is at risk of breaching SLA today?"',
   '"pending approvals"',
   '"today\'s settlement report" or "STP rate"',
-  '"audit trail for T-10042"',
+  '"audit trail for <trade id>"',
   '"trades with GSCMUS33" or "trades in US0378331005"',
-  '"explain X|INTERNAL#T-10042|price"',
+  '"explain <exception id>"',
 ];
 
 export const DECLINE_TEXT = [
@@ -36,17 +39,20 @@ const REFUSALS: Record<'approval' | 'change' | 'forecast', string> = {
 };
 
 export interface OfflinePlannerOptions {
-  /** The current instant, for "yesterday" and "today" (New York dates). Default: the system clock. */
-  readonly now?: () => Date;
-  /** Tool-calling steps per turn (a follow-up such as explain_exception after get_trade_status). Default 3. */
+  /** Tool-calling steps per turn after resolve_entities (a follow-up such as explain_exception). Default 3. */
   readonly maxToolSteps?: number;
 }
 
+type Step = { content: ContentBlock[]; stopReason: StopReason };
+
 /**
- * A rule-based stand-in for a Bedrock model, used when no `BEDROCK_MODEL_ID` is configured. It
- * recognises common ops questions and emits the same Converse tool-use blocks a model would, then
- * writes the answer from the tool results only; anything else it declines plainly. It is not a
- * language model and never says it is one.
+ * A rule-based stand-in for a Bedrock model, used when no `BEDROCK_MODEL_ID` is configured. It reads
+ * only what the loop sends it (the Converse messages and tool results): it first asks
+ * `resolve_entities` what the question names (entitlement-checked, as the asker may see it), then
+ * scores the question against its intent vocabulary, emits the same tool-use blocks a model would,
+ * and writes the answer from the tool results only, stating its scope. What it cannot answer it says
+ * plainly, with what it understood and the closest questions it can answer. It is not a language
+ * model and never says it is one.
  *
  * Usage is an estimate (`estimated: true`): input tokens are ceil(characters / 4) of the system
  * prompt, the tool specs (as JSON) and the messages (as JSON); output tokens the same over the
@@ -56,11 +62,9 @@ export interface OfflinePlannerOptions {
 export class OfflinePlanner implements ModelClient {
   readonly label = OFFLINE_PLANNER_LABEL;
   readonly isLanguageModel = false;
-  readonly #now: () => Date;
   readonly #maxToolSteps: number;
 
   constructor(options: OfflinePlannerOptions = {}) {
-    this.#now = options.now ?? (() => new Date());
     this.#maxToolSteps = Math.max(1, options.maxToolSteps ?? 3);
   }
 
@@ -87,48 +91,65 @@ export class OfflinePlanner implements ModelClient {
     };
   }
 
-  #plan(request: ModelRequest): { content: ContentBlock[]; stopReason: StopReason } {
+  #plan(request: ModelRequest): Step {
     const last = request.messages.at(-1);
     if (last === undefined || last.role !== 'user') return say('There is no question to answer.');
-    const { question, results, steps } = readTurn(request.messages);
-    const intent = route(question, { now: this.#now() });
+    const { question, results } = readTurn(request.messages);
     const available = new Set(request.tools.map((t) => t.name));
     const callId = request.messages.filter((m) => m.role === 'assistant').length + 1;
 
-    if (steps === 0) {
-      const calls = firstCalls(intent);
-      if (calls === undefined) {
-        if (intent.kind === 'refuse') return say(REFUSALS[intent.reason]);
-        return say(DECLINE_TEXT);
+    const screened = screen(question);
+    if (screened !== undefined) return say(screened);
+
+    const resolved = results.find((r) => r.name === RESOLVE);
+    if (resolved === undefined && available.has(RESOLVE))
+      return useTools([{ name: RESOLVE, input: { text: question.slice(0, 1000) } }], callId);
+    const entities = resolved?.ok === true ? (resolved.data as ResolvedEntitiesData) : NO_ENTITIES;
+    const asked = results.filter((r) => r.name !== RESOLVE);
+    const understanding = understand(question, entities);
+
+    if (asked.length === 0) {
+      const { result } = understanding;
+      if (result.kind === 'tie') return say(clarify(result.intents, entities));
+      if (result.kind === 'none') return say(fallback(entities, result.likely, question));
+      const plan = planFor(result.intent, entities, understanding.reading, question);
+      if (plan.calls.length === 0) {
+        const missing = notVisible(entities);
+        if (missing !== undefined && entities.trades.length === 0)
+          return say(`${missing}\n${sources(results)}`);
+        return say(fallback(entities, result.intent, question));
       }
-      const missing = calls.filter((c) => !available.has(c.name)).map((c) => c.name);
-      if (missing.length > 0)
+      const absent = plan.calls.filter((c) => !available.has(c.name)).map((c) => c.name);
+      if (absent.length > 0)
         return say(
-          `I would need ${[...new Set(missing)].join(', ')} for that, which is not available in this conversation, so I can't answer it offline.`,
+          `I would need ${[...new Set(absent)].join(', ')} for that, which is not available in this conversation, so I can't answer it offline.`,
         );
-      return useTools(calls, callId);
+      return useTools(plan.calls, callId);
     }
 
-    if (intent.kind === 'why' && steps < this.#maxToolSteps && steps === 1) {
-      const next = whyFollowUps(results).filter((c) => available.has(c.name));
+    const intent = understanding.result.kind === 'intent' ? understanding.result.intent : undefined;
+    const steps = new Set(asked.map((r) => r.name)).size;
+    if (steps < this.#maxToolSteps && asked.every((r) => r.name === asked[0]?.name)) {
+      const next = followUps(intent, asked, entities).filter((c) => available.has(c.name));
       if (next.length > 0) return useTools(next, callId);
     }
-    return say(compose(intent, question, results));
+    const plan =
+      intent === undefined ? undefined : planFor(intent, entities, understanding.reading, question);
+    return say(compose(intent, question, plan?.scope, asked, results));
   }
 }
+
+const RESOLVE = 'resolve_entities';
 
 function estimateTokens(characters: number): number {
   return Math.ceil(characters / 4);
 }
 
-function say(text: string): { content: ContentBlock[]; stopReason: StopReason } {
+function say(text: string): Step {
   return { content: [{ text }], stopReason: 'end_turn' };
 }
 
-function useTools(
-  calls: readonly ToolCall[],
-  callId: number,
-): { content: ContentBlock[]; stopReason: StopReason } {
+function useTools(calls: readonly ToolCall[], callId: number): Step {
   const content: ContentBlock[] = [
     { text: `Looking this up with ${[...new Set(calls.map((c) => c.name))].join(', ')}.` },
     ...calls.map((c, i) => ({
@@ -138,53 +159,313 @@ function useTools(
   return { content, stopReason: 'tool_use' };
 }
 
-function firstCalls(intent: Intent): readonly ToolCall[] | undefined {
-  switch (intent.kind) {
-    case 'status':
-      return intent.tradeIds.map((tradeId) => ({ name: 'get_trade_status', input: { tradeId } }));
-    case 'why':
-      return [{ name: 'get_trade_status', input: { tradeId: intent.tradeId } }];
-    case 'tools':
-      return intent.calls;
-    default:
-      return undefined;
-  }
+/** Refusals and off-topic requests, decided before anything is looked up. */
+function screen(question: string): string | undefined {
+  const lower = question.toLowerCase();
+  if (/\b(poem|haiku|limerick|song|joke|story|essay)\b/.test(lower)) return DECLINE_TEXT;
+  if (
+    /\b(weather|forecast|predict|prediction)\b|\bwill the price\b|\bprice (?:of \S+ )?(?:be )?tomorrow\b/.test(
+      lower,
+    )
+  )
+    return /\bprice\b|\bstock\b|\bshares?\b/.test(lower) ? REFUSALS.forecast : DECLINE_TEXT;
+  if (/\bpropos/.test(lower)) return undefined;
+  if (
+    /\b(approve|reject|sign[- ]?off|accept)\b/.test(lower) &&
+    !/\bpending\b|\bwaiting\b|\bneeds?\b|\bwho\b|\bawaiting\b|\bqueue\b|\bto (?:approve|review)\b|\bcan\b|\bshould\b|\bhow\b/.test(
+      lower,
+    )
+  )
+    return REFUSALS.approval;
+  if (/\b(delete|remove|cancel|purge|wipe|drop|truncate|nuke|kill|scrap|bin)\b/.test(lower))
+    return REFUSALS.change;
+  if (
+    /^(?:please |pls |can you |could you |would you |go |now |just )*(amend|modify|change|edit|update|overwrite|set|force|mark|book|settle|fix)\b/.test(
+      lower,
+    )
+  )
+    return REFUSALS.change;
+  return undefined;
 }
 
-/** After get_trade_status: the match or the breaks behind a trade that is not matched. */
-function whyFollowUps(results: readonly CallResult[]): ToolCall[] {
-  const status = results.find((r) => r.name === 'get_trade_status');
-  if (status === undefined || !status.ok) return [];
-  const data = status.data as TradeStatusData;
-  const record = data.records.find((r) => r.source === 'INTERNAL') ?? data.records[0];
-  if (record === undefined || record.status === 'MATCHED') return [];
-  if (record.match !== null) return [{ name: 'explain_match', input: { matchId: record.match.matchId } }];
-  return record.openExceptions
-    .slice(0, 3)
-    .map((e) => ({ name: 'explain_exception', input: { exceptionId: e.exceptionId } }));
+/** The typed tokens the resolver recognised: they are taken out before the words are read. */
+function entityTokens(e: ResolvedEntitiesData): string[] {
+  return [
+    ...e.trades.map((t) => t.typed),
+    ...e.exceptions.map((x) => x.exceptionId),
+    ...e.matches.map((m) => m.matchId),
+    ...e.isins,
+    ...e.bics,
+    ...e.desks.map((d) => d.desk),
+    ...e.accounts,
+    ...e.dates.map((d) => d.typed),
+    ...e.unresolved,
+  ];
 }
 
-function compose(intent: Intent, question: string, results: readonly CallResult[]): string {
-  if (results.length === 0) return DECLINE_TEXT;
-  const lines: string[] = [];
-  const status = results.find((r) => r.name === 'get_trade_status');
-  if (intent.kind === 'why' && status !== undefined && status.ok) {
-    const data = status.data as TradeStatusData;
-    const record = data.records.find((r) => r.source === 'INTERNAL') ?? data.records[0];
-    const followUps = results.filter((r) => r !== status);
-    const match = followUps.find((r) => r.ok && r.name === 'explain_match');
-    const rule = match?.ok === true ? (match.data as ExplainMatchData).decisionRule : undefined;
-    if (record !== undefined) lines.push(whyLead(record, rule));
-    if (followUps.length === 0) lines.push(...describeResult(status, question));
-    else {
-      // The trade's headline only; the follow-ups carry the detail.
-      const headline = describeResult(status, question)[0];
-      if (headline !== undefined) lines.push(headline);
-      lines.push(...followUps.flatMap((r) => describeResult(r, question)));
+function understand(question: string, e: ResolvedEntitiesData) {
+  return classify(question, entityTokens(e), {
+    trades: e.trades.length + unresolvedIds(e).length,
+    exceptions: e.exceptions.length,
+    matches: e.matches.length,
+    isins: e.isins.length,
+    bics: e.bics.length,
+    desks: e.desks.length,
+  });
+}
+
+/** "No trade X that you are permitted to see." for ids the resolver could not find (or may not show). */
+function notVisible(e: ResolvedEntitiesData): string | undefined {
+  const ids = e.unresolved.filter((u) => /\d/.test(u));
+  if (ids.length === 0) return undefined;
+  return ids.map((id) => `No trade ${id.toUpperCase()} that you are permitted to see.`).join('\n');
+}
+
+/** After the first look-ups: the breaks behind a trade that is not matched, or earlier days for a search. */
+function followUps(
+  intent: IntentName | undefined,
+  asked: readonly CallResult[],
+  e: ResolvedEntitiesData,
+): ToolCall[] {
+  if (intent === 'why') {
+    const calls: ToolCall[] = [];
+    for (const r of asked) {
+      if (r.name !== 'get_trade_status' || !r.ok) continue;
+      const data = r.data as TradeStatusData;
+      const record = data.records.find((x) => x.source === 'INTERNAL') ?? data.records[0];
+      if (record === undefined || record.status === 'MATCHED') continue;
+      if (record.match !== null)
+        calls.push({ name: 'explain_match', input: { matchId: record.match.matchId } });
+      else
+        calls.push(
+          ...record.openExceptions
+            .slice(0, 3)
+            .map((x) => ({ name: 'explain_exception', input: { exceptionId: x.exceptionId } })),
+        );
     }
-  } else {
-    for (const r of results) lines.push(...describeResult(r, question));
+    return calls.slice(0, 4);
   }
-  lines.push(sources(results));
+  if (intent === 'duplicate') {
+    // Their records that are as good as ours: whom each is paired with shows a twin booking of ours.
+    const rivals = asked.flatMap((r) =>
+      r.ok && r.name === 'explain_match'
+        ? (r.data as ExplainMatchData).ambiguousWith
+            .filter((a) => a.kind !== 'our booking')
+            .map((a) => a.tradeId)
+        : [],
+    );
+    return [...new Set(rivals)]
+      .slice(0, 2)
+      .map((tradeId) => ({ name: 'get_trade_status', input: { tradeId } }));
+  }
+  if (intent === 'find_trades' && givenDate(e) === undefined && e.today !== '') {
+    const empty = asked.every(
+      (r) =>
+        r.name === 'find_trades' &&
+        r.ok &&
+        (r.data as FindTradesData).total === 0 &&
+        (r.data as FindTradesData).tradeDate === e.today,
+    );
+    if (!empty) return [];
+    return previousBusinessDays(e.today, 3).flatMap((tradeDate) =>
+      asked.map((r) => ({
+        name: 'find_trades',
+        input: { ...(r.input as Record<string, unknown>), tradeDate },
+      })),
+    );
+  }
+  return [];
+}
+
+function previousBusinessDays(today: string, n: number): string[] {
+  const out: string[] = [];
+  let d = DateTime.fromISO(today);
+  while (out.length < n) {
+    d = d.minus({ days: 1 });
+    if (d.weekday <= 5) out.push(d.toISODate() ?? '');
+  }
+  return out;
+}
+
+const INTENT_LABELS: Readonly<Record<IntentName, string>> = {
+  status: 'the status of a trade',
+  why: 'why a trade is not matched',
+  duplicate: 'whether a trade has a duplicate',
+  explain_match: 'the match field by field',
+  explain_exception: 'an exception explained',
+  audit: 'the audit trail',
+  rerun: 're-running matching',
+  propose: 'proposing a resolution',
+  open_exceptions: 'open exceptions',
+  sla_status: 'SLA deadlines',
+  pending_reviews: 'matches waiting for approval',
+  report: 'the settlement report',
+  find_trades: 'a trade search',
+};
+
+function understood(e: ResolvedEntitiesData): string[] {
+  const parts: string[] = [];
+  const trades = [...new Set(e.trades.map((t) => t.tradeId))];
+  if (trades.length > 0) parts.push(`trade${trades.length === 1 ? '' : 's'} ${trades.join(', ')}`);
+  if (e.exceptions.length > 0) parts.push(`exception ${e.exceptions.map((x) => x.exceptionId).join(', ')}`);
+  if (e.matches.length > 0) parts.push(`match ${e.matches.map((m) => m.matchId).join(', ')}`);
+  if (e.isins.length > 0) parts.push(`ISIN ${e.isins.join(', ')}`);
+  if (e.bics.length > 0) parts.push(`BIC ${e.bics.join(', ')}`);
+  if (e.desks.length > 0) parts.push(`desk ${e.desks.map((d) => d.desk).join(', ')}`);
+  if (e.accounts.length > 0) parts.push(`account ${e.accounts.join(', ')}`);
+  if (e.dates.length > 0) parts.push(`date ${e.dates.map((d) => `${d.date} ("${d.typed}")`).join(', ')}`);
+  return parts;
+}
+
+/** Two or three questions the planner can answer about what was named. */
+function closest(e: ResolvedEntitiesData, likely: IntentName | undefined): string[] {
+  const trade = e.trades[0]?.tradeId;
+  const desk = e.desks[0]?.desk;
+  const out: string[] = [];
+  if (trade !== undefined) {
+    if (likely === 'audit') out.push(`audit trail for ${trade}`);
+    out.push(`status of ${trade}`, `why is ${trade} not matched?`, `audit trail for ${trade}`);
+  } else if (e.isins[0] !== undefined || e.bics[0] !== undefined) {
+    out.push(`trades in ${e.isins[0] ?? e.bics[0]} yesterday`, 'open exceptions');
+  }
+  const suffix = desk === undefined ? '' : ` on ${desk}`;
+  if (likely === 'report') out.push(`settlement report${suffix} for yesterday`);
+  if (likely === 'pending_reviews') out.push(`pending approvals${suffix}`);
+  out.push(`open breaks${suffix}`, `SLA breaches${suffix}`, `settlement report${suffix}`);
+  return [...new Set(out)].slice(0, 3);
+}
+
+function fallback(e: ResolvedEntitiesData, likely: IntentName | undefined, question: string): string {
+  const parts = understood(e);
+  const lines = [
+    `I can't answer that offline. I am the ${OFFLINE_PLANNER_NAME}: I recognise common settlement questions by rules and answer them from the settlement records, nothing else.`,
+  ];
+  const missing = notVisible(e);
+  if (missing !== undefined) lines.push(missing);
+  lines.push(
+    `What I understood: ${parts.length === 0 ? 'no trade, desk, ISIN, BIC or date I could find' : parts.join('; ')}${likely === undefined ? '' : `; it may be about ${INTENT_LABELS[likely]}`}.`,
+  );
+  lines.push(
+    `Closest questions I can answer: ${closest(e, likely)
+      .map((q) => `"${q}"`)
+      .join('; ')}.`,
+  );
+  if (parts.length === 0 && likely === undefined && question.length > 0)
+    lines.push(`Other things I can do, for example: ${EXAMPLES.slice(0, 6).join('; ')}.`);
   return lines.join('\n');
+}
+
+function clarify(intents: readonly [IntentName, IntentName], e: ResolvedEntitiesData): string {
+  const parts = understood(e);
+  return [
+    `Do you mean ${INTENT_LABELS[intents[0]]} or ${INTENT_LABELS[intents[1]]}?${parts.length === 0 ? '' : ` (I understood: ${parts.join('; ')}.)`}`,
+    `For example: ${closest(e, intents[0])
+      .slice(0, 2)
+      .map((q) => `"${q}"`)
+      .join(' or ')}.`,
+  ].join('\n');
+}
+
+function compose(
+  intent: IntentName | undefined,
+  question: string,
+  scope: string | undefined,
+  asked: readonly CallResult[],
+  all: readonly CallResult[],
+): string {
+  const lines: string[] = [];
+  if (scope !== undefined) lines.push(`Scope: ${scope}.`);
+  if (intent === 'why') {
+    for (const status of asked.filter((r) => r.name === 'get_trade_status')) {
+      if (!status.ok) {
+        lines.push(...describeResult(status, question));
+        continue;
+      }
+      const data = status.data as TradeStatusData;
+      const record = data.records.find((r) => r.source === 'INTERNAL') ?? data.records[0];
+      const mine = (r: CallResult) =>
+        JSON.stringify(r.input).includes(JSON.stringify(data.tradeId).slice(1, -1));
+      const followUps = asked.filter(
+        (r) =>
+          r.name !== 'get_trade_status' &&
+          (record === undefined || relatesTo(r, record.openExceptions, record.match, mine)),
+      );
+      const match = followUps.find((r) => r.ok && r.name === 'explain_match');
+      const rule = match?.ok === true ? (match.data as ExplainMatchData).decisionRule : undefined;
+      if (record !== undefined) lines.push(whyLead(record, rule));
+      if (followUps.length === 0) lines.push(...describeResult(status, question));
+      else {
+        const headline = describeResult(status, question)[0];
+        if (headline !== undefined) lines.push(headline);
+        lines.push(...followUps.flatMap((r) => describeResult(r, question)));
+      }
+    }
+  } else if (intent === 'duplicate') {
+    const rivals = asked.flatMap((r) =>
+      r.ok && r.name === 'get_trade_status' ? (r.data as TradeStatusData).records : [],
+    );
+    for (const r of asked) {
+      if (r.name === 'get_trade_status') continue;
+      if (r.ok && r.name === 'explain_match') lines.push(duplicateLead(r.data as ExplainMatchData, rivals));
+      lines.push(...describeResult(r, question));
+    }
+  } else if (intent === 'pending_reviews' && asked.some((r) => r.name === 'get_trade_status')) {
+    lines.push(APPROVALS);
+    for (const r of asked) lines.push(...describeResult(r, question));
+  } else {
+    for (const r of asked) lines.push(...describeResult(r, question));
+  }
+  lines.push(sources(all));
+  return lines.join('\n');
+}
+
+function relatesTo(
+  r: CallResult,
+  open: readonly { exceptionId: string }[],
+  match: { matchId: string } | null,
+  mine: (r: CallResult) => boolean,
+): boolean {
+  const input = r.input as Record<string, unknown> | undefined;
+  if (input?.exceptionId !== undefined) return open.some((x) => x.exceptionId === input.exceptionId);
+  if (input?.matchId !== undefined) return match?.matchId === input.matchId;
+  return mine(r);
+}
+
+const APPROVALS =
+  'Approvals: an approver (approver role, entitled to the desk, not the person who booked or last amended the trade) decides a match in review with Approve/Reject on its Slack review message. I cannot approve anything.';
+
+function duplicateLead(d: ExplainMatchData, rivals: readonly TradeStatusRecord[]): string {
+  const subject = d.tradeId ?? d.matchId ?? 'This trade';
+  const theirs = d.ambiguousWith.filter((r) => r.kind !== 'our booking').map((r) => r.tradeId);
+  // Another of our bookings paired with one of those records is a twin of this one.
+  const twins = rivals
+    .filter((r) => theirs.includes(r.tradeId))
+    .map((r) => (r.match === null ? undefined : r.match.internalTradeId))
+    .filter((id): id is string => id !== undefined && id !== subject);
+  const ours = [
+    ...new Set([...d.ambiguousWith.filter((r) => r.kind === 'our booking').map((r) => r.tradeId), ...twins]),
+  ];
+  if (ours.length > 0)
+    return `Possible duplicate: ${subject} and ${ours.join(', ')} are bookings of ours equally good for the same counterparty record${theirs.length > 0 ? `s (${[d.counterpartyTradeId, ...theirs].filter((x) => x !== null).join(', ')})` : ''}, so none is auto-matched and each waits for review.`;
+  if (theirs.length > 0)
+    return `Possible duplicate on their side: ${subject} has ${theirs.length === 1 ? 'an equally good counterparty record' : 'equally good counterparty records'} (${theirs.join(', ')}), so it waits for review.`;
+  if (d.ambiguousOutsideYourDesks > 0)
+    return `${subject} has ${d.ambiguousOutsideYourDesks} equally good candidate(s) on desks you may not see.`;
+  return `No duplicate found for ${subject}: no other booking or record is an equally good candidate.`;
+}
+
+/** How the planner reads a question: a refusal, an intent, a tie it asks about, or nothing it can answer. */
+export type PlannerReading = IntentName | 'refuse' | 'decline' | 'clarify' | 'unknown';
+
+/**
+ * What the planner makes of a question given what `resolve_entities` returned for it: the same
+ * decision `converse` takes, exposed so evaluations can score intents and not only answers.
+ */
+export function readingOf(question: string, entities: ResolvedEntitiesData = NO_ENTITIES): PlannerReading {
+  const screened = screen(question);
+  if (screened !== undefined) return screened === DECLINE_TEXT ? 'decline' : 'refuse';
+  const { result } = understand(question, entities);
+  if (result.kind === 'tie') return 'clarify';
+  if (result.kind === 'none') return 'unknown';
+  return result.intent;
 }

@@ -147,6 +147,17 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return { trades, matches, exceptions, instructions };
   }
 
+  async hasDeskDay(tradeDate: string, desk: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        ...this.#queryInput('byDay', keys.day(tradeDate), undefined, `${desk}#`),
+        Limit: 1,
+        ProjectionExpression: 'pk',
+      }),
+    );
+    return (out.Items ?? []).length > 0;
+  }
+
   async listAudit(entityId: string, trade?: Pick<Trade, 'auditReceipt'>): Promise<AuditRecord[]> {
     const [items, fromReceipt] = await Promise.all([
       this.#queryAll(undefined, keys.auditPartition(entityId)),

@@ -52,6 +52,8 @@ export interface SettlementStore {
   /** Internal trades still without a counterparty record whose deadline is at or before `now`. */
   listMatchDue(now: string, options?: { limit?: number; cursor?: string }): Promise<Page<Trade>>;
   listDay(tradeDate: string, desk?: string): Promise<DayRecords>;
+  /** True when the desk has anything on that trade date (one Query on the day index, at most one item read). */
+  hasDeskDay(tradeDate: string, desk: string): Promise<boolean>;
   /**
    * An entity's audit records in sequence. A trade's first record may be kept in an ingest receipt;
    * a caller already holding the trade passes it, so the store does not read it again to find out.
