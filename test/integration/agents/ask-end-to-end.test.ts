@@ -49,7 +49,8 @@ describe('asking the agent through AgentCore with the real client', () => {
     expect(response.answer).toContain(stored?.status ?? 'missing');
     expect(response.records).toContainEqual({ kind: 'trade', id: `INTERNAL#${internal.tradeId}` });
     const trace = await traces.get(response.traceId);
-    expect(trace?.steps.map((s) => s.kind)).toStrictEqual(['model', 'tool', 'model']);
+    // resolve_entities first, then the look-up, then the answer.
+    expect(trace?.steps.map((s) => s.kind)).toStrictEqual(['model', 'tool', 'model', 'tool', 'model']);
     expect(trace?.answeredBy).toBe('offline-planner');
   });
 
