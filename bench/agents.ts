@@ -104,6 +104,7 @@ async function evaluationReport(): Promise<string[]> {
       "Offline planner on issue 12's evaluation set, hidden-case day (H4-INT, EQ-UK) of 2,000 trades a side, asked the next afternoon, through runTurn (goal: accuracy ≥ 95 %, p95 ≤ 150 ms):",
     ];
     const all: number[] = [];
+    const byIntent = new Map<string, number[]>();
     for (const name of ['ops-questions.json', 'ops-questions-heldout.json']) {
       const set = loadSet(name);
       const questions = set.questions.map((q) => fillPlaceholders(q, day));
@@ -118,6 +119,7 @@ async function evaluationReport(): Promise<string[]> {
         const ms = performance.now() - t0;
         times.push(ms);
         slow.push([ms, q.question]);
+        byIntent.set(q.intent, [...(byIntent.get(q.intent) ?? []), ms]);
         if ((await judge(q, { answer: turn.answer, messages: turn.result.messages }, deps, day)).ok) right++;
       }
       all.push(...times);
@@ -130,7 +132,9 @@ async function evaluationReport(): Promise<string[]> {
           .join('; ')}`,
       );
     }
-    lines.push(`  both sets:                   ${summary(all)}`);
+    lines.push(`  both sets:                   ${summary(all)}`, '  by intent (both sets):');
+    for (const [intent, times] of [...byIntent].sort((a, b) => b[1].length - a[1].length))
+      lines.push(`    ${intent.padEnd(18)} ${String(times.length).padStart(3)}  ${summary(times)}`);
     return lines;
   } finally {
     clients.client.destroy();
