@@ -318,21 +318,48 @@ function understood(e: ResolvedEntitiesData): string[] {
 }
 
 /** Two or three questions the planner can answer about what was named. */
-function closest(e: ResolvedEntitiesData, likely: IntentName | undefined): string[] {
-  const trade = e.trades[0]?.tradeId;
-  const desk = e.desks[0]?.desk;
-  const out: string[] = [];
-  if (trade !== undefined) {
-    if (likely === 'audit') out.push(`audit trail for ${trade}`);
-    out.push(`status of ${trade}`, `why is ${trade} not matched?`, `audit trail for ${trade}`);
-  } else if (e.isins[0] !== undefined || e.bics[0] !== undefined) {
-    out.push(`trades in ${e.isins[0] ?? e.bics[0]} yesterday`, 'open exceptions');
+/** A question of each kind about what was named (trade, desk, date), for suggestions. */
+function example(intent: IntentName, e: ResolvedEntitiesData): string {
+  const trade = e.trades[0]?.tradeId ?? '<trade id>';
+  const onDesk = e.desks[0] === undefined ? '' : ` on ${e.desks[0].desk}`;
+  const date = givenDate(e);
+  const forDate = date === undefined ? '' : ` for ${date}`;
+  switch (intent) {
+    case 'status':
+      return `status of ${trade}`;
+    case 'why':
+      return `why is ${trade} not matched?`;
+    case 'duplicate':
+      return `is there a duplicate for ${trade}?`;
+    case 'explain_match':
+      return `compare ${trade} field by field`;
+    case 'explain_exception':
+      return `explain ${e.exceptions[0]?.exceptionId ?? '<exception id>'}`;
+    case 'audit':
+      return `audit trail for ${trade}`;
+    case 'rerun':
+      return `rerun matching for ${trade}`;
+    case 'propose':
+      return `propose a counterparty amendment for ${e.exceptions[0]?.exceptionId ?? '<exception id>'}`;
+    case 'open_exceptions':
+      return `open breaks${onDesk}${forDate}`;
+    case 'sla_status':
+      return `SLA status${onDesk}${forDate}`;
+    case 'pending_reviews':
+      return `pending approvals${onDesk}`;
+    case 'report':
+      return `settlement report${onDesk}${forDate}`;
+    case 'find_trades':
+      return `${e.isins[0] === undefined && e.bics[0] === undefined && e.desks[0] !== undefined ? `trades on ${e.desks[0].desk}` : `trades in ${e.isins[0] ?? e.bics[0] ?? '<ISIN>'}`}${forDate === '' ? ' yesterday' : forDate}`;
   }
-  const suffix = desk === undefined ? '' : ` on ${desk}`;
-  if (likely === 'report') out.push(`settlement report${suffix} for yesterday`);
-  if (likely === 'pending_reviews') out.push(`pending approvals${suffix}`);
-  out.push(`open breaks${suffix}`, `SLA breaches${suffix}`, `settlement report${suffix}`);
-  return [...new Set(out)].slice(0, 3);
+}
+
+function closest(e: ResolvedEntitiesData, likely: IntentName | undefined): string[] {
+  const kinds: IntentName[] = likely === undefined ? [] : [likely];
+  if (e.trades.length > 0) kinds.push('status', 'why', 'audit');
+  else if (e.isins.length + e.bics.length > 0) kinds.push('find_trades', 'open_exceptions');
+  kinds.push('open_exceptions', 'report', 'sla_status');
+  return [...new Set(kinds.map((k) => example(k, e)))].slice(0, 3);
 }
 
 function fallback(e: ResolvedEntitiesData, likely: IntentName | undefined, question: string): string {
@@ -359,10 +386,7 @@ function clarify(intents: readonly [IntentName, IntentName], e: ResolvedEntities
   const parts = understood(e);
   return [
     `Do you mean ${INTENT_LABELS[intents[0]]} or ${INTENT_LABELS[intents[1]]}?${parts.length === 0 ? '' : ` (I understood: ${parts.join('; ')}.)`}`,
-    `For example: ${closest(e, intents[0])
-      .slice(0, 2)
-      .map((q) => `"${q}"`)
-      .join(' or ')}.`,
+    `For example: "${example(intents[0], e)}" or "${example(intents[1], e)}".`,
   ].join('\n');
 }
 
@@ -412,6 +436,18 @@ function compose(
   } else if (intent === 'pending_reviews' && asked.some((r) => r.name === 'get_trade_status')) {
     lines.push(APPROVALS);
     for (const r of asked) lines.push(...describeResult(r, question));
+  } else if (intent === 'find_trades' && asked.length > 1) {
+    // Looked back from an empty today: the days with trades, and which days were empty.
+    const total = (r: CallResult) => (r.ok ? (r.data as FindTradesData).total : 0);
+    const empty = asked.flatMap((r) =>
+      r.ok && total(r) === 0 ? [(r.data as FindTradesData).tradeDate] : [],
+    );
+    const found = asked.filter((r) => !r.ok || total(r) > 0);
+    if (found.length === 0) for (const r of asked) lines.push(...describeResult(r, question));
+    else {
+      if (empty.length > 0) lines.push(`Nothing on trade date ${[...new Set(empty)].join(', ')}.`);
+      for (const r of found) lines.push(...describeResult(r, question));
+    }
   } else {
     for (const r of asked) lines.push(...describeResult(r, question));
   }

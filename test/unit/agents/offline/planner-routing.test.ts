@@ -236,8 +236,20 @@ describe('the offline planner', () => {
     const { text } = await plan('EQ-UK', entities({ desks: [desk('EQ-UK', 'Europe/London')] }));
     expect(text.split('\n').slice(1)).toStrictEqual([
       'What I understood: desk EQ-UK; it may be about a trade search.',
-      'Closest questions I can answer: "open breaks on EQ-UK"; "SLA breaches on EQ-UK"; "settlement report on EQ-UK".',
+      'Closest questions I can answer: "trades on EQ-UK yesterday"; "open breaks on EQ-UK"; "settlement report on EQ-UK".',
     ]);
+  });
+
+  it('offers questions for the date it understood', async () => {
+    const { text } = await plan('what about yesterday', entities({ dates: [Y] }));
+    expect(text.split('\n').at(-1)).toBe(
+      'Closest questions I can answer: "open breaks for 2026-11-24"; "settlement report for 2026-11-24"; "SLA status for 2026-11-24".',
+    );
+  });
+
+  it('asks about a tie with an example of each reading', async () => {
+    const { text } = await plan('summary of breaks', entities());
+    expect(text.split('\n')[1]).toBe('For example: "open breaks" or "settlement report".');
   });
 
   it('offers questions about the trade it understood', async () => {
