@@ -22,6 +22,7 @@ import {
   screenRates,
 } from '../src/agents/guardrails/screen-evaluation.ts';
 import { toConverseInput } from '../src/agents/model/bedrock-converse.ts';
+import { OfflinePlanner } from '../src/agents/model/offline-planner.ts';
 import { TOOL_CATALOG, toolSpecs } from '../src/agents/tools/catalog.ts';
 import { InMemoryTraceStore } from '../src/agents/traces/index.ts';
 import { createModelClient } from '../src/app/agent.ts';
@@ -41,17 +42,29 @@ import { DEFAULT_SLA_POLICY, SlaPolicy } from '../src/settlement/sla-policy.ts';
 import { createDynamoDbClients } from '../src/settlement/store/dynamodb-client.ts';
 import { DynamoDbSettlementStore } from '../src/settlement/store/dynamodb-settlement-store.ts';
 import { ensureTable } from '../src/settlement/store/table.ts';
+import { ask } from '../test/support/ask-turn.ts';
+import {
+  HIDDEN_ASKED_AT,
+  HIDDEN_INGESTED_AT,
+  HIDDEN_SWEEPS,
+  hiddenCaseDay,
+} from '../test/support/hidden-case-day.ts';
+import { type EvalSet, fillPlaceholders, judge } from '../test/support/ops-eval.ts';
 
 const TRADE_DATE = '2026-11-24';
 const QUESTIONS = 300;
 
-export async function runAgentBench(): Promise<string> {
+export async function runAgentBench(options: { readonly evaluationOnly?: boolean } = {}): Promise<string> {
   const lines: string[] = [];
   lines.push(...injectionScreenReport());
   lines.push('');
-  lines.push(...tokenReport());
-  lines.push('');
-  lines.push(...(await latencyReport()));
+  if (options.evaluationOnly !== true) {
+    lines.push(...tokenReport());
+    lines.push('');
+    lines.push(...(await latencyReport()));
+    lines.push('');
+  }
+  lines.push(...(await evaluationReport()));
   return lines.join('\n');
 }
 
@@ -74,6 +87,91 @@ export function injectionScreenReport(): string[] {
     ...held.refused.map((m) => `    refused: ${JSON.stringify(m)}`),
     `  time per question over ${t.samples} screenings: p50 ${t.p50.toFixed(1)} µs, p95 ${t.p95.toFixed(1)} µs, p99 ${t.p99.toFixed(1)} µs, max ${t.max.toFixed(1)} µs`,
   ];
+}
+
+function loadSet(name: string): EvalSet {
+  return JSON.parse(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8')) as EvalSet;
+}
+
+/**
+ * Issue 12's evaluation set and held-out paraphrases over the hidden-case day (ids like H4-INT, desk
+ * EQ-UK) at 2,000 trades a side, asked the next afternoon as the local administrator, each through
+ * the product's turn loop (`runTurn`, the specialist the rules router picks): accuracy and latency.
+ */
+async function evaluationReport(): Promise<string[]> {
+  const config = loadConfig();
+  const engine = await startDynamoDbLocal({
+    engineDir: await ensureDynamoDbLocal(config.cacheDir),
+    storage: { kind: 'memory' },
+  });
+  const clients = createDynamoDbClients({ endpoint: engine.endpoint, region: 'us-east-1', local: true });
+  try {
+    await ensureTable(clients.client, 'bench-agents-ops');
+    const calendars = new CalendarRegistry();
+    let now = Date.parse(HIDDEN_INGESTED_AT);
+    const deps: SettlementDeps = {
+      store: new DynamoDbSettlementStore(clients.doc, 'bench-agents-ops'),
+      now: () => new Date(now),
+      matching: buildMatchingPolicy({}),
+      calendars,
+      sla: new SlaPolicy(DEFAULT_SLA_POLICY, calendars),
+    };
+    const day = hiddenCaseDay(2000, 42);
+    await ingestTrades(
+      deps,
+      [...day.internal, ...day.counterparty].map((input, i) => ({ line: i + 2, input })),
+    );
+    for (const at of [...HIDDEN_SWEEPS, HIDDEN_ASKED_AT]) {
+      now = Date.parse(at);
+      await sweepSla(deps);
+    }
+    const planner = new OfflinePlanner();
+    const ctx = {
+      principal: LOCAL_ADMIN,
+      settlement: deps,
+      sessionId: 'bench-session-00000000000000000000000000',
+      traceId: 'bench',
+    };
+    const lines = [
+      "Offline planner on issue 12's evaluation set, hidden-case day (H4-INT, EQ-UK) of 2,000 trades a side, asked the next afternoon, through runTurn (goal: accuracy ≥ 95 %, p95 ≤ 150 ms):",
+    ];
+    const all: number[] = [];
+    const byIntent = new Map<string, number[]>();
+    for (const name of ['ops-questions.json', 'ops-questions-heldout.json']) {
+      const set = loadSet(name);
+      const questions = set.questions.map((q) => fillPlaceholders(q, day));
+      // Warm-up: JIT and the engine's first queries.
+      for (const q of questions.slice(0, 10)) await ask(planner, q.question, ctx);
+      const times: number[] = [];
+      let right = 0;
+      const slow: Array<[number, string]> = [];
+      for (const q of questions) {
+        const t0 = performance.now();
+        const turn = await ask(planner, q.question, ctx);
+        const ms = performance.now() - t0;
+        times.push(ms);
+        slow.push([ms, q.question]);
+        byIntent.set(q.intent, [...(byIntent.get(q.intent) ?? []), ms]);
+        if ((await judge(q, { answer: turn.answer, messages: turn.result.messages }, deps, day)).ok) right++;
+      }
+      all.push(...times);
+      slow.sort((a, b) => b[0] - a[0]);
+      lines.push(
+        `  ${name.padEnd(28)} ${right}/${questions.length} right (${((100 * right) / questions.length).toFixed(1)} %), ${summary(times)}`,
+        `    slowest: ${slow
+          .slice(0, 3)
+          .map(([ms, q]) => `${ms.toFixed(0)} ms "${q}"`)
+          .join('; ')}`,
+      );
+    }
+    lines.push(`  both sets:                   ${summary(all)}`, '  by intent (both sets):');
+    for (const [intent, times] of [...byIntent].sort((a, b) => b[1].length - a[1].length))
+      lines.push(`    ${intent.padEnd(18)} ${String(times.length).padStart(3)}  ${summary(times)}`);
+    return lines;
+  } finally {
+    clients.client.destroy();
+    await engine.stop();
+  }
 }
 
 function tokenReport(): string[] {
@@ -139,7 +237,7 @@ async function latencyReport(): Promise<string[]> {
     await sweepSla(deps);
 
     const service = createAgentService({
-      model: createModelClient(config, deps.now),
+      model: createModelClient(config),
       settlement: deps,
       traces: new InMemoryTraceStore(),
       conversations: new InMemoryConversationStore(),
@@ -246,5 +344,5 @@ function summary(times: readonly number[]): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(await runAgentBench());
+  console.log(await runAgentBench({ evaluationOnly: process.argv.includes('--evaluation-only') }));
 }

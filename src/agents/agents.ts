@@ -33,6 +33,7 @@ export const SPECIALISTS: Readonly<Record<SpecialistName, Specialist>> = {
     description: 'status of trades, open exceptions, SLA deadlines, pending reviews, the day report',
     tier: 'fast',
     tools: [
+      'resolve_entities',
       'get_trade_status',
       'find_trades',
       'list_open_exceptions',
@@ -40,6 +41,8 @@ export const SPECIALISTS: Readonly<Record<SpecialistName, Specialist>> = {
       'get_sla_status',
       'settlement_report',
       'get_audit_trail',
+      'explain_exception',
+      'explain_match',
     ],
     instructions: `${COMMON}
 You answer status questions: where a trade stands, what is open, what is at risk today, the numbers of
@@ -49,7 +52,14 @@ the day. Prefer one precise look-up over several broad ones.`,
     name: 'matching',
     description: 'why a trade is or is not matched, field by field; re-running matching',
     tier: 'strong',
-    tools: ['get_trade_status', 'explain_match', 'explain_exception', 'find_trades', 'rerun_matching'],
+    tools: [
+      'resolve_entities',
+      'get_trade_status',
+      'explain_match',
+      'explain_exception',
+      'find_trades',
+      'rerun_matching',
+    ],
     instructions: `${COMMON}
 You explain matching: which fields agreed, which broke, the tolerance applied, the confidence and the
 decision rule (auto-match, review, exception). Re-run matching only when asked and only after the
@@ -60,6 +70,7 @@ records changed; the deterministic matcher decides, not you.`,
     description: 'how to resolve a break; proposing a resolution for a human to approve',
     tier: 'strong',
     tools: [
+      'resolve_entities',
       'explain_exception',
       'get_trade_status',
       'list_open_exceptions',
@@ -75,7 +86,7 @@ deadline. A proposal that would change anything becomes an approval request for 
     name: 'ingestion_help',
     description: 'rejected rows, file formats, amendments',
     tier: 'fast',
-    tools: ['get_trade_status', 'get_audit_trail'],
+    tools: ['resolve_entities', 'get_trade_status', 'get_audit_trail'],
     instructions: `${COMMON}
 You explain trade files: the columns (trade_id, source, side, isin, quantity, price, currency,
 trade_date, settlement_date, account, desk, counterparty_bic, place_of_settlement, settlement_type,
@@ -92,7 +103,7 @@ const RULES: ReadonlyArray<[SpecialistName, RegExp]> = [
   ],
   [
     'matching',
-    /\b(why|explain|not matched|unmatched|mismatch|break|tolerance|confidence|re-?run|rematch)\b/i,
+    /\b(why|explain|not matched|unmatched|mismatch|break|tolerance|confidence|re-?run|re-?match|match(ing)? again|retry matching|try (re-?)?matching)\b/i,
   ],
 ];
 

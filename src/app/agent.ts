@@ -7,7 +7,6 @@ import {
   InMemoryConversationStore,
   OfflinePlanner,
 } from '../agents/index.ts';
-import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { createJsonLogger, type Logger } from '../logger.ts';
 import { createBedrockRuntimeClient } from './aws-clients.ts';
@@ -17,9 +16,9 @@ import { type SettlementRuntime, withSettlement } from './settlement.ts';
  * The model the agents run on: Bedrock Converse when `BEDROCK_MODEL_ID` is set (its client built here,
  * in Bedrock's region), otherwise the offline planner — never presented as a language model.
  */
-export function createModelClient(config: Config, now: Clock): ModelClient {
+export function createModelClient(config: Config): ModelClient {
   const bedrock = config.bedrock;
-  if (bedrock.modelId === undefined) return new OfflinePlanner({ now });
+  if (bedrock.modelId === undefined) return new OfflinePlanner();
   return new BedrockConverseClient({
     client: createBedrockRuntimeClient({ region: bedrock.region, endpoint: bedrock.endpoint }),
     strongModelId: bedrock.modelId,
@@ -48,7 +47,7 @@ export function wireAgent(
   const now = settlement.deps.now;
   const traces = new DynamoDbTraceStore(settlement.doc, settlement.table, now);
   const service = createAgentService({
-    model: createModelClient(config, now),
+    model: createModelClient(config),
     settlement: settlement.deps,
     traces,
     conversations: options.conversations ?? new InMemoryConversationStore(),

@@ -1,5 +1,4 @@
-import type { ContentBlock, Message, ModelClient, ToolResult } from '../../src/agents/model/types.ts';
-import { TOOL_CATALOG, toolSpecs } from '../../src/agents/tools/catalog.ts';
+import { TOOL_CATALOG } from '../../src/agents/tools/catalog.ts';
 import type { AgentTool, ToolContext, ToolOutcome } from '../../src/agents/tools/tool.ts';
 import { LOCAL_ADMIN, type Principal } from '../../src/identity/index.ts';
 import { generateSettlementDay, type SettlementDay } from '../../src/seed/index.ts';
@@ -11,7 +10,7 @@ import { rowsOf, settlementDeps, TestClock } from './settlement.ts';
 
 /*
  * Test support for the tools and the offline planner: a seeded settlement day on DynamoDB Local, a
- * tool context, and a minimal model → tools → model loop (the real ReAct loop lives in src/agents).
+ * tool context, and `ask`, which puts a question through the product's turn loop.
  */
 
 export const SEEDED_DATE = '2026-11-24';
@@ -66,57 +65,4 @@ export async function runTool(name: string, input: unknown, ctx: ToolContext): P
   return tool.run(input, ctx);
 }
 
-export interface DrivenTurn {
-  readonly answer: string;
-  readonly calls: ReadonlyArray<{ readonly name: string; readonly input: unknown }>;
-  readonly outcomes: readonly ToolOutcome[];
-  readonly messages: readonly Message[];
-  readonly stopReasons: readonly string[];
-}
-
-/** Question → model → tools → model … until the model ends the turn (at most `maxIterations` model calls). */
-export async function drive(
-  model: ModelClient,
-  question: string,
-  ctx: ToolContext,
-  options: { tools?: readonly AgentTool[]; maxIterations?: number } = {},
-): Promise<DrivenTurn> {
-  const tools = options.tools ?? TOOL_CATALOG;
-  const messages: Message[] = [{ role: 'user', content: [{ text: question }] }];
-  const calls: Array<{ name: string; input: unknown }> = [];
-  const outcomes: ToolOutcome[] = [];
-  const stopReasons: string[] = [];
-  for (let i = 0; i < (options.maxIterations ?? 6); i++) {
-    const res = await model.converse({
-      system: 'SettleOps settlement assistant (test driver).',
-      messages,
-      tools: toolSpecs(tools),
-      tier: 'fast',
-      maxTokens: 2000,
-    });
-    messages.push(res.message);
-    stopReasons.push(res.stopReason);
-    const uses = res.message.content.flatMap((b) => ('toolUse' in b ? [b.toolUse] : []));
-    if (res.stopReason !== 'tool_use' || uses.length === 0) {
-      const answer = res.message.content.flatMap((b) => ('text' in b ? [b.text] : [])).join('\n');
-      return { answer, calls, outcomes, messages, stopReasons };
-    }
-    const results: ContentBlock[] = [];
-    for (const use of uses) {
-      calls.push({ name: use.name, input: use.input });
-      const allowed = tools.some((t) => t.name === use.name);
-      const outcome: ToolOutcome = allowed
-        ? await runTool(use.name, use.input, ctx)
-        : { ok: false, code: 'INVALID_INPUT', message: `tool ${use.name} is not available` };
-      outcomes.push(outcome);
-      const result: ToolResult = {
-        toolUseId: use.toolUseId,
-        content: [{ json: outcome }],
-        status: outcome.ok ? 'success' : 'error',
-      };
-      results.push({ toolResult: result });
-    }
-    messages.push({ role: 'user', content: results });
-  }
-  throw new Error(`the model did not finish within ${options.maxIterations ?? 6} iterations`);
-}
+export { type AskedTurn, ask } from './ask-turn.ts';

@@ -14,7 +14,9 @@
 const STRONG_TERMS =
   /\b(trades?|settle(d|s|ment|ments)?|unsettled|unmatched|exceptions?|sla|isin|cusip|sedol|bic|swift|counterpart(y|ies)|cpty|desks?|custod(y|ian)|depositor(y|ies)|csd|dtc|dtcc|ctm|euroclear|clearstream|t2s|dvp|fop|rvp|affirm(ed|ation)?s?|allocations?|csdr|stp|nostro|notional|net amount|trade date|value date|mt54\d|sese|iso 20022|reason code|ingest(ion)?)\b/i;
 
-const IDENTIFIERS = /\bT-\d{3,}\b|\b[A-Z]{2}[A-Z0-9]{9}\d\b|\b[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?\b/;
+// Record ids as the store has them, in any case: `T-10042`, `H4-INT`, `gscm12-ext`, `C-GSCM-000123`.
+const IDENTIFIERS =
+  /\bT-\d{3,}\b|\b[A-Za-z]*\d[A-Za-z0-9]*-[A-Za-z0-9]+\b|\b[A-Za-z]+-[A-Za-z]*\d[A-Za-z0-9-]*\b|\b[A-Z]{2}[A-Z0-9]{9}\d\b|\b[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?\b/;
 
 const OFF_TOPIC: readonly { readonly name: string; readonly regex: RegExp }[] = [
   { name: 'weather', regex: /\b(weather|forecast|temperature|rain(ing)?|snow(ing)?|sunny)\b/i },

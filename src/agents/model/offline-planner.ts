@@ -1,53 +1,30 @@
-import type { Clock } from '../../clock.ts';
-import type { ExplainMatchData } from '../tools/match-tools.ts';
-import type { TradeStatusData } from '../tools/trade-tools.ts';
-import { describeResult, sources, whyLead } from './offline/compose.ts';
-import { type CallResult, readTurn } from './offline/results.ts';
-import { type Intent, route, type ToolCall } from './offline/route.ts';
+import type { ResolvedEntitiesData } from '../tools/resolve-entities.ts';
+import { compose, followUps } from './offline/answers.ts';
+import { sources } from './offline/compose.ts';
+import { classify, type IntentName } from './offline/intents.ts';
+import { NO_ENTITIES, planFor, type ToolCall, unresolvedIds } from './offline/plan.ts';
+import { DECLINE_TEXT, OFFLINE_PLANNER_LABEL, screen } from './offline/refusals.ts';
+import { readTurn } from './offline/results.ts';
+import { clarify, fallback, notVisible } from './offline/suggestions.ts';
 import type { ContentBlock, Message, ModelClient, ModelRequest, ModelResponse, StopReason } from './types.ts';
 
-export const OFFLINE_PLANNER_LABEL = 'offline-planner';
-export const OFFLINE_PLANNER_NAME = 'SettleOps offline planner (rule-based, no language model)';
-
-const EXAMPLES = [
-  '"status of T-10042"',
-  '"why is T-10042 not matched?"',
-  '"open price breaks on EQ-US"',
-  '"exceptions older than 2 hours"',
-  '"missing confirmations"',
-  '"what is at risk of breaching SLA today?"',
-  '"pending approvals"',
-  '"today\'s settlement report" or "STP rate"',
-  '"audit trail for T-10042"',
-  '"trades with GSCMUS33" or "trades in US0378331005"',
-  '"explain X|INTERNAL#T-10042|price"',
-];
-
-export const DECLINE_TEXT = [
-  `I can't answer that offline. I am the ${OFFLINE_PLANNER_NAME}: I recognise common settlement questions by rules and answer them from the settlement records, nothing else.`,
-  `Things I can do, for example: ${EXAMPLES.join('; ')}.`,
-].join('\n');
-
-const REFUSALS: Record<'approval' | 'change' | 'forecast', string> = {
-  approval:
-    'I cannot approve or reject anything. Approvals are made by a person with the approver role, with the Approve/Reject buttons on the review message in Slack (four eyes: not the person who booked or last amended the trade). I can list what is waiting: ask "pending approvals".',
-  change:
-    'I cannot delete, cancel or change trades, and nobody can through this assistant. Trades change only through ingestion and the deterministic settlement services; for a break I can raise a proposal for an approver, e.g. "propose a counterparty amendment for X|INTERNAL#T-…|price".',
-  forecast: `I can't predict prices or markets. ${DECLINE_TEXT}`,
-};
+export { DECLINE_TEXT, OFFLINE_PLANNER_LABEL, OFFLINE_PLANNER_NAME } from './offline/refusals.ts';
 
 export interface OfflinePlannerOptions {
-  /** The current instant, for "yesterday" and "today" (New York dates). Default: the system clock. */
-  readonly now?: Clock;
-  /** Tool-calling steps per turn (a follow-up such as explain_exception after get_trade_status). Default 3. */
+  /** Tool-calling steps per turn after resolve_entities (a follow-up such as explain_exception). Default 3. */
   readonly maxToolSteps?: number;
 }
 
+type Step = { content: ContentBlock[]; stopReason: StopReason };
+
 /**
- * A rule-based stand-in for a Bedrock model, used when no `BEDROCK_MODEL_ID` is configured. It
- * recognises common ops questions and emits the same Converse tool-use blocks a model would, then
- * writes the answer from the tool results only; anything else it declines plainly. It is not a
- * language model and never says it is one.
+ * A rule-based stand-in for a Bedrock model, used when no `BEDROCK_MODEL_ID` is configured. It reads
+ * only what the loop sends it (the Converse messages and tool results): it first asks
+ * `resolve_entities` what the question names (entitlement-checked, as the asker may see it), then
+ * scores the question against its intent vocabulary, emits the same tool-use blocks a model would,
+ * and writes the answer from the tool results only, stating its scope. What it cannot answer it says
+ * plainly, with what it understood and the closest questions it can answer. It is not a language
+ * model and never says it is one.
  *
  * Usage is an estimate (`estimated: true`): input tokens are ceil(characters / 4) of the system
  * prompt, the tool specs (as JSON) and the messages (as JSON); output tokens the same over the
@@ -57,11 +34,9 @@ export interface OfflinePlannerOptions {
 export class OfflinePlanner implements ModelClient {
   readonly label = OFFLINE_PLANNER_LABEL;
   readonly isLanguageModel = false;
-  readonly #now: Clock;
   readonly #maxToolSteps: number;
 
   constructor(options: OfflinePlannerOptions = {}) {
-    this.#now = options.now ?? (() => new Date());
     this.#maxToolSteps = Math.max(1, options.maxToolSteps ?? 3);
   }
 
@@ -88,48 +63,65 @@ export class OfflinePlanner implements ModelClient {
     };
   }
 
-  #plan(request: ModelRequest): { content: ContentBlock[]; stopReason: StopReason } {
+  #plan(request: ModelRequest): Step {
     const last = request.messages.at(-1);
     if (last === undefined || last.role !== 'user') return say('There is no question to answer.');
-    const { question, results, steps } = readTurn(request.messages);
-    const intent = route(question, { now: this.#now() });
+    const { question, results } = readTurn(request.messages);
     const available = new Set(request.tools.map((t) => t.name));
     const callId = request.messages.filter((m) => m.role === 'assistant').length + 1;
 
-    if (steps === 0) {
-      const calls = firstCalls(intent);
-      if (calls === undefined) {
-        if (intent.kind === 'refuse') return say(REFUSALS[intent.reason]);
-        return say(DECLINE_TEXT);
+    const screened = screen(question);
+    if (screened !== undefined) return say(screened);
+
+    const resolved = results.find((r) => r.name === RESOLVE);
+    if (resolved === undefined && available.has(RESOLVE))
+      return useTools([{ name: RESOLVE, input: { text: question.slice(0, 1000) } }], callId);
+    const entities = resolved?.ok === true ? (resolved.data as ResolvedEntitiesData) : NO_ENTITIES;
+    const asked = results.filter((r) => r.name !== RESOLVE);
+    const understanding = understand(question, entities);
+
+    if (asked.length === 0) {
+      const { result } = understanding;
+      if (result.kind === 'tie') return say(clarify(result.intents, entities));
+      if (result.kind === 'none') return say(fallback(entities, result.likely, question));
+      const plan = planFor(result.intent, entities, understanding.reading, question);
+      if (plan.calls.length === 0) {
+        const missing = notVisible(entities);
+        if (missing !== undefined && entities.trades.length === 0)
+          return say(`${missing}\n${sources(results)}`);
+        return say(fallback(entities, result.intent, question));
       }
-      const missing = calls.filter((c) => !available.has(c.name)).map((c) => c.name);
-      if (missing.length > 0)
+      const absent = plan.calls.filter((c) => !available.has(c.name)).map((c) => c.name);
+      if (absent.length > 0)
         return say(
-          `I would need ${[...new Set(missing)].join(', ')} for that, which is not available in this conversation, so I can't answer it offline.`,
+          `I would need ${[...new Set(absent)].join(', ')} for that, which is not available in this conversation, so I can't answer it offline.`,
         );
-      return useTools(calls, callId);
+      return useTools(plan.calls, callId);
     }
 
-    if (intent.kind === 'why' && steps < this.#maxToolSteps && steps === 1) {
-      const next = whyFollowUps(results).filter((c) => available.has(c.name));
+    const intent = understanding.result.kind === 'intent' ? understanding.result.intent : undefined;
+    const steps = new Set(asked.map((r) => r.name)).size;
+    if (steps < this.#maxToolSteps && asked.every((r) => r.name === asked[0]?.name)) {
+      const next = followUps(intent, asked, entities).filter((c) => available.has(c.name));
       if (next.length > 0) return useTools(next, callId);
     }
-    return say(compose(intent, question, results));
+    const plan =
+      intent === undefined ? undefined : planFor(intent, entities, understanding.reading, question);
+    return say(compose(intent, question, plan?.scope, asked, results));
   }
 }
+
+const RESOLVE = 'resolve_entities';
 
 function estimateTokens(characters: number): number {
   return Math.ceil(characters / 4);
 }
 
-function say(text: string): { content: ContentBlock[]; stopReason: StopReason } {
+function say(text: string): Step {
   return { content: [{ text }], stopReason: 'end_turn' };
 }
 
-function useTools(
-  calls: readonly ToolCall[],
-  callId: number,
-): { content: ContentBlock[]; stopReason: StopReason } {
+function useTools(calls: readonly ToolCall[], callId: number): Step {
   const content: ContentBlock[] = [
     { text: `Looking this up with ${[...new Set(calls.map((c) => c.name))].join(', ')}.` },
     ...calls.map((c, i) => ({
@@ -139,57 +131,44 @@ function useTools(
   return { content, stopReason: 'tool_use' };
 }
 
-function firstCalls(intent: Intent): readonly ToolCall[] | undefined {
-  switch (intent.kind) {
-    case 'status':
-      return intent.tradeIds.map((tradeId) => ({ name: 'get_trade_status', input: { tradeId } }));
-    case 'why':
-      return [{ name: 'get_trade_status', input: { tradeId: intent.tradeId } }];
-    case 'tools':
-      return intent.calls;
-    default:
-      return undefined;
-  }
+/** The typed tokens the resolver recognised: they are taken out before the words are read. */
+function entityTokens(e: ResolvedEntitiesData): string[] {
+  return [
+    ...e.trades.map((t) => t.typed),
+    ...e.exceptions.map((x) => x.exceptionId),
+    ...e.matches.map((m) => m.matchId),
+    ...e.isins,
+    ...e.bics,
+    ...e.desks.map((d) => d.desk),
+    ...e.accounts,
+    ...e.dates.map((d) => d.typed),
+    ...e.unresolved,
+  ];
 }
 
-/** After get_trade_status: the match or the breaks behind a trade that is not matched. */
-function whyFollowUps(results: readonly CallResult[]): ToolCall[] {
-  const status = results.find((r) => r.name === 'get_trade_status');
-  if (status === undefined || !status.ok) return [];
-  const data = status.data as TradeStatusData;
-  const record = data.records.find((r) => r.source === 'INTERNAL') ?? data.records[0];
-  if (record === undefined || record.status === 'MATCHED') return [];
-  if (record.match !== null) {
-    // The reference redaction nulls the id of a match naming a record of another desk: ask by trade.
-    const matchId: string | null = record.match.matchId;
-    return [{ name: 'explain_match', input: matchId === null ? { tradeId: record.tradeId } : { matchId } }];
-  }
-  return record.openExceptions
-    .slice(0, 3)
-    .map((e) => ({ name: 'explain_exception', input: { exceptionId: e.exceptionId } }));
+function understand(question: string, e: ResolvedEntitiesData) {
+  return classify(question, entityTokens(e), {
+    trades: e.trades.length + unresolvedIds(e).length,
+    exceptions: e.exceptions.length,
+    matches: e.matches.length,
+    isins: e.isins.length,
+    bics: e.bics.length,
+    desks: e.desks.length,
+  });
 }
 
-function compose(intent: Intent, question: string, results: readonly CallResult[]): string {
-  if (results.length === 0) return DECLINE_TEXT;
-  const lines: string[] = [];
-  const status = results.find((r) => r.name === 'get_trade_status');
-  if (intent.kind === 'why' && status !== undefined && status.ok) {
-    const data = status.data as TradeStatusData;
-    const record = data.records.find((r) => r.source === 'INTERNAL') ?? data.records[0];
-    const followUps = results.filter((r) => r !== status);
-    const match = followUps.find((r) => r.ok && r.name === 'explain_match');
-    const rule = match?.ok === true ? (match.data as ExplainMatchData).decisionRule : undefined;
-    if (record !== undefined) lines.push(whyLead(record, rule));
-    if (followUps.length === 0) lines.push(...describeResult(status, question));
-    else {
-      // The trade's headline only; the follow-ups carry the detail.
-      const headline = describeResult(status, question)[0];
-      if (headline !== undefined) lines.push(headline);
-      lines.push(...followUps.flatMap((r) => describeResult(r, question)));
-    }
-  } else {
-    for (const r of results) lines.push(...describeResult(r, question));
-  }
-  lines.push(sources(results));
-  return lines.join('\n');
+/** How the planner reads a question: a refusal, an intent, a tie it asks about, or nothing it can answer. */
+export type PlannerReading = IntentName | 'refuse' | 'decline' | 'clarify' | 'unknown';
+
+/**
+ * What the planner makes of a question given what `resolve_entities` returned for it: the same
+ * decision `converse` takes, exposed so evaluations can score intents and not only answers.
+ */
+export function readingOf(question: string, entities: ResolvedEntitiesData = NO_ENTITIES): PlannerReading {
+  const screened = screen(question);
+  if (screened !== undefined) return screened === DECLINE_TEXT ? 'decline' : 'refuse';
+  const { result } = understand(question, entities);
+  if (result.kind === 'tie') return 'clarify';
+  if (result.kind === 'none') return 'unknown';
+  return result.intent;
 }

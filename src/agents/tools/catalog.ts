@@ -6,11 +6,13 @@ import { explainException, listOpenExceptions } from './exception-tools.ts';
 import { explainMatch, listPendingReviews, rerunMatching } from './match-tools.ts';
 import { proposeResolution } from './propose-resolution.ts';
 import { getSlaStatus, settlementReport } from './report-tools.ts';
+import { resolveEntities } from './resolve-entities.ts';
 import type { AgentTool } from './tool.ts';
 import { findTrades, getTradeStatus } from './trade-tools.ts';
 
 /** Every tool the agents may be given, in the order they are printed for review. */
 export const TOOL_CATALOG: readonly AgentTool[] = [
+  resolveEntities,
   getTradeStatus,
   findTrades,
   listOpenExceptions,

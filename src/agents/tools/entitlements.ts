@@ -1,5 +1,5 @@
 import { mayViewAccount, mayViewDesk, type Principal } from '../../identity/index.ts';
-import type { DayRecords, SettlementStore } from '../../settlement/index.ts';
+import type { DayQuery, DayRecords, SettlementStore } from '../../settlement/index.ts';
 import type { ToolOutcome } from './tool.ts';
 
 /*
@@ -68,20 +68,23 @@ const EMPTY_DAY: DayRecords = { trades: [], matches: [], exceptions: [], instruc
 
 /**
  * The day's records the principal may see, through the byDay index only: one Query for the whole
- * day (every desk), or one per permitted desk. Anything of another desk is dropped again after
- * reading, so a misfiled item never leaks.
+ * day (every desk), or one per permitted desk. With a `query`, only the trades and exceptions it
+ * asks for, filtered by the store. Anything of another desk is dropped again after reading, so a
+ * misfiled item never leaks.
  */
 export async function readPermittedDay(
   store: SettlementStore,
   tradeDate: string,
   principal: Pick<Principal, 'desks'>,
   desk: string | undefined,
+  query?: Omit<DayQuery, 'desk'>,
 ): Promise<{ readonly day: DayRecords; readonly scope: DeskScope }> {
   const scope = deskScope(principal, desk);
-  const days =
-    scope.kind === 'all'
-      ? [await store.listDay(tradeDate)]
-      : await Promise.all(scope.desks.map((d) => store.listDay(tradeDate, d)));
+  const read = (d: string | undefined) =>
+    query === undefined
+      ? store.listDay(tradeDate, d)
+      : store.queryDay(tradeDate, d === undefined ? query : { ...query, desk: d });
+  const days = scope.kind === 'all' ? [await read(undefined)] : await Promise.all(scope.desks.map(read));
   const allowed = (d: string) =>
     mayViewDesk(principal, d) && (scope.kind === 'all' || scope.desks.includes(d));
   const merged = days.reduce<DayRecords>(

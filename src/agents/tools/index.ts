@@ -8,6 +8,7 @@ export {
   toolSpecs,
 } from './catalog.ts';
 export { defineTool, isDefinedTool, type ToolDefinition } from './define-tool.ts';
+export { deskTimeZone } from './desk-zones.ts';
 export {
   type DeskScope,
   deskScope,
@@ -16,6 +17,7 @@ export {
   notFoundOrNotPermitted,
   readPermittedDay,
 } from './entitlements.ts';
+export { type EntityCandidates, entityCandidates } from './entity-candidates.ts';
 export {
   type ExplainExceptionData,
   explainException,
@@ -53,6 +55,7 @@ export {
   type SlaStatusData,
   settlementReport,
 } from './report-tools.ts';
+export { type ResolvedEntitiesData, type ResolvedTrade, resolveEntities } from './resolve-entities.ts';
 export { type Instant, instant, NEW_YORK, newYorkDate } from './time.ts';
 export type { AgentTool, RecordRef, ToolContext, ToolOutcome } from './tool.ts';
 export {

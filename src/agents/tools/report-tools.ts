@@ -85,7 +85,16 @@ export const getSlaStatus = defineTool({
   async execute(input, ctx) {
     const tradeDate = input.tradeDate ?? newYorkDate(ctx.settlement.now());
     const now = ctx.settlement.now().toISOString();
-    const { day, scope } = await readPermittedDay(ctx.settlement.store, tradeDate, ctx.principal, input.desk);
+    const { day, scope } = await readPermittedDay(
+      ctx.settlement.store,
+      tradeDate,
+      ctx.principal,
+      input.desk,
+      {
+        trades: { source: 'INTERNAL', status: 'UNMATCHED' },
+        exceptions: true,
+      },
+    );
     const open = day.exceptions.filter(isOpen).sort(byDeadline);
     const breached = open.filter((e) => e.breachedAt !== undefined);
     const atRisk = open.filter((e) => e.breachedAt === undefined && e.warnedAt !== undefined);

@@ -153,8 +153,22 @@ export const findTrades = defineTool({
   auditLevel: 'full',
   async execute(input, ctx) {
     const tradeDate = input.tradeDate ?? newYorkDate(ctx.settlement.now());
-    const { day, scope } = await readPermittedDay(ctx.settlement.store, tradeDate, ctx.principal, input.desk);
     const bic = input.counterpartyBic;
+    // The store filters (a BIC of 8 matches every branch); the exact checks below stay as the rule.
+    const { day, scope } = await readPermittedDay(
+      ctx.settlement.store,
+      tradeDate,
+      ctx.principal,
+      input.desk,
+      {
+        trades: {
+          ...(input.isin === undefined ? {} : { isin: input.isin }),
+          ...(bic === undefined ? {} : { counterpartyBicPrefix: bic.slice(0, 8) }),
+          ...(input.status === undefined ? {} : { status: input.status }),
+          ...(input.source === undefined ? {} : { source: input.source }),
+        },
+      },
+    );
     const hits = day.trades
       .filter(
         (t) =>

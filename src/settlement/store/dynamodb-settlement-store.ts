@@ -44,6 +44,7 @@ import {
 import type {
   AuditScanItem,
   CommitResult,
+  DayQuery,
   DayRecords,
   Page,
   SettlementStore,
@@ -192,6 +193,74 @@ export class DynamoDbSettlementStore implements SettlementStore {
       instructions,
       ...(unreadable.length === 0 ? {} : { unreadable }),
     };
+  }
+
+  async queryDay(tradeDate: string, query: DayQuery): Promise<DayRecords> {
+    const names: Record<string, string> = { '#it': 'itemType' };
+    const values: Record<string, unknown> = {};
+    const parts: string[] = [];
+    if (query.trades !== undefined) {
+      values[':trade'] = 'TRADE';
+      const t = ['#it = :trade'];
+      const eq = (attr: string, value: string | undefined) => {
+        if (value === undefined) return;
+        names[`#${attr}`] = attr;
+        values[`:${attr}`] = value;
+        t.push(`#${attr} = :${attr}`);
+      };
+      eq('isin', query.trades.isin);
+      eq('status', query.trades.status);
+      eq('source', query.trades.source);
+      if (query.trades.counterpartyBicPrefix !== undefined) {
+        names['#bic'] = 'counterpartyBic';
+        values[':bic'] = query.trades.counterpartyBicPrefix;
+        t.push('begins_with(#bic, :bic)');
+      }
+      parts.push(`(${t.join(' AND ')})`);
+    }
+    if (query.exceptions === true) {
+      values[':exc'] = 'EXCEPTION';
+      parts.push('#it = :exc');
+    }
+    const empty: DayRecords = { trades: [], matches: [], exceptions: [], instructions: [] };
+    if (parts.length === 0) return empty;
+    // One kind on one desk narrows the key condition itself (`<desk>#TRADE#`).
+    const prefix =
+      query.desk === undefined
+        ? undefined
+        : parts.length === 1
+          ? `${query.desk}#${query.trades !== undefined ? 'TRADE' : 'EXC'}#`
+          : `${query.desk}#`;
+    const base = this.#queryInput('byDay', keys.day(tradeDate), undefined, prefix);
+    const input: QueryCommandInput = {
+      ...base,
+      FilterExpression: parts.join(' OR '),
+      ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...names },
+      ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ...values },
+    };
+    const trades: Trade[] = [];
+    const exceptions: SettlementException[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      for (const item of out.Items ?? []) {
+        if (item.itemType === 'TRADE') trades.push(parseItem.trade(item));
+        else if (item.itemType === 'EXCEPTION') exceptions.push(parseItem.exception(item));
+      }
+      start = out.LastEvaluatedKey;
+    } while (start !== undefined);
+    return { ...empty, trades, exceptions };
+  }
+
+  async hasDeskDay(tradeDate: string, desk: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        ...this.#queryInput('byDay', keys.day(tradeDate), undefined, `${desk}#`),
+        Limit: 1,
+        ProjectionExpression: 'pk',
+      }),
+    );
+    return (out.Items ?? []).length > 0;
   }
 
   async listAudit(entityId: string, trade?: Pick<Trade, 'auditReceipt'>): Promise<AuditRecord[]> {

@@ -40,6 +40,24 @@ export interface DayRecords {
   readonly unreadable?: readonly UnreadableRecord[];
 }
 
+/**
+ * Part of a trade date, read through the day index with the filtering done by the store, so a
+ * question about a few records does not carry the whole day over the wire.
+ */
+export interface DayQuery {
+  /** One desk (narrows the key condition); every desk when absent. */
+  readonly desk?: string;
+  /** Trades wanted, with equality filters (a BIC prefix of 8 matches every branch); none when absent. */
+  readonly trades?: {
+    readonly isin?: string;
+    readonly counterpartyBicPrefix?: string;
+    readonly status?: Trade['status'];
+    readonly source?: Trade['source'];
+  };
+  /** Every exception of the day when true; none otherwise. */
+  readonly exceptions?: boolean;
+}
+
 export type CommitResult =
   | { readonly ok: true }
   /** A condition failed: someone else changed one of the items first. Nothing was written. */
@@ -75,6 +93,10 @@ export interface SettlementStore {
    */
   listNearMisses(key: string, fromDate: string, toDate: string): Promise<Trade[]>;
   listDay(tradeDate: string, desk?: string): Promise<DayRecords>;
+  /** The trades and/or exceptions of a trade date that pass the query's filters (Query on the day index). */
+  queryDay(tradeDate: string, query: DayQuery): Promise<DayRecords>;
+  /** True when the desk has anything on that trade date (one Query on the day index, at most one item read). */
+  hasDeskDay(tradeDate: string, desk: string): Promise<boolean>;
   /**
    * An entity's audit records in sequence. A trade's first record may be kept in an ingest receipt;
    * a caller already holding the trade passes it, so the store does not read it again to find out.

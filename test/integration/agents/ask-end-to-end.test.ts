@@ -19,7 +19,7 @@ beforeAll(async () => {
   seeded = await seedDay({ trades: 120 });
   traces = new DynamoDbTraceStore(seeded.table.doc, seeded.table.tableName, seeded.deps.now);
   const service = createAgentService({
-    model: createModelClient(loadConfig({}), seeded.deps.now),
+    model: createModelClient(loadConfig({})),
     settlement: seeded.deps,
     traces,
     conversations: new InMemoryConversationStore(),
@@ -50,7 +50,8 @@ describe('asking the agent through AgentCore with the real client', () => {
     expect(response.answer).toContain(stored?.status ?? 'missing');
     expect(response.records).toContainEqual({ kind: 'trade', id: `INTERNAL#${internal.tradeId}` });
     const trace = await traces.get(response.traceId);
-    expect(trace?.steps.map((s) => s.kind)).toStrictEqual(['model', 'tool', 'model']);
+    // resolve_entities first, then the look-up, then the answer.
+    expect(trace?.steps.map((s) => s.kind)).toStrictEqual(['model', 'tool', 'model', 'tool', 'model']);
     expect(trace?.answeredBy).toBe('offline-planner');
   });
 

@@ -10,7 +10,7 @@ import type { SettlementDeps } from '../../../src/settlement/services/deps.ts';
 import { ingestTrades } from '../../../src/settlement/services/ingest-trades.ts';
 import { sweepSla } from '../../../src/settlement/services/sweep-sla.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
-import { drive, toolContext } from '../../support/offline-driver.ts';
+import { ask, toolContext } from '../../support/offline-driver.ts';
 import { rowsOf, settlementDeps, TestClock } from '../../support/settlement.ts';
 import { inputPools, inputsFor } from '../../support/tool-walk.ts';
 import { aCounterpartyRecordOf, aTrade, type TradeRecord } from '../../support/trade-factory.ts';
@@ -204,13 +204,18 @@ describe('the offline planner answering a viewer of desk B', () => {
     'pending approvals',
     'open exceptions on EQ-US',
   ])('answers %s without a desk-A id or a null', async (question) => {
-    const planner = new OfflinePlanner({ now: deps.now });
-    const turn = await drive(planner, question, toolContext(deps, VIEWER_B));
+    const turn = await ask(new OfflinePlanner(), question, toolContext(deps, VIEWER_B));
     const leaked = deskAIdentifiers().filter((id) =>
       new RegExp(`(?<![A-Za-z0-9_-])${escapeRe(id)}(?![A-Za-z0-9_-])`).test(turn.answer),
     );
     expect({ leaked, nulls: /\bnull\b/.test(turn.answer) }).toStrictEqual({ leaked: [], nulls: false });
-    expect(turn.outcomes.some((o) => o.ok)).toBe(true);
+    // At least one tool beyond resolve_entities answered (the answer is about data, not a refusal).
+    const succeeded = turn.result.messages.flatMap((m) =>
+      m.content.flatMap((b) =>
+        'toolResult' in b && b.toolResult.status === 'success' ? [b.toolResult] : [],
+      ),
+    );
+    expect(succeeded.length).toBeGreaterThan(1);
   });
 });
 

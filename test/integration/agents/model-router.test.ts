@@ -43,7 +43,7 @@ async function service() {
   return {
     traces,
     agent: createAgentService({
-      model: createModelClient(config, settlement.now),
+      model: createModelClient(config),
       settlement,
       traces,
       conversations: new InMemoryConversationStore(),

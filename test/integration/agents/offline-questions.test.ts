@@ -6,7 +6,7 @@ import type { Principal } from '../../../src/identity/index.ts';
 import type { SettlementException } from '../../../src/settlement/model.ts';
 import { buildReport } from '../../../src/settlement/report.ts';
 import { isOpen } from '../../../src/settlement/services/exception-sync.ts';
-import { drive, SEEDED_DATE, type SeededDay, seedDay, toolContext } from '../../support/offline-driver.ts';
+import { ask, SEEDED_DATE, type SeededDay, seedDay, toolContext } from '../../support/offline-driver.ts';
 
 interface Fact {
   readonly kind: string;
@@ -187,7 +187,7 @@ async function expectedFor(fact: Fact): Promise<Array<string | RegExp>> {
 
 beforeAll(async () => {
   seeded = await seedDay();
-  planner = new OfflinePlanner({ now: seeded.clock.now });
+  planner = new OfflinePlanner();
   await resolvePlaceholders();
 });
 
@@ -207,10 +207,12 @@ describe('the offline planner over a seeded day', () => {
           (await seeded.table.store.getException(fact.exception ?? ''))?.version,
         );
 
-      const turn = await drive(planner, q.question, toolContext(seeded.deps));
+      const turn = await ask(planner, q.question, toolContext(seeded.deps));
 
-      expect(turn.calls).toStrictEqual(q.calls);
-      expect(turn.stopReasons.at(-1)).toBe('end_turn');
+      // Every turn starts by resolving what the question names; the calls after it are the plan.
+      expect(turn.calls[0]).toStrictEqual({ name: 'resolve_entities', input: { text: q.question } });
+      expect(turn.calls.slice(1)).toStrictEqual(q.calls);
+      expect(turn.result.stopReason).toBe('end_turn');
       expect(turn.answer).toMatch(/Sources: /);
       for (const fact of q.facts) {
         for (const expected of await expectedFor(fact)) {
@@ -226,8 +228,8 @@ describe('the offline planner over a seeded day', () => {
   for (const raw of CORPUS.declines) {
     it(`declines honestly: ${raw.question}`, async () => {
       const d = resolve(raw);
-      const turn = await drive(planner, d.question, toolContext(seeded.deps));
-      expect(turn.calls).toStrictEqual([]);
+      const turn = await ask(planner, d.question, toolContext(seeded.deps));
+      expect(turn.calls.filter((c) => c.name !== 'resolve_entities')).toStrictEqual([]);
       for (const s of d.mustSay) expect(turn.answer).toContain(s);
       expect(turn.answer).not.toMatch(/\bI am an? (AI|LLM|language model)\b/i);
     });
@@ -260,13 +262,15 @@ describe('the offline planner for a viewer of desk A', () => {
     ];
     const answers: string[] = [];
     for (const q of questions) {
-      const turn = await drive(planner, q, ctx);
+      const turn = await ask(planner, q, ctx);
       // The asker's own id may be echoed in the refusal; nothing else of desk B may appear.
       answers.push(
         turn.answer.split(trade.tradeId).join('<asked>').split(broken.exceptionId).join('<asked>'),
       );
     }
-    expect(answers[0]).toBe('No trade <asked> that you are permitted to see.\nSources: get_trade_status.');
+    expect(answers[0]).toBe(
+      'No trade <asked> that you are permitted to see.\nSources: resolve_entities, get_trade_status.',
+    );
     const text = answers.join('\n');
     const leaks = b.trades.filter(
       (t) =>

@@ -109,12 +109,15 @@ function readResult(
         : isRecord(value) && typeof value.message === 'string'
           ? value.message
           : 'the tool failed';
+    // The loop sends a failed tool as `{ error: CODE, message }`.
     const code =
       isRecord(value) && typeof value.code === 'string'
         ? value.code
-        : /permitted to see/.test(message)
-          ? 'NOT_FOUND_OR_NOT_PERMITTED'
-          : 'FAILED';
+        : isRecord(value) && typeof value.error === 'string'
+          ? value.error
+          : /permitted to see/.test(message)
+            ? 'NOT_FOUND_OR_NOT_PERMITTED'
+            : 'FAILED';
     return { ...call, ok: false, code, message };
   }
   return { ...call, ok: true, data: value, records: [] };

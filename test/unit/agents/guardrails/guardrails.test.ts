@@ -102,6 +102,17 @@ describe('topic screen', () => {
     expect(screenTopic('Is US0378331005 failing today?')).toStrictEqual({ onTopic: true });
     expect(screenTopic('and the other one?')).toStrictEqual({ onTopic: true });
   });
+
+  it('keeps questions about a record id in any case on topic', () => {
+    for (const q of [
+      'history of k4-int',
+      'history of H4-INT',
+      'history of gscm12-ext',
+      'history of C-GSCM-000123',
+    ])
+      expect(screenTopic(q), q).toStrictEqual({ onTopic: true });
+    expect(screenTopic('history of rome')).toStrictEqual({ onTopic: false, category: 'general knowledge' });
+  });
 });
 
 describe('output redactor', () => {

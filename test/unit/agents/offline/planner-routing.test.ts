@@ -2,17 +2,63 @@ import { describe, expect, it } from 'vitest';
 import { DECLINE_TEXT, OfflinePlanner } from '../../../../src/agents/model/offline-planner.ts';
 import type { Message, ModelRequest } from '../../../../src/agents/model/types.ts';
 import { TOOL_CATALOG, toolByName, toolSpecs } from '../../../../src/agents/tools/catalog.ts';
+import type { ResolvedEntitiesData, ResolvedTrade } from '../../../../src/agents/tools/resolve-entities.ts';
 
-// 21:30 in New York on 2026-11-24 (already the 25th in UTC).
-const NOW = new Date('2026-11-25T02:30:00.000Z');
-const planner = new OfflinePlanner({ now: () => NOW });
+const planner = new OfflinePlanner();
+const TODAY = '2026-11-25';
+
+/** What resolve_entities would return; only the named parts are set. */
+function entities(part: Partial<ResolvedEntitiesData> = {}): ResolvedEntitiesData {
+  return {
+    today: TODAY,
+    trades: [],
+    exceptions: [],
+    matches: [],
+    isins: [],
+    bics: [],
+    desks: [],
+    accounts: [],
+    dates: [],
+    unresolved: [],
+    ...part,
+  };
+}
+
+function trade(
+  tradeId: string,
+  typed = tradeId,
+  source: ResolvedTrade['source'] = 'INTERNAL',
+): ResolvedTrade {
+  return { tradeId, typed, source, desk: 'EQ-UK', status: 'EXCEPTION' };
+}
+
+function desk(name: string, timeZone = 'America/New_York', today = TODAY) {
+  return { desk: name, timeZone, today };
+}
 
 function request(messages: Message[], tools = TOOL_CATALOG): ModelRequest {
   return { system: 'test', messages, tools: toolSpecs(tools), tier: 'fast', maxTokens: 1000 };
 }
 
-async function plan(question: string) {
-  const res = await planner.converse(request([{ role: 'user', content: [{ text: question }] }]));
+/** The question, then resolve_entities' call and result, as the loop sends them. */
+function resolvedTurn(question: string, found: ResolvedEntitiesData): Message[] {
+  return [
+    { role: 'user', content: [{ text: question }] },
+    {
+      role: 'assistant',
+      content: [
+        { toolUse: { toolUseId: 'offline_1_1', name: 'resolve_entities', input: { text: question } } },
+      ],
+    },
+    {
+      role: 'user',
+      content: [{ toolResult: { toolUseId: 'offline_1_1', status: 'success', content: [{ json: found }] } }],
+    },
+  ];
+}
+
+async function plan(question: string, found: ResolvedEntitiesData = entities(), tools = TOOL_CATALOG) {
+  const res = await planner.converse(request(resolvedTurn(question, found), tools));
   const calls = res.message.content.flatMap((b) =>
     'toolUse' in b ? [{ name: b.toolUse.name, input: b.toolUse.input }] : [],
   );
@@ -21,169 +67,202 @@ async function plan(question: string) {
     expect(tool, c.name).toBeDefined();
     expect(tool?.input.safeParse(c.input).success, `${c.name} ${JSON.stringify(c.input)}`).toBe(true);
   }
-  return { res, calls };
+  const text = res.message.content.flatMap((b) => ('text' in b ? [b.text] : [])).join('\n');
+  return { res, calls, text };
 }
 
-const ROUTES: ReadonlyArray<
-  readonly [string, ReadonlyArray<{ name: string; input: Record<string, unknown> }>]
-> = [
-  ["what's the status of T-10042?", [{ name: 'get_trade_status', input: { tradeId: 'T-10042' } }]],
+type Call = { name: string; input: Record<string, unknown> };
+const Y = { typed: 'yesterday', date: '2026-11-24' };
+
+const ROUTES: ReadonlyArray<readonly [string, ResolvedEntitiesData, readonly Call[]]> = [
   [
-    'check t-10042 and T-10043',
+    'status K1-INT',
+    entities({ trades: [trade('K1-INT')] }),
+    [{ name: 'get_trade_status', input: { tradeId: 'K1-INT' } }],
+  ],
+  [
+    'status of trades h1-int and H2-INT',
+    entities({ trades: [trade('H1-INT', 'h1-int'), trade('H2-INT')] }),
     [
-      { name: 'get_trade_status', input: { tradeId: 'T-10042' } },
-      { name: 'get_trade_status', input: { tradeId: 'T-10043' } },
+      { name: 'get_trade_status', input: { tradeId: 'H1-INT' } },
+      { name: 'get_trade_status', input: { tradeId: 'H2-INT' } },
     ],
   ],
-  ['where is C-GSCM-000123?', [{ name: 'get_trade_status', input: { tradeId: 'C-GSCM-000123' } }]],
-  ['why is T-10042 not matched?', [{ name: 'get_trade_status', input: { tradeId: 'T-10042' } }]],
   [
-    'explain the match for T-10042 field by field',
-    [{ name: 'explain_match', input: { tradeId: 'T-10042' } }],
+    'tell me about k4-int',
+    entities({ trades: [trade('K4-INT', 'k4-int')] }),
+    [{ name: 'get_trade_status', input: { tradeId: 'K4-INT' } }],
   ],
   [
-    'explain X|INTERNAL#T-10042|price',
-    [{ name: 'explain_exception', input: { exceptionId: 'X|INTERNAL#T-10042|price' } }],
+    "what's wrong with H4-INT",
+    entities({ trades: [trade('H4-INT')] }),
+    [{ name: 'get_trade_status', input: { tradeId: 'H4-INT' } }],
   ],
   [
-    'explain M|INTERNAL#T-1@1|COUNTERPARTY#C-GSCM-000001@1',
-    [{ name: 'explain_match', input: { matchId: 'M|INTERNAL#T-1@1|COUNTERPARTY#C-GSCM-000001@1' } }],
+    'show me the breaks on H4-INT',
+    entities({ trades: [trade('H4-INT')] }),
+    [{ name: 'get_trade_status', input: { tradeId: 'H4-INT' } }],
   ],
   [
-    'trades with GSCMUS33 today',
-    [{ name: 'find_trades', input: { tradeDate: '2026-11-24', limit: 20, counterpartyBic: 'GSCMUS33' } }],
+    'is there a duplicate for H7-INT?',
+    entities({ trades: [trade('H7-INT')] }),
+    [{ name: 'explain_match', input: { tradeId: 'H7-INT' } }],
   ],
   [
-    'show trades in US0378331005 on 2026-11-23',
-    [{ name: 'find_trades', input: { tradeDate: '2026-11-23', limit: 20, isin: 'US0378331005' } }],
+    'compare H3-INT field by field',
+    entities({ trades: [trade('H3-INT')] }),
+    [{ name: 'explain_match', input: { tradeId: 'H3-INT' } }],
   ],
   [
-    'unmatched trades on EQ-US',
-    [
-      {
-        name: 'find_trades',
-        input: { status: 'UNMATCHED', desk: 'EQ-US', tradeDate: '2026-11-24', limit: 20 },
-      },
-    ],
+    'history of k4-int',
+    entities({ trades: [trade('K4-INT', 'k4-int')] }),
+    [{ name: 'get_audit_trail', input: { tradeId: 'K4-INT' } }],
   ],
-  ['list open exceptions', [{ name: 'list_open_exceptions', input: { limit: 20 } }]],
   [
-    'open price breaks on eq-us',
-    [{ name: 'list_open_exceptions', input: { type: 'PRICE', desk: 'EQ-US', limit: 20 } }],
+    'status of ZZ9-INT',
+    entities({ unresolved: ['ZZ9-INT'] }),
+    [{ name: 'get_trade_status', input: { tradeId: 'ZZ9-INT' } }],
   ],
-  ['any quantity mismatches?', [{ name: 'list_open_exceptions', input: { type: 'QUANTITY', limit: 20 } }]],
-  ['show DDEA exceptions', [{ name: 'list_open_exceptions', input: { reasonCode: 'DDEA', limit: 20 } }]],
   [
-    'missing confirmations',
+    'list SLA breaches for EQ-UK',
+    entities({ desks: [desk('EQ-UK', 'Europe/London')] }),
+    [{ name: 'list_open_exceptions', input: { desk: 'EQ-UK', slaState: 'BREACHED', limit: 20 } }],
+  ],
+  [
+    'what is at risk',
+    entities(),
+    [{ name: 'list_open_exceptions', input: { slaState: 'WARNED', limit: 20 } }],
+  ],
+  ['any px breaks?', entities(), [{ name: 'list_open_exceptions', input: { type: 'PRICE', limit: 20 } }]],
+  ['qty mismatches', entities(), [{ name: 'list_open_exceptions', input: { type: 'QUANTITY', limit: 20 } }]],
+  [
+    'missing confos',
+    entities(),
     [{ name: 'list_open_exceptions', input: { type: 'NO_COUNTERPARTY_INSTRUCTION', limit: 20 } }],
   ],
   [
+    'show DDEA exceptions',
+    entities(),
+    [{ name: 'list_open_exceptions', input: { reasonCode: 'DDEA', limit: 20 } }],
+  ],
+  [
     'exceptions older than 2 hours',
+    entities(),
     [{ name: 'list_open_exceptions', input: { minAgeMinutes: 120, limit: 20 } }],
   ],
   [
-    'breaks on FI-RATES over 30 minutes old',
-    [{ name: 'list_open_exceptions', input: { desk: 'FI-RATES', minAgeMinutes: 30, limit: 20 } }],
+    'breaks for yesterday',
+    entities({ dates: [Y] }),
+    [{ name: 'list_open_exceptions', input: { tradeDate: '2026-11-24', limit: 20 } }],
+  ],
+  ['pending approvals', entities(), [{ name: 'list_pending_reviews', input: { limit: 20 } }]],
+  [
+    'who approves H3-INT',
+    entities({ trades: [trade('H3-INT')] }),
+    [{ name: 'get_trade_status', input: { tradeId: 'H3-INT' } }],
   ],
   [
-    'which exceptions have breached?',
-    [{ name: 'list_open_exceptions', input: { slaState: 'BREACHED', limit: 20 } }],
+    "today's report",
+    entities({ dates: [{ typed: "today's", date: TODAY }] }),
+    [{ name: 'settlement_report', input: {} }],
   ],
-  ["what's at risk of missing SLA today?", [{ name: 'get_sla_status', input: {} }]],
-  ['SLA status for EQ-US', [{ name: 'get_sla_status', input: { desk: 'EQ-US' } }]],
-  ['pending approvals', [{ name: 'list_pending_reviews', input: { limit: 20 } }]],
-  ['what needs review on EQ-EU?', [{ name: 'list_pending_reviews', input: { desk: 'EQ-EU', limit: 20 } }]],
-  ["today's settlement report", [{ name: 'settlement_report', input: {} }]],
-  ['STP rate yesterday', [{ name: 'settlement_report', input: { tradeDate: '2026-11-23' } }]],
   [
-    'report for FI-CREDIT on 2026-11-24',
-    [{ name: 'settlement_report', input: { tradeDate: '2026-11-24', desk: 'FI-CREDIT' } }],
+    "today's report for EQ-UK",
+    entities({ desks: [desk('EQ-UK', 'Europe/London', '2026-11-26')] }),
+    [{ name: 'settlement_report', input: { tradeDate: '2026-11-26', desk: 'EQ-UK' } }],
   ],
-  ['audit trail for T-10042', [{ name: 'get_audit_trail', input: { tradeId: 'T-10042' } }]],
-  ['who touched T-10042?', [{ name: 'get_audit_trail', input: { tradeId: 'T-10042' } }]],
   [
-    'audit history of X|INTERNAL#T-10042|price',
-    [{ name: 'get_audit_trail', input: { entityId: 'X|INTERNAL#T-10042|price' } }],
+    'stp rate yesterday',
+    entities({ dates: [Y] }),
+    [{ name: 'settlement_report', input: { tradeDate: '2026-11-24' } }],
   ],
-  ['rerun matching for T-10042', [{ name: 'rerun_matching', input: { tradeId: 'T-10042' } }]],
   [
-    'propose a counterparty amendment for X|INTERNAL#T-10042|price',
+    'trades in US02079K3059',
+    entities({ isins: ['US02079K3059'] }),
+    [{ name: 'find_trades', input: { tradeDate: TODAY, limit: 20, isin: 'US02079K3059' } }],
+  ],
+  [
+    'trades with cpty gscmus33 yesterday',
+    entities({ bics: ['GSCMUS33'], dates: [Y] }),
+    [{ name: 'find_trades', input: { tradeDate: '2026-11-24', limit: 20, counterpartyBic: 'GSCMUS33' } }],
+  ],
+  [
+    're-run matching for K4-INT',
+    entities({ trades: [trade('K4-INT')] }),
+    [{ name: 'rerun_matching', input: { tradeId: 'K4-INT' } }],
+  ],
+  [
+    'propose a counterparty amendment for X|INTERNAL#H4-INT|price',
+    entities({ exceptions: [{ exceptionId: 'X|INTERNAL#H4-INT|price', tradeId: 'H4-INT', desk: 'EQ-UK' }] }),
     [
       {
         name: 'propose_resolution',
         input: {
-          exceptionId: 'X|INTERNAL#T-10042|price',
+          exceptionId: 'X|INTERNAL#H4-INT|price',
           proposal: 'REQUEST_COUNTERPARTY_AMENDMENT',
-          note: 'Proposed in chat: propose a counterparty amendment for X|INTERNAL#T-10042|price',
+          note: 'Proposed in chat: propose a counterparty amendment for X|INTERNAL#H4-INT|price',
         },
       },
     ],
   ],
 ];
 
-describe('the offline planner routes', () => {
-  for (const [question, expected] of ROUTES) {
-    it(`"${question}" to ${expected.map((c) => c.name).join(', ')}`, async () => {
-      const { res, calls } = await plan(question);
+describe('the offline planner', () => {
+  it('asks resolve_entities first, with the question', async () => {
+    const res = await planner.converse(request([{ role: 'user', content: [{ text: 'status H4-INT' }] }]));
+    expect(res.stopReason).toBe('tool_use');
+    expect(res.message.content.flatMap((b) => ('toolUse' in b ? [b.toolUse] : []))).toStrictEqual([
+      { toolUseId: 'offline_1_1', name: 'resolve_entities', input: { text: 'status H4-INT' } },
+    ]);
+  });
+
+  for (const [question, found, expected] of ROUTES) {
+    it(`plans "${question}" as ${expected.map((c) => c.name).join(', ')}`, async () => {
+      const { res, calls } = await plan(question, found);
       expect(res.stopReason).toBe('tool_use');
       expect(calls).toStrictEqual(expected);
     });
   }
-});
 
-describe('the offline planner declines', () => {
-  for (const question of [
-    "what's the weather in New York?",
-    'write me a poem about settlement',
-    'tell me a joke',
-    'what will the price of AAPL be tomorrow?',
-    'delete all trades',
-    'approve T-10042',
-    'reject the match for T-10042',
-    'amend the price of T-10042 to 100',
-  ]) {
-    it(`"${question}" without calling a tool`, async () => {
-      const { res, calls } = await plan(question);
-      expect(calls).toStrictEqual([]);
-      expect(res.stopReason).toBe('end_turn');
-      expect(res.message.content).toHaveLength(1);
-    });
-  }
-
-  it('saying it is not a language model and what it can do', async () => {
-    const { res } = await plan('what is the meaning of life?');
-    expect(res.message.content).toStrictEqual([{ text: DECLINE_TEXT }]);
-    expect(DECLINE_TEXT).toContain('SettleOps offline planner (rule-based, no language model)');
-    expect(DECLINE_TEXT).toContain('status of T-10042');
-  });
-
-  it('that approvals are made by a person on the review message', async () => {
-    const { res } = await plan('approve T-10042');
-    const text = res.message.content.flatMap((b) => ('text' in b ? [b.text] : [])).join('');
-    expect(text).toContain('Approve/Reject');
-    expect(text).toContain('approver role');
-  });
-
-  it('when the tool it needs is not offered', async () => {
-    const res = await planner.converse(
-      request(
-        [{ role: 'user', content: [{ text: 'audit trail for T-1' }] }],
-        TOOL_CATALOG.filter((t) => t.name !== 'get_audit_trail'),
-      ),
-    );
+  it('asks which one is meant when two readings score the same', async () => {
+    const { res, text } = await plan('summary of breaks', entities());
     expect(res.stopReason).toBe('end_turn');
-    expect(res.message.content).toStrictEqual([
-      {
-        text: "I would need get_audit_trail for that, which is not available in this conversation, so I can't answer it offline.",
-      },
+    expect(text.split('\n')[0]).toMatch(
+      /^Do you mean (open exceptions|the settlement report) or (open exceptions|the settlement report)\?$/,
+    );
+  });
+
+  it('says what it understood and offers the closest questions when it cannot answer', async () => {
+    const { text } = await plan('EQ-UK', entities({ desks: [desk('EQ-UK', 'Europe/London')] }));
+    expect(text.split('\n').slice(1)).toStrictEqual([
+      'What I understood: desk EQ-UK; it may be about a trade search.',
+      'Closest questions I can answer: "trades on EQ-UK yesterday"; "open breaks on EQ-UK"; "settlement report on EQ-UK".',
     ]);
   });
-});
 
-describe('the offline planner', () => {
+  it('offers questions for the date it understood', async () => {
+    const { text } = await plan('what about yesterday', entities({ dates: [Y] }));
+    expect(text.split('\n').at(-1)).toBe(
+      'Closest questions I can answer: "open breaks for 2026-11-24"; "settlement report for 2026-11-24"; "SLA status for 2026-11-24".',
+    );
+  });
+
+  it('asks about a tie with an example of each reading', async () => {
+    const { text } = await plan('summary of breaks', entities());
+    expect(text.split('\n')[1]).toBe('For example: "open breaks" or "settlement report".');
+  });
+
+  it('offers questions about the trade it understood', async () => {
+    const { text } = await plan('H4-INT to the moon and back', entities({ trades: [trade('H4-INT')] }));
+    expect(text).not.toContain('Closest');
+    const vague = await plan('hmm', entities({ trades: [trade('H4-INT')] }));
+    expect(vague.calls).toStrictEqual([{ name: 'get_trade_status', input: { tradeId: 'H4-INT' } }]);
+  });
+
   it('is labelled as a rule-based planner, not a language model', () => {
     expect(planner.label).toBe('offline-planner');
     expect(planner.isLanguageModel).toBe(false);
+    expect(DECLINE_TEXT).toContain('SettleOps offline planner (rule-based, no language model)');
   });
 
   it('estimates usage at four characters a token', async () => {
@@ -201,48 +280,81 @@ describe('the offline planner', () => {
   });
 
   it('answers the same question the same way', async () => {
-    const a = await plan('open price breaks on EQ-US');
-    const b = await plan('open price breaks on EQ-US');
+    const a = await plan('open price breaks on EQ-US', entities({ desks: [desk('EQ-US')] }));
+    const b = await plan('open price breaks on EQ-US', entities({ desks: [desk('EQ-US')] }));
     expect(a.res.message).toStrictEqual(b.res.message);
   });
 
-  it('states a not-found-or-not-permitted result plainly, with nothing invented', async () => {
-    const res = await planner.converse(
-      request([
-        { role: 'user', content: [{ text: 'status of T-99999' }] },
-        {
-          role: 'assistant',
-          content: [
-            {
-              toolUse: { toolUseId: 'offline_1_1', name: 'get_trade_status', input: { tradeId: 'T-99999' } },
-            },
-          ],
-        },
-        {
-          role: 'user',
-          content: [
-            {
-              toolResult: {
-                toolUseId: 'offline_1_1',
-                status: 'error',
-                content: [
-                  {
-                    json: {
-                      ok: false,
-                      code: 'NOT_FOUND_OR_NOT_PERMITTED',
-                      message: 'No trade T-99999 that you are permitted to see.',
-                    },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ]),
+  it('says so when the tool it needs is not offered', async () => {
+    const { text } = await plan(
+      'audit trail for T-1',
+      entities({ trades: [trade('T-1')] }),
+      TOOL_CATALOG.filter((t) => t.name !== 'get_audit_trail'),
     );
-    expect(res.stopReason).toBe('end_turn');
+    expect(text).toBe(
+      "I would need get_audit_trail for that, which is not available in this conversation, so I can't answer it offline.",
+    );
+  });
+
+  it('states a not-found-or-not-permitted result plainly, as the loop sends it', async () => {
+    const messages: Message[] = [
+      ...resolvedTurn('status of T-99999', entities({ unresolved: ['T-99999'] })),
+      {
+        role: 'assistant',
+        content: [
+          { toolUse: { toolUseId: 'offline_2_1', name: 'get_trade_status', input: { tradeId: 'T-99999' } } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          {
+            toolResult: {
+              toolUseId: 'offline_2_1',
+              status: 'error',
+              content: [
+                {
+                  json: {
+                    error: 'NOT_FOUND_OR_NOT_PERMITTED',
+                    message: 'No trade T-99999 that you are permitted to see.',
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ];
+    const res = await planner.converse(request(messages));
     expect(res.message.content).toStrictEqual([
-      { text: 'No trade T-99999 that you are permitted to see.\nSources: get_trade_status.' },
+      {
+        text: 'No trade T-99999 that you are permitted to see.\nSources: resolve_entities, get_trade_status.',
+      },
     ]);
+  });
+});
+
+describe('the offline planner declines', () => {
+  for (const question of [
+    'write me a poem about settlement',
+    'what will the price of AAPL be tomorrow?',
+    'delete all trades',
+    'nuke trade K1-INT',
+    'approve T-10042',
+    'reject the match for T-10042',
+    'amend the price of T-10042 to 100',
+  ]) {
+    it(`"${question}" without looking anything up`, async () => {
+      const res = await planner.converse(request([{ role: 'user', content: [{ text: question }] }]));
+      expect(res.stopReason).toBe('end_turn');
+      expect(res.message.content.some((b) => 'toolUse' in b)).toBe(false);
+    });
+  }
+
+  it('saying that approvals are made by a person on the review message', async () => {
+    const res = await planner.converse(request([{ role: 'user', content: [{ text: 'approve T-10042' }] }]));
+    const text = res.message.content.flatMap((b) => ('text' in b ? [b.text] : [])).join('');
+    expect(text).toContain('Approve/Reject');
+    expect(text).toContain('approver role');
   });
 });

@@ -11,6 +11,7 @@ import { isDefinedTool } from '../../../../src/agents/tools/define-tool.ts';
 describe('the tool catalog', () => {
   it('holds the business-level tools, each once', () => {
     expect(TOOL_CATALOG.map((t) => t.name)).toStrictEqual([
+      'resolve_entities',
       'get_trade_status',
       'find_trades',
       'list_open_exceptions',
@@ -89,6 +90,13 @@ describe('the tool catalog', () => {
         auditLevel,
       })),
     ).toStrictEqual([
+      {
+        name: 'resolve_entities',
+        risk: 'read',
+        requiredRole: 'viewer',
+        sessionCallCap: 60,
+        auditLevel: 'full',
+      },
       {
         name: 'get_trade_status',
         risk: 'read',
