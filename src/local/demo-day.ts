@@ -157,6 +157,10 @@ function describeAlert(o: OutboxRecord): string {
       return `[SLA BREACH] ${String(p.tradeRef)} ${String(p.reasonCode)} was due ${newYork(String(p.deadline))}`;
     case 'INSTRUCTION_CREATED':
       return `[instruction] ${o.entityId}`;
+    case 'INSTRUCTION_CANCELLED':
+      return `[instruction cancelled] ${o.entityId} (${String(p.reason)})`;
+    case 'INSTRUCTION_REPLACED':
+      return `[instruction replaced] ${o.entityId} by ${String(p.replacedBy)}`;
   }
 }
 

@@ -111,6 +111,8 @@ export const Trade = TradeFields.extend({
    * batch's creation records are stored together: one write per batch instead of one per trade).
    */
   auditReceipt: z.string().optional(),
+  /** Our live settlement instruction (internal trades only): set with it, removed when it is cancelled or replaced. */
+  instructionId: z.string().optional(),
   ...AuditHead,
 });
 export type Trade = z.infer<typeof Trade>;
@@ -242,6 +244,23 @@ export const SettlementException = z.object({
 });
 export type SettlementException = z.infer<typeof SettlementException>;
 
+/**
+ * An instruction's lifecycle: NEW (live) → CANCELLED (the match behind it was superseded or rejected)
+ * or REPLACED (a newer instruction for the same trade took its place). At most one NEW per trade.
+ */
+export const InstructionStatus = z.enum(['NEW', 'CANCELLED', 'REPLACED']);
+export type InstructionStatus = z.infer<typeof InstructionStatus>;
+
+/** Why and by whom an instruction stopped being live. */
+export const InstructionEnd = z.object({
+  at: IsoDateTime,
+  by: z.string(),
+  reason: z.enum(['MATCH_SUPERSEDED', 'MATCH_REJECTED', 'REPLACED']),
+  /** The instruction that replaced it (REPLACED only). */
+  replacedBy: z.string().optional(),
+});
+export type InstructionEnd = z.infer<typeof InstructionEnd>;
+
 /** Settlement instruction generated for an affirmed (auto-matched or approved) pair. */
 export const SettlementInstruction = z.object({
   instructionId: z.string(),
@@ -260,6 +279,9 @@ export const SettlementInstruction = z.object({
   desk: z.string(),
   tradeDate: IsoDate,
   createdAt: IsoDateTime,
+  /** Instructions written before the lifecycle existed have no status: they were live (NEW). */
+  status: InstructionStatus.default('NEW'),
+  cancellation: InstructionEnd.optional(),
 });
 export type SettlementInstruction = z.infer<typeof SettlementInstruction>;
 
@@ -299,6 +321,8 @@ export const OutboxKind = z.enum([
   'SLA_WARNING',
   'SLA_BREACH',
   'INSTRUCTION_CREATED',
+  'INSTRUCTION_CANCELLED',
+  'INSTRUCTION_REPLACED',
 ]);
 export type OutboxKind = z.infer<typeof OutboxKind>;
 

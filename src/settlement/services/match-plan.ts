@@ -1,17 +1,13 @@
 import { classifyBreaks, exceptionIdFor } from '../exceptions.ts';
 import { confidencesAgainst, decide, lazilyScored, type MatchDecision } from '../matching/index.ts';
-import type {
-  FieldResult,
-  Match,
-  OutboxRecord,
-  SettlementException,
-  SettlementInstruction,
-  Trade,
-} from '../model.ts';
+import type { FieldResult, Match, OutboxRecord, SettlementException, Trade } from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
 import { isCandidate } from '../store/items.ts';
 import { type SettlementDeps, SYSTEM } from './deps.ts';
 import { syncExceptions } from './exception-sync.ts';
+import { issueInstruction } from './instruction-lifecycle.ts';
+
+export { instructionFor } from './instruction-lifecycle.ts';
 
 export type MatchOutcome =
   | { readonly kind: 'NOT_FOUND'; readonly ref: string }
@@ -266,6 +262,7 @@ export function planMatch(
     at,
   });
   const status = review ? 'PENDING_REVIEW' : 'MATCHED';
+  const instructionId = review ? undefined : issueInstruction(cs, matchId, internal, SYSTEM.matcher, at);
   const trades = [internal, counterparty].map((t) =>
     cs.update(
       'trade',
@@ -276,6 +273,7 @@ export function planMatch(
         matchId,
         needsMatching: false,
         ...(t === internal && ruled.length > 0 ? { hasExceptions: true } : {}),
+        ...(t === internal && instructionId !== undefined ? { instructionId } : {}),
         updatedAt: at,
       },
       {
@@ -286,11 +284,7 @@ export function planMatch(
       },
     ),
   );
-  if (review) {
-    cs.outbox(reviewAlert(match, internal, counterparty, at));
-  } else {
-    cs.instruction(instructionFor(matchId, internal, at));
-  }
+  if (review) cs.outbox(reviewAlert(match, internal, counterparty, at));
   return {
     changes: cs,
     trades,
@@ -303,30 +297,6 @@ function breakSummary(fields: readonly FieldResult[]): string[] {
   return fields
     .filter((f) => f.outcome === 'MISMATCH' || f.outcome === 'PARTIAL')
     .map((f) => `${f.field}:${f.reasonCode ?? ''}`);
-}
-
-/** Our settlement instruction for an affirmed pair (one per match, idempotent by id). */
-export function instructionFor(matchId: string, internal: Trade, at: string): SettlementInstruction {
-  return {
-    instructionId: `SI|${matchId}`,
-    matchId,
-    tradeRef: tradeRefOf(internal),
-    side: internal.side,
-    isin: internal.isin,
-    quantity: internal.quantity,
-    ...(internal.settlementType === 'DVP' && internal.netAmount !== undefined
-      ? { settlementAmount: internal.netAmount }
-      : {}),
-    currency: internal.currency,
-    settlementDate: internal.settlementDate,
-    settlementType: internal.settlementType,
-    placeOfSettlement: internal.placeOfSettlement,
-    counterpartyBic: internal.counterpartyBic,
-    account: internal.account,
-    desk: internal.desk,
-    tradeDate: internal.tradeDate,
-    createdAt: at,
-  };
 }
 
 export function reviewAlert(

@@ -3,6 +3,7 @@ import { GENESIS_HASH, sealAuditRecord } from '../audit-chain.ts';
 import type {
   AuditReceipt,
   AuditRecord,
+  InstructionEnd,
   Match,
   OutboxRecord,
   SettlementException,
@@ -37,6 +38,13 @@ export type Write =
       readonly expectedVersion: number;
     }
   | { readonly op: 'instruction'; readonly instruction: SettlementInstruction }
+  /** A live (NEW) instruction ends: fails the commit unless it exists and is still live. */
+  | {
+      readonly op: 'endInstruction';
+      readonly instructionId: string;
+      readonly status: 'CANCELLED' | 'REPLACED';
+      readonly end: InstructionEnd;
+    }
   | { readonly op: 'outbox'; readonly record: OutboxRecord }
   | { readonly op: 'audit'; readonly record: AuditRecord }
   | { readonly op: 'receipt'; readonly receipt: AuditReceipt };
@@ -114,6 +122,11 @@ export class ChangeSet {
     this.#writes.push({ op: 'instruction', instruction });
   }
 
+  /** Ends a live instruction (conditional on it still being NEW); see `instruction-lifecycle.ts`. */
+  endInstruction(instructionId: string, status: 'CANCELLED' | 'REPLACED', end: InstructionEnd): void {
+    this.#writes.push({ op: 'endInstruction', instructionId, status, end });
+  }
+
   /** Create-only: an alert owed exactly once. */
   outbox(record: OutboxRecord): void {
     this.#writes.push({ op: 'outbox', record });
@@ -157,6 +170,8 @@ function writeKey(w: Write): string {
       return `${w.kind}:${entityIdOf(w.kind, w.entity)}`;
     case 'instruction':
       return `instruction:${w.instruction.instructionId}`;
+    case 'endInstruction':
+      return `instruction:${w.instructionId}`;
     case 'outbox':
       return `outbox:${w.record.outboxId}`;
     case 'audit':

@@ -348,6 +348,18 @@ export class DynamoDbSettlementStore implements SettlementStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         };
+      case 'endInstruction':
+        return {
+          Update: {
+            TableName,
+            Key: keys.instruction(w.instructionId),
+            UpdateExpression: 'SET #s = :status, cancellation = :end',
+            // Instructions from before the lifecycle carry no status: they are live.
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#s) OR #s = :new)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':status': w.status, ':end': w.end, ':new': 'NEW' },
+          },
+        };
       case 'outbox':
         return {
           Put: { TableName, Item: outboxItem(w.record), ConditionExpression: 'attribute_not_exists(pk)' },
@@ -475,6 +487,8 @@ function describeWrite(w: Write | undefined): string {
       return `${w.kind} ${entityLabel(w.kind, w.entity)}`;
     case 'instruction':
       return `instruction ${w.instruction.instructionId}`;
+    case 'endInstruction':
+      return `instruction ${w.instructionId} (no longer live)`;
     case 'outbox':
       return `outbox ${w.record.outboxId}`;
     case 'audit':
