@@ -23,11 +23,18 @@ import { generateSettlementDay, toCsv } from './seed/index.ts';
 import { buildReport, formatReport } from './settlement/report.ts';
 import { verifyAllAudit, verifyEntityAudit } from './settlement/services/audit-verify.ts';
 import { decideReview } from './settlement/services/decide-review.ts';
+import {
+  auditIntact,
+  formatAuditVerification,
+  formatDigestOutcome,
+  formatEntityVerification,
+} from './settlement/services/format-audit.ts';
 import { formatTradeView } from './settlement/services/format-trade-view.ts';
 import { ingestTrades } from './settlement/services/ingest-trades.ts';
 import type { MatchTally } from './settlement/services/match-trade.ts';
 import { sweepSla } from './settlement/services/sweep-sla.ts';
 import { viewTrade } from './settlement/services/trade-view.ts';
+import { writeAuditDigest } from './settlement/services/write-audit-digest.ts';
 import { createDynamoDbClients } from './settlement/store/dynamodb-client.ts';
 
 const HELP = `settleops — trade-settlement operations
@@ -49,7 +56,9 @@ Commands:
                            decide a match waiting for review (four eyes)
   sweep [--json]           one pass of the SLA sweeper
   audit verify [--entity ID] [--json]
-                           check the tamper-evident audit chains
+                           check the audit chains, their signatures, each entity's state, the
+                           references between entities and the digests
+  audit digest [--json]    sign and append a digest of every chain head (run periodically)
   setup                    fetch and verify DynamoDB Local (also run by npm install)
   ask "QUESTION" [--principal ID] [--role R ...] [--desk D ...] [--json] [--stream]
                            ask the agent through AgentCore (the local endpoint and runtime unless
@@ -342,36 +351,30 @@ async function sweep(rt: SettlementRuntime, argv: readonly string[]): Promise<nu
 
 async function audit(rt: SettlementRuntime, argv: readonly string[]): Promise<number> {
   const { values, positionals } = args(argv, { entity: { type: 'string' }, json: { type: 'boolean' } }, 1);
-  if (positionals[0] !== 'verify')
-    throw new UsageError('usage: settleops audit verify [--entity ID] [--json]');
   const out = { json: values.json === true };
+  if (positionals[0] === 'digest') {
+    const o = await writeAuditDigest(rt.store, rt.audit, rt.deps.now().toISOString());
+    print(out, o, () => formatDigestOutcome(o));
+    return o.kind === 'WRITTEN' ? 0 : 1;
+  }
+  if (positionals[0] !== 'verify')
+    throw new UsageError('usage: settleops audit verify [--entity ID] [--json] | audit digest [--json]');
   if (values.entity !== undefined) {
     const entityId =
       values.entity.includes('#') || values.entity.includes('|')
         ? values.entity
         : `INTERNAL#${values.entity}`;
-    const v = await verifyEntityAudit(rt.store, entityId);
+    const v = await verifyEntityAudit(rt.store, entityId, rt.audit);
     if (v === undefined) {
       console.error(`No entity ${entityId} and no audit records for it.`);
       return 1;
     }
-    print(out, v, () =>
-      v.problems.length === 0
-        ? `${entityId}: audit chain intact (${v.trail.length} records)`
-        : `${entityId}: AUDIT CHAIN BROKEN\n${v.problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+    print(out, v, () => formatEntityVerification(v));
     return v.problems.length === 0 ? 0 : 1;
   }
-  const all = await verifyAllAudit(rt.store);
-  print(out, all, () =>
-    all.failures.length === 0
-      ? `audit chains intact: ${all.entities} entities, ${all.records} records`
-      : [
-          `AUDIT CHAINS BROKEN for ${all.failures.length} of ${all.entities} entities:`,
-          ...all.failures.flatMap((f) => [`  ${f.entityId}:`, ...f.problems.map((p) => `    - ${p}`)]),
-        ].join('\n'),
-  );
-  return all.failures.length === 0 ? 0 : 1;
+  const all = await verifyAllAudit(rt.store, rt.audit);
+  print(out, all, () => formatAuditVerification(all));
+  return auditIntact(all) ? 0 : 1;
 }
 
 /** Trace store in the settlement table, on the DynamoDB the settlement runtime picked. */

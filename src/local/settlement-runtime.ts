@@ -1,7 +1,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
+import type { AuditDigestLog } from '../settlement/audit-digest.ts';
 import { CalendarRegistry } from '../settlement/calendar.ts';
+import type { ChainKey } from '../settlement/chain-key.ts';
 import { buildMatchingPolicy } from '../settlement/matching/index.ts';
 import { loadSlaPolicyConfig, readJsonFile } from '../settlement/policy-files.ts';
 import type { SettlementDeps } from '../settlement/services/deps.ts';
@@ -9,12 +11,16 @@ import { SlaPolicy } from '../settlement/sla-policy.ts';
 import { createDynamoDbClients } from '../settlement/store/dynamodb-client.ts';
 import { DynamoDbSettlementStore } from '../settlement/store/dynamodb-settlement-store.ts';
 import { ensureTable } from '../settlement/store/table.ts';
+import { auditDigestFile } from './audit-digest-file.ts';
+import { openAuditKeyFile } from './audit-key-file.ts';
 import { ensureDynamoDbLocal } from './dynamodb-local/artifact.ts';
 import { accepts, startDynamoDbLocal } from './dynamodb-local/launcher.ts';
 
 export interface SettlementRuntime {
   readonly deps: SettlementDeps;
   readonly store: DynamoDbSettlementStore;
+  /** The audit key (signs every audit record) and the digest log, both outside the table. */
+  readonly audit: { readonly chainKey: ChainKey; readonly digests: AuditDigestLog };
   /** Where DynamoDB is reached, and whether this process runs the embedded engine. */
   readonly dynamodb: {
     readonly endpoint: string | undefined;
@@ -47,6 +53,7 @@ export async function openSettlementRuntime(
   );
   const calendars = new CalendarRegistry();
   const sla = new SlaPolicy(loadSlaPolicyConfig(config.slaPolicyPath), calendars);
+  const chainKey = await openAuditKeyFile(config.dataDir);
 
   let endpoint = config.dynamodb.endpoint;
   let embedded: 'owned' | 'shared' | 'none' = 'none';
@@ -87,10 +94,11 @@ export async function openSettlementRuntime(
     await stopEngine();
     throw error;
   }
-  const store = new DynamoDbSettlementStore(clients.doc, config.dynamodb.table);
+  const store = new DynamoDbSettlementStore(clients.doc, config.dynamodb.table, { chainKey });
   return {
     deps: { store, now: options.now ?? (() => new Date()), matching, calendars, sla },
     store,
+    audit: { chainKey, digests: auditDigestFile(config.dataDir) },
     dynamodb: { endpoint, embedded },
     close: async () => {
       clients.client.destroy();

@@ -301,6 +301,16 @@ export const AuditRecord = z.object({
   prevHash: z.string().length(64),
   /** SHA-256 over prevHash and this record's canonical content. */
   hash: z.string().length(64),
+  /**
+   * SHA-256 of the entity's state this record leaves behind (`stateHashOf`), part of the hashed
+   * content: binds the entity's stored fields to its chain. Absent on records from before it existed.
+   */
+  stateHash: z.string().length(64).optional(),
+  /**
+   * HMAC-SHA256 of `hash` with the audit key, a key the table's writers do not hold (`ChainKey`):
+   * a chain rewritten with recomputed hashes no longer verifies. Absent on unkeyed (legacy) records.
+   */
+  mac: z.string().length(64).optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GENESIS_HASH, sealAuditRecord } from '../audit-chain.ts';
+import { GENESIS_HASH, sealAuditRecord, stateHashOf } from '../audit-chain.ts';
 import type {
   AuditReceipt,
   AuditRecord,
@@ -108,7 +108,12 @@ export class ChangeSet {
     const id = entityIdOf(kind, current);
     if (entityIdOf(kind, next) !== id) throw new Error(`update of ${kind} ${id} changes its id`);
     const seq = current.version + 1;
-    const record = sealAuditRecord(current.auditHash, { entityId: id, seq, ...audit });
+    const record = sealAuditRecord(current.auditHash, {
+      entityId: id,
+      seq,
+      ...audit,
+      stateHash: stateHashOf(next),
+    });
     const sealed = { ...next, version: seq, auditHash: record.hash } as Entities[K];
     this.#writes.push(
       { op: 'update', kind, entity: sealed, expectedVersion: current.version },
@@ -139,7 +144,12 @@ function firstVersion<K extends EntityKind>(
   entity: Unsealed<Entities[K]>,
   audit: AuditEntry,
 ): { sealed: Entities[K]; record: AuditRecord } {
-  const record = sealAuditRecord(GENESIS_HASH, { entityId: entityIdOf(kind, entity), seq: 1, ...audit });
+  const record = sealAuditRecord(GENESIS_HASH, {
+    entityId: entityIdOf(kind, entity),
+    seq: 1,
+    ...audit,
+    stateHash: stateHashOf(entity),
+  });
   return { sealed: { ...entity, version: 1, auditHash: record.hash } as Entities[K], record };
 }
 
