@@ -53,6 +53,7 @@ const matchIds = new Map<Scene, string>();
 let intact: { code: number | null; report: VerifyReport };
 let tampered: { code: number | null; report: VerifyReport };
 let text: CliResult;
+let digested: CliResult;
 
 function pair(scene: Scene): TradeRecord[] {
   const reviewed = REVIEWED.includes(scene);
@@ -167,7 +168,7 @@ beforeAll(async () => {
   );
   expect(approvals.map((a) => a.code)).toStrictEqual(REVIEWED.map(() => 0));
 
-  expect((await runCli(['audit', 'digest'], env)).code).toBe(0);
+  digested = await runCli(['audit', 'digest'], env);
   intact = await verify();
 
   for (const tamper of Object.values(tampering)) await tamper();
@@ -194,6 +195,8 @@ function codesOf(entityId: string): string[] {
 
 describe('settleops audit verify before tampering', () => {
   it('reports every chain intact, signed, bound to state and agreeing with the digest', async () => {
+    expect(digested.code).toBe(0);
+    expect(digested.stdout).toMatch(/^audit digest #1 written to .*: 21 chain heads, 21 changed/);
     expect(intact.code).toBe(0);
     expect(intact.report).toMatchObject({
       keyed: true,
