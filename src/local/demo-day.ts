@@ -5,7 +5,9 @@ import { CalendarRegistry } from '../settlement/calendar.ts';
 import type { OutboxRecord } from '../settlement/model.ts';
 import { buildReport, formatReport } from '../settlement/report.ts';
 import { type IngestSummary, ingestTrades } from '../settlement/services/ingest-trades.ts';
+import { formatDigestOutcome } from '../settlement/services/format-audit.ts';
 import { sweepSla } from '../settlement/services/sweep-sla.ts';
+import { writeAuditDigest } from '../settlement/services/write-audit-digest.ts';
 import { openSettlementRuntime, type SettlementRuntime } from './settlement-runtime.ts';
 
 export interface DemoOptions {
@@ -22,6 +24,8 @@ const WAVES = 12;
 const SIM_START = { hour: 16, minute: 0 };
 const SIM_END = { hour: 21, minute: 30 };
 const TICK_SIM_MINUTES = 5;
+/** How often the sweeper also signs a digest of every audit chain head (CloudTrail writes one an hour). */
+const DIGEST_SIM_MINUTES = 60;
 
 /**
  * `settleops start`: the settlement core on embedded defaults. Internal bookings are loaded at
@@ -69,6 +73,7 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
     const waveEvery = Math.floor(end.diff(start, 'minutes').minutes / (WAVES + 2));
     let nextWave = 0;
     let nextWaveAt = start.plus({ minutes: TICK_SIM_MINUTES }).toMillis();
+    let nextDigestAt = start.plus({ minutes: DIGEST_SIM_MINUTES }).toMillis();
     for (;;) {
       if (nextWave < waves.length && clock.now().getTime() >= nextWaveAt) {
         const wave = waves[nextWave++] ?? [];
@@ -83,7 +88,12 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
         );
       }
       await deliverAlerts(rt, say);
-      if (clock.now().getTime() >= end.toMillis()) break;
+      const last = clock.now().getTime() >= end.toMillis();
+      if (last || clock.now().getTime() >= nextDigestAt) {
+        say(formatDigestOutcome(await writeAuditDigest(rt.store, rt.audit, clock.now().toISOString())));
+        nextDigestAt += DIGEST_SIM_MINUTES * 60_000;
+      }
+      if (last) break;
       if (stopping) return 130;
       await clock.advance(TICK_SIM_MINUTES * 60_000);
     }
