@@ -1,8 +1,10 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SettlementInstruction } from '../../src/settlement/model.ts';
 import { decideReview } from '../../src/settlement/services/decide-review.ts';
 import type { SettlementDeps } from '../../src/settlement/services/deps.ts';
 import { ingestTrades } from '../../src/settlement/services/ingest-trades.ts';
+import { keys } from '../../src/settlement/store/items.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { rowsOf, settlementDeps, TestClock } from '../support/settlement.ts';
 import { aCounterpartyRecordOf, aTrade } from '../support/trade-factory.ts';
@@ -83,5 +85,27 @@ describe('settlement instructions', () => {
     const instruction = await table.store.getInstruction(`SI|${trade?.matchId}`);
     expect(instruction?.status).toBe('NEW');
     expect(trade?.instructionId).toBe(instruction?.instructionId);
+  });
+
+  it('cancels an instruction stored before the lifecycle (no status, not named by its trade)', async () => {
+    const ours = aTrade({ tradeId: 'T-SI5' });
+    await ingestTrades(deps, rowsOf(ours, aCounterpartyRecordOf(ours)));
+    const matchId = (await table.store.getTrade('INTERNAL#T-SI5'))?.matchId ?? '';
+    const legacy = async (key: { pk: string; sk: string }, attribute: string) =>
+      table.doc.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: key,
+          UpdateExpression: 'REMOVE #a',
+          ExpressionAttributeNames: { '#a': attribute },
+        }),
+      );
+    await legacy(keys.instruction(`SI|${matchId}`), 'status');
+    await legacy(keys.trade('INTERNAL#T-SI5'), 'instructionId');
+
+    await ingestTrades(deps, rowsOf({ ...ours, note: 'late' }), { actor: 'principal:bob' });
+
+    expect((await table.store.getInstruction(`SI|${matchId}`))?.status).toBe('CANCELLED');
+    expect(live(await instructionsOf())).toHaveLength(1);
   });
 });
