@@ -24,8 +24,12 @@ export interface AuditDigestLog {
   readonly location: string;
   /** Every entry written, oldest first, exactly as written. */
   read(): Promise<string[]>;
-  /** Appends one entry; earlier entries are never rewritten. */
-  append(entry: string): Promise<void>;
+  /**
+   * Appends entry number `seq` (from 1) if the log holds exactly `seq - 1` entries, else writes nothing
+   * and returns false: of two writers racing for the same number, one wins (on S3, a conditional put
+   * of object `seq`). Earlier entries are never rewritten.
+   */
+  append(entry: string, seq: number): Promise<boolean>;
 }
 
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'is not 64 hex digits');
@@ -62,6 +66,8 @@ export interface DigestLogCheck {
   readonly problems: readonly string[];
   /** Every head each digest recorded, per entity, oldest first. */
   readonly heads: ReadonlyMap<string, readonly DigestedHead[]>;
+  /** The newest entry as read (the next digest links to it). */
+  readonly lastEntry: string | undefined;
 }
 
 export function entryHash(entry: string): string {
@@ -113,13 +119,13 @@ export async function checkDigestLog(log: AuditDigestLog, key: ChainKey): Promis
     latest: last === undefined ? undefined : { seq: last.seq, at: last.at },
     problems,
     heads,
+    lastEntry: entries.at(-1),
   };
 }
 
 /** The next digest entry: the heads that changed since the digests in `check`, signed and linked. */
 export async function nextDigestEntry(
   check: DigestLogCheck,
-  lastEntry: string | undefined,
   current: ReadonlyMap<string, { readonly seq: number; readonly hash: string }>,
   key: ChainKey,
   at: string,
@@ -135,7 +141,7 @@ export async function nextDigestEntry(
     seq: check.digests + 1,
     at,
     keyId: key.keyId,
-    previous: lastEntry === undefined ? GENESIS_HASH : entryHash(lastEntry),
+    previous: check.lastEntry === undefined ? GENESIS_HASH : entryHash(check.lastEntry),
     entities: current.size,
     heads: Object.fromEntries(changed),
   };

@@ -154,6 +154,18 @@ describe('audit digests', () => {
     expect((await verifyAllAudit(keyed, { chainKey, digests })).failures).toStrictEqual([]);
   });
 
+  it('are written once each by writers racing, the log staying one chain', async () => {
+    const digests = new MemoryDigestLog();
+    await bookPair(keyed);
+
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() => writeAuditDigest(keyed, { chainKey, digests }, clock.now().toISOString())),
+    );
+
+    expect(outcomes.map((o) => (o.kind === 'WRITTEN' ? o.seq : o.kind)).sort()).toStrictEqual([1, 2, 3]);
+    expect((await verifyAllAudit(keyed, { chainKey, digests })).digest?.problems).toStrictEqual([]);
+  });
+
   it('are never appended to a log that does not verify', async () => {
     const digests = new MemoryDigestLog();
     await bookPair(keyed);

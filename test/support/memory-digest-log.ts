@@ -9,7 +9,9 @@ export class MemoryDigestLog implements AuditDigestLog {
     return [...this.entries];
   }
 
-  async append(entry: string): Promise<void> {
+  async append(entry: string, seq: number): Promise<boolean> {
+    if (this.entries.length !== seq - 1) return false;
     this.entries.push(entry);
+    return true;
   }
 }

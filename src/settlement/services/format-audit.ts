@@ -57,6 +57,8 @@ export function formatEntityVerification(v: EntityVerification): string {
 export function formatDigestOutcome(o: DigestOutcome): string {
   if (o.kind === 'WRITTEN')
     return `audit digest #${o.seq} written to ${o.location}: ${o.entities} chain heads, ${o.changed} changed since the previous digest`;
+  if (o.kind === 'CONFLICT')
+    return `NO DIGEST WRITTEN: other writers kept appending to ${o.location}; run it again`;
   return [
     `NO DIGEST WRITTEN: the digest log ${o.location} does not verify`,
     ...o.problems.map((p) => `  - ${p}`),

@@ -18,14 +18,8 @@ async function logOf(states: readonly Heads[], key: ChainKey = KEY): Promise<Mem
   const log = new MemoryDigestLog();
   for (const [i, state] of states.entries()) {
     const check = await checkDigestLog(log, key);
-    const { entry } = await nextDigestEntry(
-      check,
-      log.entries.at(-1),
-      state,
-      key,
-      `2026-11-24T2${i}:00:00.000Z`,
-    );
-    await log.append(entry);
+    const { entry } = await nextDigestEntry(check, state, key, `2026-11-24T2${i}:00:00.000Z`);
+    await log.append(entry, i + 1);
   }
   return log;
 }
@@ -35,7 +29,6 @@ describe('nextDigestEntry', () => {
     const log = new MemoryDigestLog();
     const { digest } = await nextDigestEntry(
       await checkDigestLog(log, KEY),
-      undefined,
       heads([['INTERNAL#T-1', 2, aHash('a')]]),
       KEY,
       AT,
@@ -63,7 +56,6 @@ describe('nextDigestEntry', () => {
     ]);
     const { digest } = await nextDigestEntry(
       await checkDigestLog(log, KEY),
-      log.entries.at(-1),
       heads([
         ['A', 1, aHash('a')],
         ['B', 2, aHash('c')],

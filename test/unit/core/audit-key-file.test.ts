@@ -49,14 +49,28 @@ describe('auditDigestFile', () => {
     const log = auditDigestFile(dir);
     expect(await log.read()).toStrictEqual([]);
 
-    await log.append('{"seq":1}');
-    await log.append('{"seq":2}');
+    expect(await log.append('{"seq":1}', 1)).toBe(true);
+    expect(await log.append('{"seq":2}', 2)).toBe(true);
 
     expect(await auditDigestFile(dir).read()).toStrictEqual(['{"seq":1}', '{"seq":2}']);
     expect((await stat(log.location)).mode & 0o777).toBe(0o600);
   });
 
+  it('appends only the entry whose number comes next: of two racing writers one wins', async () => {
+    const log = auditDigestFile(dir);
+    await log.append('{"seq":1}', 1);
+
+    const results = await Promise.all([
+      log.append('{"seq":2,"by":"a"}', 2),
+      log.append('{"seq":2,"by":"b"}', 2),
+    ]);
+
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await log.read()).toHaveLength(2);
+    expect(await log.append('{"seq":2}', 2)).toBe(false);
+  });
+
   it('refuses an entry of more than one line', async () => {
-    await expect(auditDigestFile(dir).append('{}\n{}')).rejects.toThrow('one line');
+    await expect(auditDigestFile(dir).append('{}\n{}', 1)).rejects.toThrow('one line');
   });
 });
