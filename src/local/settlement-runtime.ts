@@ -95,10 +95,11 @@ export async function openSettlementRuntime(
     throw error;
   }
   const store = new DynamoDbSettlementStore(clients.doc, config.dynamodb.table, { chainKey });
+  const audit = { chainKey, digests: auditDigestFile(config.dataDir) };
   return {
-    deps: { store, now: options.now ?? (() => new Date()), matching, calendars, sla },
+    deps: { store, now: options.now ?? (() => new Date()), matching, calendars, sla, audit },
     store,
-    audit: { chainKey, digests: auditDigestFile(config.dataDir) },
+    audit,
     dynamodb: { endpoint, embedded },
     close: async () => {
       clients.client.destroy();

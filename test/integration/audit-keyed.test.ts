@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { AuditTrailData } from '../../src/agents/tools/audit-tools.ts';
 import { type AuditContent, chainHash, GENESIS_HASH } from '../../src/settlement/audit-chain.ts';
 import { hmacChainKey } from '../../src/settlement/chain-key.ts';
 import { verifyAllAudit, verifyEntityAudit } from '../../src/settlement/services/audit-verify.ts';
@@ -10,6 +11,7 @@ import { DynamoDbSettlementStore } from '../../src/settlement/store/dynamodb-set
 import { keys } from '../../src/settlement/store/items.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { MemoryDigestLog } from '../support/memory-digest-log.ts';
+import { runTool, toolContext } from '../support/offline-driver.ts';
 import { rowsOf, settlementDeps, TestClock } from '../support/settlement.ts';
 import { aCounterpartyRecordOf, aTrade } from '../support/trade-factory.ts';
 
@@ -128,6 +130,37 @@ describe('keyed audit chains', () => {
         message: `record ${last} is unsigned though record ${last - 1} before it is signed`,
       },
     ]);
+  });
+
+  it("tells the agent's audit tool a chain rewritten without the key is not intact", async () => {
+    await bookPair(keyed);
+    const record = (await keyed.listAudit(REF)).at(-1);
+    if (record === undefined) throw new Error('no audit');
+    const forged = { ...record, actor: 'principal:ops-zed' };
+    const hash = chainHash(record.prevHash, forged);
+    for (const [key, expression] of [
+      [keys.audit(REF, record.seq), 'SET actor = :a, #h = :h'],
+      [keys.trade(REF), 'SET auditHash = :h'],
+    ] as const)
+      await table.doc.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: key,
+          UpdateExpression: expression,
+          ...(expression.includes('#h') ? { ExpressionAttributeNames: { '#h': 'hash' } } : {}),
+          ExpressionAttributeValues: expression.includes(':a')
+            ? { ':a': forged.actor, ':h': hash }
+            : { ':h': hash },
+        }),
+      );
+    const deps = { ...settlementDeps(keyed, clock), audit: { chainKey, digests: new MemoryDigestLog() } };
+
+    const out = await runTool('get_audit_trail', { entityId: REF }, toolContext(deps));
+
+    expect(out.ok && (out.data as AuditTrailData).trails[0]?.verification).toStrictEqual({
+      intact: false,
+      problems: [`record ${record.seq}'s signature does not verify: written without the audit key`],
+    });
   });
 
   it('detects records signed with another key', async () => {
