@@ -6,6 +6,7 @@
  *
  * Run: `npm run bench` (all benchmarks) or `node bin/run-ts.js bench/ingest.ts`.
  */
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.ts';
 import { parseTradeFile } from '../src/ingest/index.ts';
@@ -13,6 +14,7 @@ import { ensureDynamoDbLocal } from '../src/local/dynamodb-local/artifact.ts';
 import { startDynamoDbLocal } from '../src/local/dynamodb-local/launcher.ts';
 import { generateSettlementDay, toCsv } from '../src/seed/index.ts';
 import { CalendarRegistry } from '../src/settlement/calendar.ts';
+import { hmacChainKey } from '../src/settlement/chain-key.ts';
 import { buildMatchingPolicy } from '../src/settlement/matching/index.ts';
 import type { SettlementDeps } from '../src/settlement/services/deps.ts';
 import { ingestTrades } from '../src/settlement/services/ingest-trades.ts';
@@ -34,10 +36,12 @@ export async function runIngestBench(options: { trades?: number } = {}): Promise
   });
   const clients = createDynamoDbClients({ endpoint: engine.endpoint, region: 'us-east-1', local: true });
   const calendars = new CalendarRegistry();
+  // Signed audit records, as every command writes them (the key file's adapter, in memory).
+  const chainKey = hmacChainKey(randomBytes(32), 'bench');
   const depsFor = async (table: string): Promise<SettlementDeps> => {
     await ensureTable(clients.client, table);
     return {
-      store: new DynamoDbSettlementStore(clients.doc, table),
+      store: new DynamoDbSettlementStore(clients.doc, table, { chainKey }),
       now: () => new Date(`${TRADE_DATE}T15:00:00Z`),
       matching: buildMatchingPolicy({}),
       calendars,

@@ -2,8 +2,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { isConnectionError, UnreachableError } from '../errors.ts';
-import { isLoopbackUrl, openEmbeddedEngine } from '../local/index.ts';
-import type { SettlementDeps } from '../settlement/index.ts';
+import { auditDigestFile, isLoopbackUrl, openAuditKeyFile, openEmbeddedEngine } from '../local/index.ts';
+import type { AuditDigestLog, ChainKey, SettlementDeps } from '../settlement/index.ts';
 import {
   buildMatchingPolicy,
   CalendarRegistry,
@@ -19,6 +19,8 @@ import {
 export interface SettlementRuntime {
   readonly deps: SettlementDeps;
   readonly store: DynamoDbSettlementStore;
+  /** The audit key (signs every audit record) and the digest log, both outside the table. */
+  readonly audit: { readonly chainKey: ChainKey; readonly digests: AuditDigestLog };
   /** The one DynamoDB document client of this process (the trace store shares it). */
   readonly doc: DynamoDBDocumentClient;
   readonly table: string;
@@ -54,6 +56,7 @@ export async function openSettlement(
   );
   const calendars = new CalendarRegistry();
   const sla = new SlaPolicy(loadSlaPolicyConfig(config.slaPolicyPath), calendars);
+  const chainKey = await openAuditKeyFile(config.dataDir);
 
   const engine =
     config.dynamodb.endpoint === undefined
@@ -87,10 +90,12 @@ export async function openSettlement(
     }
     throw error;
   }
-  const store = new DynamoDbSettlementStore(clients.doc, config.dynamodb.table);
+  const store = new DynamoDbSettlementStore(clients.doc, config.dynamodb.table, { chainKey });
+  const audit = { chainKey, digests: auditDigestFile(config.dataDir) };
   return {
-    deps: { store, now: options.now ?? systemClock, matching, calendars, sla },
+    deps: { store, now: options.now ?? systemClock, matching, calendars, sla, audit },
     store,
+    audit,
     doc: clients.doc,
     table: config.dynamodb.table,
     dynamodb: { endpoint, embedded: engine?.mode ?? 'none' },

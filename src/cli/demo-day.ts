@@ -9,7 +9,9 @@ import {
   type IngestSummary,
   ingestTrades,
   sweepSla,
+  writeAuditDigest,
 } from '../settlement/index.ts';
+import { formatDigestOutcome } from './format/audit.ts';
 import { formatReport } from './format/report.ts';
 
 export interface DemoOptions {
@@ -26,6 +28,8 @@ const WAVES = 12;
 const SIM_START = { hour: 16, minute: 0 };
 const SIM_END = { hour: 21, minute: 30 };
 const TICK_SIM_MINUTES = 5;
+/** How often the sweeper also signs a digest of every audit chain head (CloudTrail writes one an hour). */
+const DIGEST_SIM_MINUTES = 60;
 
 /**
  * `settleops start`: the settlement core on embedded defaults. Internal bookings are loaded at
@@ -73,6 +77,7 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
     const waveEvery = Math.floor(end.diff(start, 'minutes').minutes / (WAVES + 2));
     let nextWave = 0;
     let nextWaveAt = start.plus({ minutes: TICK_SIM_MINUTES }).toMillis();
+    let nextDigestAt = start.plus({ minutes: DIGEST_SIM_MINUTES }).toMillis();
     for (;;) {
       if (nextWave < waves.length && clock.now().getTime() >= nextWaveAt) {
         const wave = waves[nextWave++] ?? [];
@@ -87,7 +92,12 @@ export async function runDemoDay(config: Config, options: DemoOptions): Promise<
         );
       }
       await deliverAlerts(rt, say);
-      if (clock.now().getTime() >= end.toMillis()) break;
+      const last = clock.now().getTime() >= end.toMillis();
+      if (last || clock.now().getTime() >= nextDigestAt) {
+        say(formatDigestOutcome(await writeAuditDigest(rt.store, rt.audit, clock.now().toISOString())));
+        nextDigestAt += DIGEST_SIM_MINUTES * 60_000;
+      }
+      if (last) break;
       if (stopping) return 130;
       await clock.advance(TICK_SIM_MINUTES * 60_000);
     }
@@ -165,6 +175,10 @@ function describeAlert(o: OutboxRecord): string {
       return `[SLA BREACH] ${String(p.tradeRef)} ${String(p.reasonCode)} was due ${newYork(String(p.deadline))}`;
     case 'INSTRUCTION_CREATED':
       return `[instruction] ${o.entityId}`;
+    case 'INSTRUCTION_CANCELLED':
+      return `[instruction cancelled] ${o.entityId} (${String(p.reason)})`;
+    case 'INSTRUCTION_REPLACED':
+      return `[instruction replaced] ${o.entityId} by ${String(p.replacedBy)}`;
   }
 }
 

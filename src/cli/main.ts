@@ -20,7 +20,9 @@ Commands:
                            decide a match waiting for review (four eyes)
   sweep [--json]           one pass of the SLA sweeper
   audit verify [--entity ID] [--json]
-                           check the tamper-evident audit chains
+                           check the audit chains, their signatures, each entity's state, the
+                           references between entities and the digests
+  audit digest [--json]    sign and append a digest of every chain head (run periodically)
   setup                    fetch and verify DynamoDB Local now (otherwise fetched on first use)
   ask "QUESTION" [--principal ID] [--role R ...] [--desk D ...] [--json] [--stream]
                            ask the agent through AgentCore (the local endpoint and runtime unless

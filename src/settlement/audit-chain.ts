@@ -5,7 +5,27 @@ import type { AuditRecord } from './model.ts';
 /** The `prevHash` of an entity's first audit record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type AuditContent = Pick<AuditRecord, 'entityId' | 'seq' | 'action' | 'actor' | 'details' | 'at'>;
+export type AuditContent = Pick<
+  AuditRecord,
+  'entityId' | 'seq' | 'action' | 'actor' | 'details' | 'at' | 'stateHash'
+>;
+
+/**
+ * Entity attributes outside its sealed state: the chain head (the record's own sequence and hash,
+ * which cannot be inside the content they are computed from) and where the first record is kept.
+ */
+const UNSEALED_ATTRIBUTES = new Set(['version', 'auditHash', 'auditReceipt']);
+
+/**
+ * SHA-256 of an entity's state (every attribute but its chain head), as canonical JSON. The audit
+ * record of each change carries the hash of the state it leaves, so verification can tell whether
+ * the entity's stored fields are still the ones its latest record sealed.
+ */
+export function stateHashOf(entity: object): string {
+  const state: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entity)) if (!UNSEALED_ATTRIBUTES.has(k)) state[k] = v;
+  return createHash('sha256').update(canonicalJson(state)).digest('hex');
+}
 
 /** JSON with object keys sorted at every level, so the same content always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -38,6 +58,8 @@ export function chainHash(prevHash: string, content: AuditContent): string {
         actor: content.actor,
         details: content.details,
         at: content.at,
+        // Absent (legacy records) it drops out of the JSON, so their hashes are unchanged.
+        stateHash: content.stateHash,
       }),
     )
     .digest('hex');
@@ -97,8 +119,8 @@ export function describeChainProblem(p: ChainProblem): string {
   }
 }
 
-/** A stored audit record that no longer parses (edited into another shape), in one line. */
-export function describeMalformedRecord(error: z.ZodError): string {
+/** A stored audit record (or other item) that no longer parses (edited into another shape), in one line. */
+export function describeMalformedRecord(error: z.ZodError, what = 'an audit record'): string {
   const issues = error.issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`);
-  return `an audit record is malformed: ${issues.join('; ')}`;
+  return `${what} is malformed: ${issues.join('; ')}`;
 }

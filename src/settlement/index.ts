@@ -6,7 +6,9 @@ export {
   principalIdProblem,
 } from './actor.ts';
 export { GENESIS_HASH, sealAuditRecord } from './audit-chain.ts';
+export type { AuditDigestLog } from './audit-digest.ts';
 export { type BusinessCalendar, CalendarRegistry, marketOfPlaceOfSettlement, shiftDays } from './calendar.ts';
+export { type ChainKey, hmacChainKey } from './chain-key.ts';
 export { minorUnits } from './currency.ts';
 export { DECIMAL_STRING, Dec, dec, scaleOf } from './decimal.ts';
 export { bicInstitution, isValidBic, isValidIsin } from './identifiers.ts';
@@ -41,7 +43,12 @@ export {
 } from './model.ts';
 export { loadSlaPolicyConfig, readJsonFile } from './policy-files.ts';
 export { buildReport, type SettlementReport } from './report.ts';
-export { verifyAllAudit, verifyEntityAudit } from './services/audit-verify.ts';
+export {
+  type AuditVerification,
+  type EntityVerification,
+  verifyAllAudit,
+  verifyEntityAudit,
+} from './services/audit-verify.ts';
 export {
   type ApprovalCheck,
   type ApprovalGate,
@@ -56,6 +63,7 @@ export { type MatchTally, matchTrade } from './services/match-trade.ts';
 export { snapshotReport } from './services/report-snapshots.ts';
 export { type SweepResult, sweepSla } from './services/sweep-sla.ts';
 export { type TradeView, viewTrade } from './services/trade-view.ts';
+export { type DigestOutcome, writeAuditDigest } from './services/write-audit-digest.ts';
 export { DEFAULT_SETTLEMENT_CYCLES, standardCycle } from './settlement-cycle.ts';
 export { SlaPolicy } from './sla-policy.ts';
 export { createDynamoDbClients } from './store/dynamodb-client.ts';

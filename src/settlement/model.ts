@@ -183,6 +183,8 @@ export const Trade = TradeFields.extend({
    * batch's creation records are stored together: one write per batch instead of one per trade).
    */
   auditReceipt: z.string().optional(),
+  /** Our live settlement instruction (internal trades only): set with it, removed when it is cancelled or replaced. */
+  instructionId: z.string().optional(),
   ...AuditHead,
 });
 export type Trade = z.infer<typeof Trade>;
@@ -346,6 +348,23 @@ export const SettlementException = z.object({
 });
 export type SettlementException = z.infer<typeof SettlementException>;
 
+/**
+ * An instruction's lifecycle: NEW (live) → CANCELLED (the match behind it was superseded or rejected)
+ * or REPLACED (a newer instruction for the same trade took its place). At most one NEW per trade.
+ */
+export const InstructionStatus = z.enum(['NEW', 'CANCELLED', 'REPLACED']);
+export type InstructionStatus = z.infer<typeof InstructionStatus>;
+
+/** Why and by whom an instruction stopped being live. */
+export const InstructionEnd = z.object({
+  at: IsoDateTime,
+  by: z.string(),
+  reason: z.enum(['MATCH_SUPERSEDED', 'MATCH_REJECTED', 'REPLACED']),
+  /** The instruction that replaced it (REPLACED only). */
+  replacedBy: z.string().optional(),
+});
+export type InstructionEnd = z.infer<typeof InstructionEnd>;
+
 /** Settlement instruction generated for an affirmed (auto-matched or approved) pair. */
 export const SettlementInstruction = z.object({
   instructionId: z.string(),
@@ -367,6 +386,9 @@ export const SettlementInstruction = z.object({
   desk: z.string(),
   tradeDate: IsoDate,
   createdAt: IsoDateTime,
+  /** Instructions written before the lifecycle existed have no status: they were live (NEW). */
+  status: InstructionStatus.default('NEW'),
+  cancellation: InstructionEnd.optional(),
 });
 export type SettlementInstruction = z.infer<typeof SettlementInstruction>;
 
@@ -386,6 +408,16 @@ export const AuditRecord = z.object({
   prevHash: z.string().length(64),
   /** SHA-256 over prevHash and this record's canonical content. */
   hash: z.string().length(64),
+  /**
+   * SHA-256 of the entity's state this record leaves behind (`stateHashOf`), part of the hashed
+   * content: binds the entity's stored fields to its chain. Absent on records from before it existed.
+   */
+  stateHash: z.string().length(64).optional(),
+  /**
+   * HMAC-SHA256 of `hash` with the audit key, a key the table's writers do not hold (`ChainKey`):
+   * a chain rewritten with recomputed hashes no longer verifies. Absent on unkeyed (legacy) records.
+   */
+  mac: z.string().length(64).optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 
@@ -406,6 +438,8 @@ export const OutboxKind = z.enum([
   'SLA_WARNING',
   'SLA_BREACH',
   'INSTRUCTION_CREATED',
+  'INSTRUCTION_CANCELLED',
+  'INSTRUCTION_REPLACED',
 ]);
 export type OutboxKind = z.infer<typeof OutboxKind>;
 

@@ -115,6 +115,7 @@ describe('settleops start (npm start)', () => {
     expect(out).toMatch(
       /Settlement report — trade date \S+ \(today in America\/New_York \(demo day\)\)\n {2}Trades: 200 internal, \d+ counterparty records/,
     );
+    expect(out).toMatch(/17:00 ET {2}audit digest #1 written to .*: \d+ chain heads/);
     const reportOf = (s: string) => s.slice(s.indexOf('Settlement report'));
 
     // A restart on the same store resumes the day: nothing new, no alert printed again.
@@ -127,5 +128,15 @@ describe('settleops start (npm start)', () => {
     expect(reportOf(again.stdout).split('\n').slice(0, 6)).toStrictEqual(
       reportOf(out).split('\n').slice(0, 6),
     );
+
+    // The whole day verifies: every chain signed, bound to its entity's state, and as the digests saw it.
+    const verified = await runCli(['audit', 'verify', '--json'], startEnv);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({
+      keyed: true,
+      legacy: [],
+      failures: [],
+      digest: { problems: [] },
+    });
   });
 });

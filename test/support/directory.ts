@@ -1,5 +1,7 @@
+import { directoryApprovalGate } from '../../src/identity/approval-gate.ts';
 import { addPrincipal, type NewPrincipal } from '../../src/identity/directory-admin.ts';
 import { DynamoDbPrincipalDirectory } from '../../src/identity/dynamodb-principal-directory.ts';
+import type { ApprovalGate } from '../../src/settlement/services/decide-review.ts';
 import type { TestTable } from './dynamodb.ts';
 
 /** An approver of desk EQ-US (the trade factory's desk) named `principalId`. Overrides replace fields. */
@@ -23,4 +25,14 @@ export async function enrol(
     if (outcome.kind !== 'CHANGED')
       throw new Error(`could not enrol ${p.principalId}: ${JSON.stringify(outcome)}`);
   }
+}
+
+/** The directory's approval gate over a test table, with `approvers` enrolled as approvers of every desk. */
+export async function approvalGateWith(
+  table: TestTable,
+  ...approvers: readonly string[]
+): Promise<ApprovalGate> {
+  const directory = directoryOf(table);
+  await enrol(directory, ...approvers.map((id) => anApprover(id, { desks: '*' })));
+  return directoryApprovalGate(directory);
 }

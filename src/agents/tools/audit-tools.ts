@@ -69,7 +69,11 @@ export const getAuditTrail = defineTool({
     for (const entityId of entityIds) {
       const desk = await deskOf(ctx, entityId);
       if (desk === undefined || !mayViewDesk(ctx.principal, desk)) continue;
-      const verification = await verifyEntityAudit(ctx.settlement.store, entityId);
+      const verification = await verifyEntityAudit(
+        ctx.settlement.store,
+        entityId,
+        ctx.settlement.audit ?? {},
+      );
       trails.push({
         entityId,
         // The trail verification read, already in sequence.

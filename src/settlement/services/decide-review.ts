@@ -4,7 +4,13 @@ import { type Decision, type Match, ReviewReason, type Trade } from '../model.ts
 import { ChangeSet } from '../store/change-set.ts';
 import { MAX_ATTEMPTS, nowIso, type SettlementDeps } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
-import { exceptionsAlert, instructionAudit, instructionFor } from './match-plan.ts';
+import {
+  endInstruction,
+  instructionAudit,
+  instructionFor,
+  issueInstruction,
+} from './instruction-lifecycle.ts';
+import { exceptionsAlert } from './match-plan.ts';
 import { type MatchTally, matchMany } from './match-trade.ts';
 
 export interface ReviewDecisionRequest {
@@ -133,12 +139,13 @@ export async function decideReview(
         at,
       },
     );
-    if (approve) {
+    if (instruction !== undefined) {
+      const instructionId = issueInstruction(cs, instruction, internal, actor, at);
       for (const t of [internal, counterparty]) {
         cs.update(
           'trade',
           t,
-          { ...t, status: 'MATCHED', updatedAt: at },
+          { ...t, status: 'MATCHED', ...(t === internal ? { instructionId } : {}), updatedAt: at },
           {
             action: 'MATCHED',
             actor,
@@ -147,14 +154,22 @@ export async function decideReview(
           },
         );
       }
-      if (instruction !== undefined) cs.instruction(instruction);
     } else {
       // The pair is never proposed again. The internal trade's breaks become exceptions for ops; a
       // pair without breaks (held only because another trade was as good) has none, and its
       // internal trade waits, unmatched, for its own record. Both trades are offered again to
       // their other candidates (`rematch`).
       const breaks = classifyBreaks(match.fields).filter((d) => d.autoResolvedBy === undefined);
-      const { matchId: _i, ...internalRest } = internal;
+      // A rejected match leaves no live instruction behind (one under review never has one; a
+      // trade naming one from an earlier match would keep a second live one for the same shares).
+      const { matchId: _i, instructionId: live, ...internalRest } = internal;
+      if (live !== undefined) {
+        endInstruction(
+          cs,
+          { instructionId: live, tradeRef: match.internalRef, desk: internal.desk },
+          { at, by: actor, reason: 'MATCH_REJECTED' },
+        );
+      }
       const { matchId: _c, ...counterpartyRest } = counterparty;
       const nextInternal = cs.update(
         'trade',

@@ -1,5 +1,7 @@
 import type { Clock } from '../../clock.ts';
+import type { AuditDigestLog } from '../audit-digest.ts';
 import type { CalendarRegistry } from '../calendar.ts';
+import type { ChainKey } from '../chain-key.ts';
 import type { MatchingPolicy } from '../matching/index.ts';
 import type { SlaPolicy } from '../sla-policy.ts';
 import type { SettlementStore } from '../store/settlement-store.ts';
@@ -12,6 +14,11 @@ export interface SettlementDeps {
   readonly matching: MatchingPolicy;
   readonly calendars: CalendarRegistry;
   readonly sla: SlaPolicy;
+  /**
+   * The audit key and digest log, for verifications made by use cases and agent tools (the store
+   * signs with the same key). Absent: signatures and digests are not checked.
+   */
+  readonly audit?: { readonly chainKey: ChainKey; readonly digests: AuditDigestLog };
 }
 
 export const SYSTEM = {

@@ -8,6 +8,7 @@ import { type AuditEntry, ChangeSet, type Unsealed } from '../store/change-set.t
 import { inParallel } from './concurrency.ts';
 import { MAX_ATTEMPTS, nowIso, type SettlementDeps, SYSTEM } from './deps.ts';
 import { exceptionsOfTrade, syncExceptions } from './exception-sync.ts';
+import { endInstruction, liveInstructionOf } from './instruction-lifecycle.ts';
 import { type MatchTally, matchMany, tradeRefOf } from './match-trade.ts';
 
 export interface IngestRow {
@@ -214,6 +215,7 @@ export async function amendTrade(
     );
     const {
       matchId: _oldMatch,
+      instructionId: _oldInstruction,
       rejectedCandidates: _rejected,
       netAmount: _oldNet,
       note: _oldNote,
@@ -255,6 +257,14 @@ export async function amendTrade(
     );
     const refs = [ref];
     const match = current.matchId === undefined ? undefined : await deps.store.getMatch(current.matchId);
+    if (match === undefined && current.instructionId !== undefined) {
+      // Fail closed: a live instruction whose match cannot be read is not left live.
+      endInstruction(
+        cs,
+        { instructionId: current.instructionId, tradeRef: ref, desk: current.desk },
+        { at, by: actor, reason: 'MATCH_SUPERSEDED' },
+      );
+    }
     if (match !== undefined && isStanding(match)) {
       cs.update(
         'match',
@@ -269,8 +279,18 @@ export async function amendTrade(
       );
       const partnerRef = match.internalRef === ref ? match.counterpartyRef : match.internalRef;
       const partner = await deps.store.getTrade(partnerRef);
+      // The instruction the match produced is cancelled with it, in this same commit.
+      const internal = current.source === 'INTERNAL' ? current : partner;
+      const live = liveInstructionOf(match, internal);
+      if (live !== undefined) {
+        endInstruction(
+          cs,
+          { instructionId: live, tradeRef: match.internalRef, desk: match.desk },
+          { at, by: actor, reason: 'MATCH_SUPERSEDED' },
+        );
+      }
       if (partner !== undefined && partner.matchId === match.matchId) {
-        const { matchId: _m, ...rest } = partner;
+        const { matchId: _m, instructionId: _i, ...rest } = partner;
         cs.update(
           'trade',
           partner,

@@ -2,18 +2,14 @@ import type { CalendarRegistry } from '../calendar.ts';
 import { classifyBreaks, exceptionIdFor } from '../exceptions.ts';
 import { confidencesAgainst, decide, lazilyScored, type MatchDecision } from '../matching/index.ts';
 import { reviewReasons } from '../matching/review-gate.ts';
-import type {
-  FieldResult,
-  Match,
-  OutboxRecord,
-  SettlementException,
-  SettlementInstruction,
-  Trade,
-} from '../model.ts';
+import type { FieldResult, Match, OutboxRecord, SettlementException, Trade } from '../model.ts';
 import { ChangeSet } from '../store/change-set.ts';
 import { isCandidate } from '../store/items.ts';
 import { type SettlementDeps, SYSTEM } from './deps.ts';
 import { syncExceptions } from './exception-sync.ts';
+import { instructionAudit, instructionFor, issueInstruction } from './instruction-lifecycle.ts';
+
+export { instructionAudit, instructionFor } from './instruction-lifecycle.ts';
 
 export type MatchOutcome =
   | { readonly kind: 'NOT_FOUND'; readonly ref: string }
@@ -277,6 +273,8 @@ export function planMatch(
     at,
   });
   const status = review ? 'PENDING_REVIEW' : 'MATCHED';
+  const instructionId =
+    instruction === undefined ? undefined : issueInstruction(cs, instruction, internal, SYSTEM.matcher, at);
   const trades = [internal, counterparty].map((t) =>
     cs.update(
       'trade',
@@ -287,6 +285,7 @@ export function planMatch(
         matchId,
         needsMatching: false,
         ...(t === internal && ruled.length > 0 ? { hasExceptions: true } : {}),
+        ...(t === internal && instructionId !== undefined ? { instructionId } : {}),
         updatedAt: at,
       },
       {
@@ -297,11 +296,7 @@ export function planMatch(
       },
     ),
   );
-  if (review) {
-    cs.outbox(reviewAlert(match, internal, counterparty, at));
-  } else if (instruction !== undefined) {
-    cs.instruction(instruction);
-  }
+  if (review) cs.outbox(reviewAlert(match, internal, counterparty, at));
   return {
     changes: cs,
     trades,
@@ -314,52 +309,6 @@ function breakSummary(fields: readonly FieldResult[]): string[] {
   return fields
     .filter((f) => f.outcome === 'MISMATCH' || f.outcome === 'PARTIAL')
     .map((f) => `${f.field}:${f.reasonCode ?? ''}`);
-}
-
-/**
- * Our settlement instruction for an affirmed pair (one per match, idempotent by id). It carries the
- * date that will settle: a settlement date on a closed day of the market is rolled forward by its
- * calendar (a CSD rejects an instruction for a day it is closed), with the trade's own date kept in
- * `rolledFrom`; the match's audit record names both (`instructionAudit`).
- */
-export function instructionFor(
-  matchId: string,
-  internal: Trade,
-  at: string,
-  calendars: CalendarRegistry,
-): SettlementInstruction {
-  const settles = calendars
-    .forPlaceOfSettlement(internal.placeOfSettlement)
-    .rollForward(internal.settlementDate);
-  return {
-    instructionId: `SI|${matchId}`,
-    matchId,
-    tradeRef: tradeRefOf(internal),
-    side: internal.side,
-    isin: internal.isin,
-    quantity: internal.quantity,
-    ...(internal.settlementType === 'DVP' && internal.netAmount !== undefined
-      ? { settlementAmount: internal.netAmount }
-      : {}),
-    currency: internal.currency,
-    settlementDate: settles,
-    ...(settles === internal.settlementDate ? {} : { rolledFrom: internal.settlementDate }),
-    settlementType: internal.settlementType,
-    placeOfSettlement: internal.placeOfSettlement,
-    counterpartyBic: internal.counterpartyBic,
-    account: internal.account,
-    desk: internal.desk,
-    tradeDate: internal.tradeDate,
-    createdAt: at,
-  };
-}
-
-/** Audit details for an instruction whose date the calendar rolled (nothing when it was not rolled). */
-export function instructionAudit(instruction: SettlementInstruction | undefined): {
-  instruction?: { settlementDate: string; rolledFrom: string };
-} {
-  if (instruction?.rolledFrom === undefined) return {};
-  return { instruction: { settlementDate: instruction.settlementDate, rolledFrom: instruction.rolledFrom } };
 }
 
 export function reviewAlert(

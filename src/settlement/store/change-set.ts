@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { GENESIS_HASH, sealAuditRecord } from '../audit-chain.ts';
+import { GENESIS_HASH, sealAuditRecord, stateHashOf } from '../audit-chain.ts';
 import type {
   AuditReceipt,
   AuditRecord,
+  InstructionEnd,
   Match,
   OutboxRecord,
   SettlementException,
@@ -37,6 +38,13 @@ export type Write =
       readonly expectedVersion: number;
     }
   | { readonly op: 'instruction'; readonly instruction: SettlementInstruction }
+  /** A live (NEW) instruction ends: fails the commit unless it exists and is still live. */
+  | {
+      readonly op: 'endInstruction';
+      readonly instructionId: string;
+      readonly status: 'CANCELLED' | 'REPLACED';
+      readonly end: InstructionEnd;
+    }
   | { readonly op: 'outbox'; readonly record: OutboxRecord }
   | { readonly op: 'audit'; readonly record: AuditRecord }
   | { readonly op: 'receipt'; readonly receipt: AuditReceipt };
@@ -100,7 +108,12 @@ export class ChangeSet {
     const id = entityIdOf(kind, current);
     if (entityIdOf(kind, next) !== id) throw new Error(`update of ${kind} ${id} changes its id`);
     const seq = current.version + 1;
-    const record = sealAuditRecord(current.auditHash, { entityId: id, seq, ...audit });
+    const record = sealAuditRecord(current.auditHash, {
+      entityId: id,
+      seq,
+      ...audit,
+      stateHash: stateHashOf(next),
+    });
     const sealed = { ...next, version: seq, auditHash: record.hash } as Entities[K];
     this.#writes.push(
       { op: 'update', kind, entity: sealed, expectedVersion: current.version },
@@ -112,6 +125,11 @@ export class ChangeSet {
   /** Create-only: a second commit of the same instruction id fails the transaction. */
   instruction(instruction: SettlementInstruction): void {
     this.#writes.push({ op: 'instruction', instruction });
+  }
+
+  /** Ends a live instruction (conditional on it still being NEW); see `instruction-lifecycle.ts`. */
+  endInstruction(instructionId: string, status: 'CANCELLED' | 'REPLACED', end: InstructionEnd): void {
+    this.#writes.push({ op: 'endInstruction', instructionId, status, end });
   }
 
   /** Create-only: an alert owed exactly once. */
@@ -126,7 +144,12 @@ function firstVersion<K extends EntityKind>(
   entity: Unsealed<Entities[K]>,
   audit: AuditEntry,
 ): { sealed: Entities[K]; record: AuditRecord } {
-  const record = sealAuditRecord(GENESIS_HASH, { entityId: entityIdOf(kind, entity), seq: 1, ...audit });
+  const record = sealAuditRecord(GENESIS_HASH, {
+    entityId: entityIdOf(kind, entity),
+    seq: 1,
+    ...audit,
+    stateHash: stateHashOf(entity),
+  });
   return { sealed: { ...entity, version: 1, auditHash: record.hash } as Entities[K], record };
 }
 
@@ -157,6 +180,8 @@ function writeKey(w: Write): string {
       return `${w.kind}:${entityIdOf(w.kind, w.entity)}`;
     case 'instruction':
       return `instruction:${w.instruction.instructionId}`;
+    case 'endInstruction':
+      return `instruction:${w.instructionId}`;
     case 'outbox':
       return `outbox:${w.record.outboxId}`;
     case 'audit':

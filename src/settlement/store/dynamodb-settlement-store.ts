@@ -14,6 +14,7 @@ import {
 import type { z } from 'zod';
 import { fullJitterDelay, realSleep } from '../../retry.ts';
 import { describeMalformedRecord } from '../audit-chain.ts';
+import { type ChainKey, recordMacMessage } from '../chain-key.ts';
 import {
   AuditReceipt,
   AuditRecord,
@@ -58,12 +59,25 @@ const MAX_TRANSACTION_ITEMS = 100;
 const REPORT_TTL_SECONDS = 7 * 24 * 3600;
 const BATCH_GET_LIMIT = 100;
 
+export interface DynamoDbSettlementStoreOptions {
+  /**
+   * Signs every audit record written (HMAC of its hash) with a key the table does not hold. Without
+   * it records are written unkeyed, and `audit verify` reports them as such.
+   */
+  readonly chainKey?: ChainKey;
+}
+
 /** The settlement store on DynamoDB (`@aws-sdk/lib-dynamodb`), one table with sparse indexes. */
 export class DynamoDbSettlementStore implements SettlementStore {
+  readonly #chainKey: ChainKey | undefined;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: DynamoDbSettlementStoreOptions = {},
+  ) {
+    this.#chainKey = options.chainKey;
+  }
 
   async getTrade(ref: string): Promise<Trade | undefined> {
     const item = await this.#get(keys.trade(ref));
@@ -304,7 +318,9 @@ export class DynamoDbSettlementStore implements SettlementStore {
   }
 
   async commit(changes: ChangeSet): Promise<CommitResult> {
-    const items = changes.writes.map((w) => this.#transactItem(w));
+    const writes =
+      this.#chainKey === undefined ? changes.writes : await signed(changes.writes, this.#chainKey);
+    const items = writes.map((w) => this.#transactItem(w));
     if (items.length === 0) return { ok: true };
     if (items.length > MAX_TRANSACTION_ITEMS) {
       throw new Error(
@@ -390,7 +406,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
       const out = await this.doc.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'itemType IN (:t, :m, :e, :a, :r, :p)',
+          FilterExpression: 'itemType IN (:t, :m, :e, :a, :r, :i, :p)',
           ExpressionAttributeValues: {
             // Directory entries (src/identity) are audited entities of this table too.
             ':p': 'PRINCIPAL',
@@ -399,42 +415,12 @@ export class DynamoDbSettlementStore implements SettlementStore {
             ':e': 'EXCEPTION',
             ':a': 'AUDIT',
             ':r': 'RECEIPT',
+            ':i': 'INSTRUCTION',
           },
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) {
-        if (item.itemType === 'AUDIT') {
-          const parsed = AuditRecord.safeParse(withoutStorage(item));
-          yield parsed.success
-            ? { kind: 'record', record: parsed.data }
-            : malformed(String(item.entityId ?? String(item.pk).slice('AUDIT#'.length)), parsed.error);
-        } else if (item.itemType === 'RECEIPT') {
-          const parsed = AuditReceipt.safeParse(withoutStorage(item));
-          if (parsed.success) {
-            for (const record of parsed.data.records) yield { kind: 'record', record };
-          } else {
-            // Every entity the receipt speaks for loses its first record.
-            const named = Array.isArray(item.records)
-              ? (item.records as unknown[]).flatMap((r) =>
-                  r !== null && typeof r === 'object' && typeof (r as Item).entityId === 'string'
-                    ? [String((r as Item).entityId)]
-                    : [],
-                )
-              : [];
-            for (const entityId of named.length > 0 ? named : [String(item.pk)])
-              yield malformed(entityId, parsed.error);
-          }
-        } else {
-          const entityId =
-            item.itemType === 'TRADE'
-              ? `${String(item.source)}#${String(item.tradeId)}`
-              : item.itemType === 'PRINCIPAL'
-                ? `PRINCIPAL#${String(item.principalId)}`
-                : String(item.itemType === 'MATCH' ? item.matchId : item.exceptionId);
-          yield { kind: 'head', entityId, seq: Number(item.version), hash: String(item.auditHash) };
-        }
-      }
+      for (const item of out.Items ?? []) yield* scanItemsOf(item);
       start = out.LastEvaluatedKey;
     } while (start !== undefined);
   }
@@ -466,6 +452,18 @@ export class DynamoDbSettlementStore implements SettlementStore {
             TableName,
             Item: instructionItem(w.instruction),
             ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+      case 'endInstruction':
+        return {
+          Update: {
+            TableName,
+            Key: keys.instruction(w.instructionId),
+            UpdateExpression: 'SET #s = :status, cancellation = :end',
+            // Instructions from before the lifecycle carry no status: they are live.
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#s) OR #s = :new)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':status': w.status, ':end': w.end, ':new': 'NEW' },
           },
         };
       case 'outbox':
@@ -589,8 +587,105 @@ function readAll<T>(
   return { records, unreadable };
 }
 
-function malformed(entityId: string, error: z.ZodError): AuditScanItem {
-  return { kind: 'malformed', entityId, problem: describeMalformedRecord(error) };
+/** What one scanned item tells `audit verify`: malformed items are reported, never skipped. */
+function* scanItemsOf(item: Item): Generator<AuditScanItem> {
+  switch (item.itemType) {
+    case 'AUDIT': {
+      const parsed = AuditRecord.safeParse(withoutStorage(item));
+      yield parsed.success
+        ? { kind: 'record', record: parsed.data }
+        : malformed(String(item.entityId ?? String(item.pk).slice('AUDIT#'.length)), parsed.error);
+      return;
+    }
+    case 'RECEIPT': {
+      const parsed = AuditReceipt.safeParse(withoutStorage(item));
+      if (parsed.success) {
+        for (const record of parsed.data.records) yield { kind: 'record', record };
+        return;
+      }
+      // Every entity the receipt speaks for loses its first record.
+      const named = Array.isArray(item.records)
+        ? (item.records as unknown[]).flatMap((r) =>
+            r !== null && typeof r === 'object' && typeof (r as Item).entityId === 'string'
+              ? [String((r as Item).entityId)]
+              : [],
+          )
+        : [];
+      for (const entityId of named.length > 0 ? named : [String(item.pk)])
+        yield malformed(entityId, parsed.error);
+      return;
+    }
+    case 'INSTRUCTION': {
+      const parsed = SettlementInstruction.safeParse(withoutStorage(item));
+      if (parsed.success) yield { kind: 'instruction', instruction: parsed.data };
+      else yield malformed(String(item.instructionId ?? item.pk), parsed.error, 'the instruction');
+      return;
+    }
+    case 'TRADE': {
+      const entityId = `${String(item.source)}#${String(item.tradeId)}`;
+      const parsed = Trade.safeParse(withoutStorage(item));
+      yield parsed.success
+        ? { kind: 'entity', entityId, entityKind: 'trade', entity: parsed.data }
+        : malformedEntity(entityId, item, parsed.error);
+      return;
+    }
+    case 'MATCH': {
+      const entityId = String(item.matchId);
+      const parsed = Match.safeParse(withoutStorage(item));
+      yield parsed.success
+        ? { kind: 'entity', entityId, entityKind: 'match', entity: parsed.data }
+        : malformedEntity(entityId, item, parsed.error);
+      return;
+    }
+    case 'PRINCIPAL': {
+      // A directory entry: its chain is checked and digested; its fields are not yet bound to it.
+      const entityId = `PRINCIPAL#${String(item.principalId)}`;
+      yield { kind: 'head', entityId, seq: Number(item.version), hash: String(item.auditHash) };
+      return;
+    }
+    case 'EXCEPTION': {
+      const entityId = String(item.exceptionId);
+      const parsed = SettlementException.safeParse(withoutStorage(item));
+      yield parsed.success
+        ? { kind: 'entity', entityId, entityKind: 'exception', entity: parsed.data }
+        : malformedEntity(entityId, item, parsed.error);
+      return;
+    }
+  }
+}
+
+function malformedEntity(entityId: string, item: Item, error: z.ZodError): AuditScanItem {
+  const issues = error.issues.map((i) => `${i.path.map(String).join('.') || '(item)'}: ${i.message}`);
+  return {
+    kind: 'malformedEntity',
+    entityId,
+    seq: Number(item.version),
+    hash: String(item.auditHash),
+    problem: `the entity's stored item is malformed: ${issues.join('; ')}`,
+  };
+}
+
+/** The writes with every audit record signed (one batched call to the key per commit). */
+async function signed(writes: readonly Write[], key: ChainKey): Promise<Write[]> {
+  const hashes: string[] = [];
+  for (const w of writes) {
+    if (w.op === 'audit') hashes.push(recordMacMessage(w.record.hash));
+    else if (w.op === 'receipt') for (const r of w.receipt.records) hashes.push(recordMacMessage(r.hash));
+  }
+  if (hashes.length === 0) return [...writes];
+  const macs = await key.mac(hashes);
+  let next = 0;
+  const sign = (record: AuditRecord): AuditRecord => ({ ...record, mac: macs[next++] as string });
+  return writes.map((w) => {
+    if (w.op === 'audit') return { op: 'audit', record: sign(w.record) };
+    if (w.op === 'receipt')
+      return { op: 'receipt', receipt: { ...w.receipt, records: w.receipt.records.map(sign) } };
+    return w;
+  });
+}
+
+function malformed(entityId: string, error: z.ZodError, what?: string): AuditScanItem {
+  return { kind: 'malformed', entityId, problem: describeMalformedRecord(error, what) };
 }
 
 function entityItem(kind: EntityKind, entity: Entities[EntityKind]): Item {
@@ -612,6 +707,8 @@ function describeWrite(w: Write | undefined): string {
       return `${w.kind} ${entityLabel(w.kind, w.entity)}`;
     case 'instruction':
       return `instruction ${w.instruction.instructionId}`;
+    case 'endInstruction':
+      return `instruction ${w.instructionId} (no longer live)`;
     case 'outbox':
       return `outbox ${w.record.outboxId}`;
     case 'audit':

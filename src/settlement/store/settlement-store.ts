@@ -115,14 +115,32 @@ export interface SettlementStore {
     at: string,
   ): Promise<boolean>;
   /**
-   * Every entity's chain head and every audit record, for `audit verify` over the whole store.
+   * Every audited entity, settlement instruction and audit record, for `audit verify` and audit
+   * digests over the whole store.
    * An administrative full read (a Scan), never used on a hot path.
    */
   scanAuditData(): AsyncGenerator<AuditScanItem>;
 }
 
+/** An audited entity as stored. */
+export type AuditedEntity =
+  | { readonly entityKind: 'trade'; readonly entity: Trade }
+  | { readonly entityKind: 'match'; readonly entity: Match }
+  | { readonly entityKind: 'exception'; readonly entity: SettlementException };
+
 export type AuditScanItem =
+  | ({ readonly kind: 'entity'; readonly entityId: string } & AuditedEntity)
+  /** An entity item that no longer parses: its chain head as far as it can be read, and why. */
+  | {
+      readonly kind: 'malformedEntity';
+      readonly entityId: string;
+      readonly seq: number;
+      readonly hash: string;
+      readonly problem: string;
+    }
+  /** An audited entity whose chain is checked but whose fields are not bound to it (directory entries). */
   | { readonly kind: 'head'; readonly entityId: string; readonly seq: number; readonly hash: string }
+  | { readonly kind: 'instruction'; readonly instruction: SettlementInstruction }
   | { readonly kind: 'record'; readonly record: AuditRecord }
   /** A stored audit item that is not a valid record (edited into another shape): reported, never skipped. */
   | { readonly kind: 'malformed'; readonly entityId: string; readonly problem: string };

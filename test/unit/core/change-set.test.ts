@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH, verifyChain } from '../../../src/settlement/audit-chain.ts';
+import { chainHash, GENESIS_HASH, stateHashOf, verifyChain } from '../../../src/settlement/audit-chain.ts';
 import type { AuditRecord, Trade } from '../../../src/settlement/model.ts';
 import {
   type AuditEntry,
@@ -45,12 +45,11 @@ describe('ChangeSet.create', () => {
   it('seals a new entity at version 1 with its first audit record chained from 64 zeros', () => {
     const changes = new ChangeSet();
     const created = changes.create('trade', newTrade, CREATED);
+    const content = { entityId: 'INTERNAL#T-10042', seq: 1, ...CREATED, stateHash: stateHashOf(newTrade) };
     const record: AuditRecord = {
-      entityId: 'INTERNAL#T-10042',
-      seq: 1,
-      ...CREATED,
+      ...content,
       prevHash: '0'.repeat(64),
-      hash: chainHash(GENESIS_HASH, { entityId: 'INTERNAL#T-10042', seq: 1, ...CREATED }),
+      hash: chainHash(GENESIS_HASH, content),
     };
     expect(created).toStrictEqual({ ...newTrade, version: 1, auditHash: record.hash });
     expect(changes.writes).toStrictEqual([
@@ -136,6 +135,26 @@ describe('ChangeSet.createTrades', () => {
   });
 });
 
+describe('ChangeSet state binding', () => {
+  it('seals the state each change leaves, whatever its chain head and receipt', () => {
+    const changes = new ChangeSet();
+    const [booked] = changes.createTrades([{ trade: newTrade, audit: CREATED }]);
+    const [record] = auditRecords(changes).length > 0 ? auditRecords(changes) : receiptRecords(changes);
+
+    expect(booked?.auditReceipt).toBeDefined();
+    expect(record?.stateHash).toBe(stateHashOf(booked as Trade));
+  });
+
+  it('seals a different state when any field differs', () => {
+    expect(stateHashOf({ ...newTrade, price: '101.26' })).not.toBe(stateHashOf(newTrade));
+    expect(stateHashOf({ ...newTrade, lastChangedBy: 'principal:mallory' })).not.toBe(stateHashOf(newTrade));
+  });
+});
+
+function receiptRecords(changes: ChangeSet): AuditRecord[] {
+  return changes.writes.flatMap((w) => (w.op === 'receipt' ? [...w.receipt.records] : []));
+}
+
 describe('ChangeSet.update', () => {
   it('bumps the version, expects the current one and chains the audit record to the current head', () => {
     const first = new ChangeSet();
@@ -144,12 +163,11 @@ describe('ChangeSet.update', () => {
     const changes = new ChangeSet();
     const next = { ...newTrade, status: 'MATCHED' as const, matchId: 'M-1' };
     const updated = changes.update('trade', current, next, MATCHED);
+    const content = { entityId: 'INTERNAL#T-10042', seq: 2, ...MATCHED, stateHash: stateHashOf(next) };
     const record: AuditRecord = {
-      entityId: 'INTERNAL#T-10042',
-      seq: 2,
-      ...MATCHED,
+      ...content,
       prevHash: current.auditHash,
-      hash: chainHash(current.auditHash, { entityId: 'INTERNAL#T-10042', seq: 2, ...MATCHED }),
+      hash: chainHash(current.auditHash, content),
     };
     expect(updated).toStrictEqual({ ...next, version: 2, auditHash: record.hash });
     expect(changes.writes).toStrictEqual([
