@@ -49,6 +49,8 @@ const EnvSchema = z
     DYNAMODB_ENDPOINT: optionalUrl,
     AWS_REGION: optionalString,
     BEDROCK_REGION: optionalString,
+    AUDIT_KMS_KEY_ID: optionalString,
+    KMS_ENDPOINT: optionalUrl,
     SETTLEOPS_TABLE: blankAsUnset(
       z
         .string()
@@ -174,6 +176,15 @@ export interface Config {
     /** JSON file overriding the default tolerance profile and penalties. */
     readonly profilePath: string | undefined;
   };
+  readonly audit: {
+    /**
+     * A KMS HMAC key (id, ARN or alias) the audit chains' signing key is derived from; unset → a key
+     * file under the data dir (one machine).
+     */
+    readonly kmsKeyId: string | undefined;
+    /** KMS endpoint override (unset → the SDK's regional endpoint). */
+    readonly kmsEndpoint: string | undefined;
+  };
   /** JSON file overriding the default SLA policy. */
   readonly slaPolicyPath: string | undefined;
   readonly sweepIntervalSeconds: number;
@@ -254,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       },
       profilePath: e.SETTLEOPS_MATCHING_PROFILE,
     },
+    audit: { kmsKeyId: e.AUDIT_KMS_KEY_ID, kmsEndpoint: e.KMS_ENDPOINT },
     slaPolicyPath: e.SETTLEOPS_SLA_POLICY,
     sweepIntervalSeconds: e.SETTLEOPS_SWEEP_INTERVAL_SECONDS,
     logLevel: e.SETTLEOPS_LOG_LEVEL,

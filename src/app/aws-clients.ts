@@ -1,5 +1,6 @@
 import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { isLoopbackUrl } from '../local/index.ts';
 
 /**
@@ -35,5 +36,14 @@ export function createBedrockRuntimeClient(target: ServiceEndpoint): BedrockRunt
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
     ...(isLoopbackUrl(target.endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
     maxAttempts: 1,
+  });
+}
+
+/** The KMS client the audit chain key is derived through. */
+export function createKmsClient(target: ServiceEndpoint): KMSClient {
+  return new KMSClient({
+    region: target.region,
+    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+    ...(isLoopbackUrl(target.endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
   });
 }

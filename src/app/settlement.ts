@@ -10,10 +10,12 @@ import {
   createDynamoDbClients,
   DynamoDbSettlementStore,
   ensureTable,
+  kmsChainKey,
   loadSlaPolicyConfig,
   readJsonFile,
   SlaPolicy,
 } from '../settlement/index.ts';
+import { createKmsClient } from './aws-clients.ts';
 
 /** The settlement core as one process has it: use-case deps over the chosen DynamoDB. */
 export interface SettlementRuntime {
@@ -56,7 +58,7 @@ export async function openSettlement(
   );
   const calendars = new CalendarRegistry();
   const sla = new SlaPolicy(loadSlaPolicyConfig(config.slaPolicyPath), calendars);
-  const chainKey = await openAuditKeyFile(config.dataDir);
+  const chainKey = await auditChainKey(config);
 
   const engine =
     config.dynamodb.endpoint === undefined
@@ -113,5 +115,24 @@ export async function withSettlement<T>(
     return await run(rt);
   } finally {
     await rt.close();
+  }
+}
+
+/**
+ * The key audit records are signed with: derived from the KMS key AUDIT_KMS_KEY_ID (the same in every
+ * process of a deployment), or the data dir's key file on one machine.
+ */
+async function auditChainKey(config: Config): Promise<ChainKey> {
+  const keyId = config.audit.kmsKeyId;
+  if (keyId === undefined) return openAuditKeyFile(config.dataDir);
+  const kms = createKmsClient({ region: config.dynamodb.region, endpoint: config.audit.kmsEndpoint });
+  try {
+    return await kmsChainKey(kms, keyId);
+  } catch (error) {
+    if (isConnectionError(error))
+      throw new UnreachableError(`cannot reach KMS for the audit key ${keyId}`, { cause: error });
+    throw error;
+  } finally {
+    kms.destroy();
   }
 }

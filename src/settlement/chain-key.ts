@@ -3,8 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * The key audit chains and digests are signed with (HMAC-SHA256), held outside the table so that
  * whoever can write the table cannot forge a chain. Adapters: a key file under the data dir
- * (`src/local/audit-key-file.ts`); on AWS a KMS HMAC key (GenerateMac), not written yet — this
- * port is what it implements. Batched, so a remote key costs one call per commit, not per record.
+ * (`src/local/audit-key-file.ts`); on AWS a key derived once per process from a KMS HMAC key
+ * (`kms-chain-key.ts`). Batched, so a remote key would cost one call per commit, not per record.
  */
 export interface ChainKey {
   /** Names the key without revealing it (recorded with digests). */

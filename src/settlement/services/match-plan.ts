@@ -1,4 +1,3 @@
-import type { CalendarRegistry } from '../calendar.ts';
 import { classifyBreaks, exceptionIdFor } from '../exceptions.ts';
 import { confidencesAgainst, decide, lazilyScored, type MatchDecision } from '../matching/index.ts';
 import { reviewReasons } from '../matching/review-gate.ts';
