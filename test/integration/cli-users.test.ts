@@ -41,7 +41,12 @@ describe('settleops users', () => {
   });
 
   it('adds, lists, grants, revokes and removes a principal, each change audited, chains intact', async () => {
-    const alice = aCliUser({ principal: 'Alice', roles: ['viewer'], desks: ['EQ-US'], name: 'Alice Ops' });
+    const alice = aCliUser({
+      principal: 'Alice',
+      roles: ['viewer', 'viewer'],
+      desks: ['EQ-US', 'EQ-US'],
+      name: 'Alice Ops',
+    });
 
     const added = await runCli(usersAddArgs(alice), env);
     const granted = await runCli(['users', 'grant', '--principal', 'alice', '--role', 'approver'], env);

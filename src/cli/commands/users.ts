@@ -75,7 +75,7 @@ async function add(argv: readonly string[], config: Config): Promise<number> {
   const input: NewPrincipal = {
     principalId,
     // Unchecked strings here: NewPrincipal validates every role just below.
-    roles: values.role as NewPrincipal['roles'],
+    roles: [...new Set(values.role)] as NewPrincipal['roles'],
     desks: everyOr(values.desk),
     accounts: everyOr(values.account),
     slack: { teamId, userId },
@@ -158,9 +158,9 @@ function required(value: string | undefined, flag: string, sub: string): string 
   return value;
 }
 
-/** `--desk '*'` alone means every desk (likewise accounts). */
+/** `--desk '*'` alone means every desk (likewise accounts); a value given twice counts once. */
 function everyOr(values: string[] | undefined): '*' | string[] {
-  return values?.length === 1 && values[0] === '*' ? '*' : (values ?? []);
+  return values?.length === 1 && values[0] === '*' ? '*' : [...new Set(values)];
 }
 
 /** One line naming the flag of each problem (`desks.1: …` → `--desk: …`). */
