@@ -54,6 +54,7 @@ describe('settleops users', () => {
     const revoked = await runCli(['users', 'revoke', '--principal', 'alice', '--role', 'viewer'], env);
     const again = await runCli(['users', 'revoke', '--principal', 'alice', '--role', 'viewer'], env);
     const listed = await runCli(['users', 'list', '--json'], env);
+    const text = await runCli(['users', 'list'], env);
 
     expect([added, granted, grantedDesk, revoked, again].map((r) => [r.code, r.stderr])).toStrictEqual(
       Array.from({ length: 5 }, () => [0, '']),
@@ -62,6 +63,9 @@ describe('settleops users', () => {
       'added: alice "Alice Ops"  roles viewer  desks EQ-US  accounts none  slack T0TEST/U0ALICE\n',
     );
     expect(again.stdout).toContain('nothing to change');
+    expect(text.stdout).toBe(
+      '1 principal:\n  alice "Alice Ops"  roles approver  desks EQ-US,EQ-EU  accounts none  slack T0TEST/U0ALICE\n',
+    );
     expect((JSON.parse(listed.stdout) as DirectoryEntry[]).map(who)).toStrictEqual([
       {
         principalId: 'alice',
@@ -132,14 +136,21 @@ describe('settleops users', () => {
     });
   });
 
-  it('refuses a Slack user that already belongs to someone else, changing nothing', async () => {
+  it('refuses a Slack user that belongs to someone else, and an id already active, changing nothing', async () => {
     await runCli(usersAddArgs(aCliUser({ principal: 'carol', user: 'U0CAROL' })), env);
 
     const taken = await runCli(usersAddArgs(aCliUser({ principal: 'dave', user: 'U0CAROL' })), env);
+    const twice = await runCli(
+      usersAddArgs(aCliUser({ principal: 'carol', user: 'U0CAROL2', roles: ['admin'] })),
+      env,
+    );
 
     expect(taken.code).toBe(1);
     expect(taken.stdout).toContain('Slack user T0TEST/U0CAROL already belongs to another principal');
     expect(await directoryOf(table).get('dave')).toBeUndefined();
+    expect(twice.code).toBe(1);
+    expect(twice.stdout).toContain('carol is already in the directory');
+    expect((await directoryOf(table).get('carol'))?.roles).toStrictEqual(['viewer']);
   });
 });
 
