@@ -12,7 +12,8 @@ Commands:
   ingest FILE [--json] [--as PRINCIPAL] [--progress]
                            store and match trades from a CSV, JSON or NDJSON file
   seed [--trades N] [--seed S] [--date D] [--out DIR]
-                           load a deterministic settlement day (or write it as CSV files to DIR)
+                           load a deterministic settlement day and demo principals (or write the
+                           day as CSV files to DIR)
   report [--date D] [--desk X] [--json]
                            the day's settlement picture
   trade ID [--json]        one trade with its match, exceptions and audit trail
@@ -24,9 +25,16 @@ Commands:
                            references between entities and the digests
   audit digest [--json]    sign and append a digest of every chain head (run periodically)
   setup                    fetch and verify DynamoDB Local now (otherwise fetched on first use)
-  ask "QUESTION" [--principal ID] [--role R ...] [--desk D ...] [--json] [--stream]
+  users add --slack-team T --slack-user U --principal ID --role R [--role R ...]
+            [--desk D ...] [--account A ...] [--name NAME]
+  users list [--json] | users remove --principal ID
+  users grant|revoke --principal ID (--role R | --desk D | --account A)
+                           the principal directory: who may ask and approve, with which roles,
+                           desks and accounts (every change audited)
+  ask "QUESTION" [--user ID] [--json] [--stream]
                            ask the agent through AgentCore (the local endpoint and runtime unless
-                           AGENT_RUNTIME_ARN is set), as a local administrator unless told otherwise
+                           AGENT_RUNTIME_ARN is set): as directory principal ID with --user,
+                           otherwise as the local administrator
   tools [--json]           the agent's tool catalog with its governance metadata (security review)
   trace ID [--json]        what one agent invocation did: steps, tokens, estimated cost
   agent [--port P] [--host H]
@@ -49,6 +57,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   sweep: () => import('./commands/sweep.ts'),
   audit: () => import('./commands/audit.ts'),
   setup: () => import('./commands/setup.ts'),
+  users: () => import('./commands/users.ts'),
   ask: () => import('./commands/ask.ts'),
   tools: () => import('./commands/tools.ts'),
   trace: () => import('./commands/trace.ts'),

@@ -1,4 +1,10 @@
 export {
+  DEMO_PRINCIPALS,
+  DEMO_SLACK_TEAM,
+  type DemoPrincipalOutcome,
+  enrolDemoPrincipals,
+} from './demo-principals.ts';
+export {
   ALL_SCENARIOS_FROM,
   type GenerateDayOptions,
   generateSettlementDay,

@@ -1,26 +1,29 @@
 import { type AgentEvent, agentRequestProblem } from '../../agents/index.ts';
-import { askAgent } from '../../app/ask.ts';
+import { askAs } from '../../app/ask.ts';
 import type { Config } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
-import { LOCAL_ADMIN, type Principal, Role } from '../../identity/index.ts';
+import { checkPrincipalId, LOCAL_ADMIN } from '../../identity/index.ts';
 import { args } from '../args.ts';
 
-/** `settleops ask "QUESTION"`: one question to the agent through AgentCore. */
+/**
+ * `settleops ask "QUESTION" [--user ID]`: one question to the agent through AgentCore, as directory
+ * principal ID (unknown or removed: refused, nothing asked) or, without --user, as the local
+ * administrator.
+ */
 export async function run(argv: readonly string[], config: Config): Promise<number> {
   const { values, positionals } = args(
     argv,
-    {
-      principal: { type: 'string' },
-      role: { type: 'string', multiple: true },
-      desk: { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      stream: { type: 'boolean' },
-    },
+    { user: { type: 'string' }, json: { type: 'boolean' }, stream: { type: 'boolean' } },
     1,
   );
   const question = positionals[0];
   if (question === undefined || question.trim() === '')
     throw new UsageError('ask needs a question, e.g. `settleops ask "what is the status of T-10042?"`');
+  // The question is checked before anything is opened (the principal is looked up later).
+  const refused = agentRequestProblem({ question, principal: LOCAL_ADMIN });
+  if (refused !== undefined) throw new UsageError(`ask: ${refused}`);
+  const user = values.user === undefined ? undefined : checkPrincipalId(values.user);
+  if (user?.ok === false) throw new UsageError(`ask: --user: principal id ${user.problem}`);
   const stream = values.stream === true;
   const json = values.json === true;
   const onEvent = stream
@@ -29,14 +32,19 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
         else if (e.type === 'text' && !json) process.stdout.write(e.delta);
       }
     : undefined;
-  const request = { question, principal: principalFrom(values) };
-  const refused = agentRequestProblem(request);
-  if (refused !== undefined) throw new UsageError(`ask: ${refused}`);
-  const response = await askAgent(config, {
-    request,
+  const outcome = await askAs(config, {
+    question,
+    ...(user?.ok === true ? { user: user.principalId } : {}),
     stream,
     ...(onEvent === undefined ? {} : { onEvent }),
   });
+  if (outcome.kind === 'UNKNOWN_USER') {
+    console.error(
+      `settleops: ask: --user ${outcome.principalId} is not in the principal directory (or was removed); nothing asked`,
+    );
+    return 1;
+  }
+  const { response } = outcome;
   if (json) {
     console.log(JSON.stringify(response, null, 2));
     return 0;
@@ -50,27 +58,4 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
   );
   console.log(`trace: ${response.traceId}  (settleops trace ${response.traceId})`);
   return 0;
-}
-
-function principalFrom(values: { principal?: string; role?: string[]; desk?: string[] }): Principal {
-  const roles = (values.role ?? []).map((r) => {
-    const parsed = Role.safeParse(r);
-    if (!parsed.success) throw new UsageError(`--role must be one of ${Role.options.join(', ')}, got "${r}"`);
-    return parsed.data;
-  });
-  const desks = values.desk ?? [];
-  if (values.principal === undefined) {
-    return {
-      ...LOCAL_ADMIN,
-      ...(roles.length === 0 ? {} : { roles }),
-      ...(desks.length === 0 ? {} : { desks, accounts: [] }),
-    };
-  }
-  // A named principal sees only the desks it is given (none by default): fail closed.
-  return {
-    principalId: values.principal,
-    roles: roles.length === 0 ? ['viewer'] : roles,
-    desks,
-    accounts: [],
-  };
 }

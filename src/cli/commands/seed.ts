@@ -1,11 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { principalDirectory } from '../../app/identity.ts';
 import { withSettlement } from '../../app/settlement.ts';
 import type { Config } from '../../config.ts';
-import { generateSettlementDay, seedToday, toCsv } from '../../seed/index.ts';
+import { enrolDemoPrincipals, generateSettlementDay, seedToday, toCsv } from '../../seed/index.ts';
 import { ingestTrades } from '../../settlement/index.ts';
 import { args, isoDate, positiveInt } from '../args.ts';
+import { formatDemoPrincipals } from '../format/users.ts';
 
-/** `settleops seed`: load a deterministic settlement day, or write it as two CSV files. */
+/** The audit actor of the demo principals seeding creates. */
+const SEED_ACTOR = 'system:seed';
+
+/**
+ * `settleops seed`: load a deterministic settlement day and the demo principals (once: a second seed
+ * adds nothing), or write the day as two CSV files.
+ */
 export async function run(argv: readonly string[], config: Config): Promise<number> {
   const { values } = args(argv, {
     trades: { type: 'string' },
@@ -37,6 +45,11 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
       `trade date ${day.tradeDate}: ${s.ingested} records ingested, ${s.unchanged} already there; ` +
         `${s.matching.AUTO_MATCHED} auto-matched, ${s.matching.PENDING_REVIEW} to review, ${s.matching.EXCEPTION} exceptions`,
     );
-    return 0;
+    const principals = await enrolDemoPrincipals(
+      { directory: principalDirectory(rt), now: rt.deps.now },
+      SEED_ACTOR,
+    );
+    console.log(formatDemoPrincipals(principals));
+    return principals.some((p) => p.kind === 'REFUSED') ? 1 : 0;
   });
 }
