@@ -6,7 +6,14 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { auditItem, fromItem, type Item, ROOT_SK } from '../settlement/index.ts';
+import {
+  auditItem,
+  type ChainKey,
+  fromItem,
+  type Item,
+  ROOT_SK,
+  recordMacMessage,
+} from '../settlement/index.ts';
 import { DirectoryEntry, type SlackUser } from './directory-entry.ts';
 import type { DirectoryWrite, DirectoryWriteResult, PrincipalDirectory } from './principal-directory.ts';
 
@@ -45,6 +52,8 @@ export class DynamoDbPrincipalDirectory implements PrincipalDirectory {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Signs each directory audit record, as the settlement store signs its own (unset: unsigned). */
+    private readonly options: { readonly chainKey?: ChainKey } = {},
   ) {}
 
   async get(principalId: string): Promise<DirectoryEntry | undefined> {
@@ -105,7 +114,12 @@ export class DynamoDbPrincipalDirectory implements PrincipalDirectory {
   }
 
   async #write(change: DirectoryWrite): Promise<DirectoryWriteResult> {
-    const { entry, previous, audit } = change;
+    const { entry, previous } = change;
+    const key = this.options.chainKey;
+    const audit =
+      key === undefined
+        ? change.audit
+        : { ...change.audit, mac: (await key.mac([recordMacMessage(change.audit.hash)]))[0] as string };
     const TableName = this.tableName;
     const items: TransactItem[] = [
       {

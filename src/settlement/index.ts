@@ -8,7 +8,7 @@ export {
 export { GENESIS_HASH, sealAuditRecord } from './audit-chain.ts';
 export type { AuditDigestLog } from './audit-digest.ts';
 export { type BusinessCalendar, CalendarRegistry, marketOfPlaceOfSettlement, shiftDays } from './calendar.ts';
-export { type ChainKey, hmacChainKey } from './chain-key.ts';
+export { type ChainKey, hmacChainKey, recordMacMessage } from './chain-key.ts';
 export { minorUnits } from './currency.ts';
 export { DECIMAL_STRING, Dec, dec, scaleOf } from './decimal.ts';
 export { bicInstitution, isValidBic, isValidIsin } from './identifiers.ts';

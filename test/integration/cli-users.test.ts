@@ -27,6 +27,14 @@ function who(e: DirectoryEntry) {
 
 async function auditTrail(env: Record<string, string>, principalId: string) {
   const out = await runCli(['audit', 'verify', '--entity', `PRINCIPAL#${principalId}`, '--json'], env);
+  // A directory entry's chain verifies against the head its item records, like any audited entity.
+  expect({
+    code: out.code,
+    problems: (JSON.parse(out.stdout) as { problems: unknown[] }).problems,
+  }).toStrictEqual({
+    code: 0,
+    problems: [],
+  });
   return (JSON.parse(out.stdout) as { trail: { action: string; actor: string }[] }).trail.map((r) => ({
     action: r.action,
     actor: r.actor,
@@ -86,7 +94,13 @@ describe('settleops users', () => {
     expect(removed.code).toBe(0);
     expect(JSON.parse(after.stdout)).toStrictEqual([]);
     expect(verify.code).toBe(0);
-    expect(JSON.parse(verify.stdout)).toStrictEqual({ entities: 1, records: 5, failures: [] });
+    expect(JSON.parse(verify.stdout)).toMatchObject({
+      entities: 1,
+      records: 5,
+      failures: [],
+      keyed: true,
+      legacy: [],
+    });
     const actor = operatorActor();
     expect(await auditTrail(env, 'alice')).toStrictEqual(
       [
@@ -129,10 +143,12 @@ describe('settleops users', () => {
       expect(result.stdout).toBe('');
     }
     expect(await directoryOf(table).get('bob')).toBeUndefined();
-    expect(JSON.parse((await runCli(['audit', 'verify', '--json'], env)).stdout)).toStrictEqual({
+    expect(JSON.parse((await runCli(['audit', 'verify', '--json'], env)).stdout)).toMatchObject({
       entities: 1,
       records: 5,
       failures: [],
+      keyed: true,
+      legacy: [],
     });
   });
 

@@ -72,7 +72,7 @@ describe('settlement instructions', () => {
     await decideReview(
       deps,
       { matchId, decision: 'APPROVE', principalId: 'ops-ben' },
-      await approvalGateWith(table, 'ops-ben'),
+      await approvalGateWith(table, ['ops-ben']),
     );
     expect(live(await instructionsOf())).toStrictEqual([`SI|${matchId}`]);
 

@@ -1,6 +1,7 @@
 import { directoryApprovalGate } from '../../src/identity/approval-gate.ts';
 import { addPrincipal, type NewPrincipal } from '../../src/identity/directory-admin.ts';
 import { DynamoDbPrincipalDirectory } from '../../src/identity/dynamodb-principal-directory.ts';
+import type { ChainKey } from '../../src/settlement/chain-key.ts';
 import type { ApprovalGate } from '../../src/settlement/services/decide-review.ts';
 import type { TestTable } from './dynamodb.ts';
 
@@ -10,8 +11,12 @@ export function anApprover(principalId: string, overrides: Partial<NewPrincipal>
 }
 
 /** The principal directory in a test table. */
-export function directoryOf(table: TestTable): DynamoDbPrincipalDirectory {
-  return new DynamoDbPrincipalDirectory(table.doc, table.tableName);
+export function directoryOf(table: TestTable, chainKey?: ChainKey): DynamoDbPrincipalDirectory {
+  return new DynamoDbPrincipalDirectory(
+    table.doc,
+    table.tableName,
+    chainKey === undefined ? {} : { chainKey },
+  );
 }
 
 /** Puts principals into the directory (as the test administrator); fails the test if one is refused. */
@@ -30,9 +35,10 @@ export async function enrol(
 /** The directory's approval gate over a test table, with `approvers` enrolled as approvers of every desk. */
 export async function approvalGateWith(
   table: TestTable,
-  ...approvers: readonly string[]
+  approvers: readonly string[],
+  chainKey?: ChainKey,
 ): Promise<ApprovalGate> {
-  const directory = directoryOf(table);
+  const directory = directoryOf(table, chainKey);
   await enrol(directory, ...approvers.map((id) => anApprover(id, { desks: '*' })));
   return directoryApprovalGate(directory);
 }

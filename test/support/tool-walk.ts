@@ -36,6 +36,13 @@ export function inputPools(
     limit: [50],
     proposal: ['ESCALATE_TO_DESK'],
     note: ['Please check with the desk.'],
+    // Questions as typed: every trade id, every desk, dates in the forms people use.
+    text: [
+      ...take(trades.map((t) => `why is ${t.tradeId.toLowerCase()} not matched?`)),
+      ...options.desks.map((d) => `open breaks on ${d} yesterday`),
+      `report for ${options.tradeDate}`,
+      'what happened T-1?',
+    ],
   };
 }
 

@@ -132,11 +132,13 @@ export async function verifyEntityAudit(
   if (stored === undefined && trail.length === 0 && malformed.length === 0 && digested.length === 0)
     return undefined;
   const references = stored === undefined ? [] : referenceProblems(stored, await lookupAround(store, stored));
+  // A directory entry is not a settlement entity: its chain is checked against the head it records.
+  const otherHead = entityId.startsWith('PRINCIPAL#') ? await store.auditHeadOf(entityId) : undefined;
   return checkEntity(
     {
       entityId,
       stored,
-      head: stored === undefined ? undefined : { seq: stored.entity.version, hash: stored.entity.auditHash },
+      head: stored === undefined ? otherHead : { seq: stored.entity.version, hash: stored.entity.auditHash },
       trail,
       trailReadable,
       malformed,
@@ -393,6 +395,7 @@ function matchOf(e: AuditedEntity | undefined): Match | undefined {
 }
 
 async function readEntity(store: SettlementStore, entityId: string): Promise<AuditedEntity | undefined> {
+  if (entityId.startsWith('PRINCIPAL#')) return undefined;
   if (entityId.startsWith('M|')) {
     const entity = await store.getMatch(entityId);
     return entity === undefined ? undefined : { entityKind: 'match', entity };

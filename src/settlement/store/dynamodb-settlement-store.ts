@@ -37,6 +37,7 @@ import {
   matchItem,
   outboxItem,
   parseItem,
+  ROOT_SK,
   receiptItem,
   tradeItem,
   tryParseItem,
@@ -107,6 +108,13 @@ export class DynamoDbSettlementStore implements SettlementStore {
   async getInstruction(instructionId: string): Promise<SettlementInstruction | undefined> {
     const item = await this.#get(keys.instruction(instructionId));
     return item === undefined ? undefined : parseItem.instruction(item);
+  }
+
+  async auditHeadOf(entityId: string): Promise<{ readonly seq: number; readonly hash: string } | undefined> {
+    const item = await this.#get({ pk: entityId, sk: ROOT_SK });
+    if (item === undefined || typeof item.version !== 'number' || typeof item.auditHash !== 'string')
+      return undefined;
+    return { seq: item.version, hash: item.auditHash };
   }
 
   async listBlock(blockKey: string): Promise<Trade[]> {

@@ -74,6 +74,11 @@ export interface SettlementStore {
   getException(exceptionId: string): Promise<SettlementException | undefined>;
   getExceptions(exceptionIds: readonly string[]): Promise<SettlementException[]>;
   getInstruction(instructionId: string): Promise<SettlementInstruction | undefined>;
+  /**
+   * The chain head an audited item outside the settlement model records (a directory entry,
+   * `PRINCIPAL#<id>`): its version and latest audit hash, read by key.
+   */
+  auditHeadOf(entityId: string): Promise<{ readonly seq: number; readonly hash: string } | undefined>;
   /** Trades open to a counterpart in one level-1 block (a trade that cannot be read is left out). */
   listBlock(blockKey: string): Promise<Trade[]>;
   listPendingReviews(options?: { limit?: number; cursor?: string }): Promise<Page<Match>>;
