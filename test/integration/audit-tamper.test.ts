@@ -154,6 +154,17 @@ beforeAll(async () => {
   const file = join(dir, 'day.csv');
   await writeFile(file, toCsv((Object.keys(SCENES) as Scene[]).flatMap(pair)));
   expect((await runCli(['ingest', file, '--as', 'ops-ann'], env)).code).toBe(0);
+  // The reviewer is a known approver of every desk, enrolled through the real command (so signed).
+  const enrolled = await runCli(
+    ['users', 'add', '--slack-team', 'T0TAMPER', '--slack-user', 'U0BEN', '--principal', 'ops-ben'].concat([
+      '--role',
+      'approver',
+      '--desk',
+      '*',
+    ]),
+    env,
+  );
+  expect(enrolled.code).toBe(0);
 
   for (const scene of Object.keys(SCENES) as Scene[])
     matchIds.set(scene, String((await item(keys.trade(ours(scene)))).matchId));

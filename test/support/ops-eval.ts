@@ -180,7 +180,8 @@ export function resolvedOf(messages: readonly Message[]): ResolvedEntitiesData |
     for (const b of m.content) {
       if ('toolUse' in b && b.toolUse.name === 'resolve_entities') id = b.toolUse.toolUseId;
       if ('toolResult' in b && b.toolResult.toolUseId === id && b.toolResult.status === 'success') {
-        const c = b.toolResult.content[0];
+        // The data block between the untrusted-data markers.
+        const c = b.toolResult.content.find((block) => 'json' in block);
         if (c !== undefined && 'json' in c) return c.json as ResolvedEntitiesData;
       }
     }
