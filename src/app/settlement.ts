@@ -10,12 +10,10 @@ import {
   createDynamoDbClients,
   DynamoDbSettlementStore,
   ensureTable,
-  kmsChainKey,
   loadSlaPolicyConfig,
   readJsonFile,
   SlaPolicy,
 } from '../settlement/index.ts';
-import { createKmsClient } from './aws-clients.ts';
 
 /** The settlement core as one process has it: use-case deps over the chosen DynamoDB. */
 export interface SettlementRuntime {
@@ -125,6 +123,11 @@ export async function withSettlement<T>(
 async function auditChainKey(config: Config): Promise<ChainKey> {
   const keyId = config.audit.kmsKeyId;
   if (keyId === undefined) return openAuditKeyFile(config.dataDir);
+  // Loaded only here: a command on one machine never pays for the KMS client's modules.
+  const [{ createKmsClient }, { kmsChainKey }] = await Promise.all([
+    import('./aws-clients.ts'),
+    import('./kms-chain-key.ts'),
+  ]);
   const kms = createKmsClient({ region: config.dynamodb.region, endpoint: config.audit.kmsEndpoint });
   try {
     return await kmsChainKey(kms, keyId);

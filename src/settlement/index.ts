@@ -12,7 +12,6 @@ export { type ChainKey, hmacChainKey, recordMacMessage } from './chain-key.ts';
 export { minorUnits } from './currency.ts';
 export { DECIMAL_STRING, Dec, dec, scaleOf } from './decimal.ts';
 export { bicInstitution, isValidBic, isValidIsin } from './identifiers.ts';
-export { kmsChainKey } from './kms-chain-key.ts';
 export { makersOf } from './makers.ts';
 export { marketDay, reportDate } from './market-day.ts';
 export {

@@ -4,7 +4,6 @@ import { createReadStream } from 'node:fs';
 import { access, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { extract } from 'tar';
 import { SettleOpsError } from '../../errors.ts';
 
 const execFileAsync = promisify(execFile);
@@ -63,6 +62,8 @@ export async function ensureDynamoDbLocal(
     }
     const engine = join(staging, 'engine');
     await mkdir(engine);
+    // Loaded only when fetching: every other command starts without it.
+    const { extract } = await import('tar');
     await extract({
       file: tarball,
       cwd: engine,

@@ -1,5 +1,5 @@
 import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { type ChainKey, hmacChainKey } from './chain-key.ts';
+import { type ChainKey, hmacChainKey } from '../settlement/index.ts';
 
 /** The label the audit key is derived under (a new label would be a new key: never change it). */
 const DERIVATION_LABEL = 'settleops-audit-chain-key-v1';
