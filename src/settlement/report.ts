@@ -1,5 +1,6 @@
 import { Dec } from './decimal.ts';
 import type { ExceptionType, SettlementException, Trade } from './model.ts';
+import { type AgeBuckets, ageBuckets, type OrphanSummary, summariseOrphans } from './orphans.ts';
 import type { DayRecords, UnreadableRecord } from './store/settlement-store.ts';
 
 /** The day's settlement picture for one trade date (and optionally one desk). */
@@ -32,7 +33,7 @@ export interface SettlementReport {
     readonly resolved: number;
     readonly openByType: Readonly<Partial<Record<ExceptionType, number>>>;
     /** Open exceptions by time since raised. */
-    readonly openByAge: { readonly under1h: number; readonly from1hTo4h: number; readonly over4h: number };
+    readonly openByAge: AgeBuckets;
   };
   readonly sla: {
     readonly warnings: number;
@@ -48,18 +49,8 @@ export interface SettlementReport {
   /** Records of the day that could not be read and are not counted above (only when there are some). */
   readonly unreadable?: readonly UnreadableRecord[];
   /** Counterparty records nothing of ours has matched, by time since received; the oldest listed. */
-  readonly orphans: {
-    readonly count: number;
-    readonly byAge: { readonly under1h: number; readonly from1hTo4h: number; readonly over4h: number };
-    readonly oldest: ReadonlyArray<{
-      readonly ref: string;
-      readonly counterpartyBic: string;
-      readonly receivedAt: string;
-    }>;
-  };
+  readonly orphans: OrphanSummary;
 }
-
-const HOUR = 3_600_000;
 
 /** Pure: builds the report from the day's records (read through the byDay index). */
 export function buildReport(
@@ -88,26 +79,18 @@ export function buildReport(
 
   const open = day.exceptions.filter((e) => e.status === 'OPEN' || e.status === 'ESCALATED');
   const openByType: Partial<Record<ExceptionType, number>> = {};
-  const openByAge = { under1h: 0, from1hTo4h: 0, over4h: 0 };
   const now = Date.parse(opts.now);
-  for (const e of open) {
-    openByType[e.type] = (openByType[e.type] ?? 0) + 1;
-    const age = now - Date.parse(e.createdAt);
-    if (age < HOUR) openByAge.under1h++;
-    else if (age <= 4 * HOUR) openByAge.from1hTo4h++;
-    else openByAge.over4h++;
-  }
+  for (const e of open) openByType[e.type] = (openByType[e.type] ?? 0) + 1;
+  const openByAge = ageBuckets(
+    open.map((e) => e.createdAt),
+    now,
+  );
 
-  const orphanList = day.trades
-    .filter((t) => t.source === 'COUNTERPARTY' && t.status === 'UNMATCHED')
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.tradeId.localeCompare(b.tradeId));
-  const orphanAge = { under1h: 0, from1hTo4h: 0, over4h: 0 };
-  for (const t of orphanList) {
-    const age = now - Date.parse(t.createdAt);
-    if (age < HOUR) orphanAge.under1h++;
-    else if (age <= 4 * HOUR) orphanAge.from1hTo4h++;
-    else orphanAge.over4h++;
-  }
+  const orphans = summariseOrphans(
+    day.trades.filter((t) => t.source === 'COUNTERPARTY' && t.status === 'UNMATCHED'),
+    now,
+    5,
+  );
 
   const tradeByRef = new Map(day.trades.map((t) => [`${t.source}#${t.tradeId}`, t]));
   const breaksByBic = new Map<string, number>();
@@ -145,15 +128,7 @@ export function buildReport(
       .slice(0, 5)
       .map(([bic, openBreaks]) => ({ bic, openBreaks })),
     ...(day.unreadable === undefined || day.unreadable.length === 0 ? {} : { unreadable: day.unreadable }),
-    orphans: {
-      count: orphanList.length,
-      byAge: orphanAge,
-      oldest: orphanList.slice(0, 5).map((t) => ({
-        ref: `${t.source}#${t.tradeId}`,
-        counterpartyBic: t.counterpartyBic,
-        receivedAt: t.createdAt,
-      })),
-    },
+    orphans,
   };
 }
 

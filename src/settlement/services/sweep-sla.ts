@@ -2,6 +2,7 @@ import { shiftDays } from '../calendar.ts';
 import { type ExceptionDraft, missingCounterpartyDraft, nearMissDraft } from '../exceptions.ts';
 import { bestNearMiss, NEAR_MISS_DAYS, nearMissKey } from '../matching/near-miss.ts';
 import type { OutboxRecord, SettlementException, Trade } from '../model.ts';
+import { type OrphanSummary, summariseOrphans } from '../orphans.ts';
 import { ChangeSet } from '../store/change-set.ts';
 import type { Page } from '../store/settlement-store.ts';
 import { nowIso, type SettlementDeps, SYSTEM } from './deps.ts';
@@ -23,19 +24,6 @@ export interface SweepResult {
   readonly orphans: OrphanSummary;
 }
 
-/** Unmatched counterparty records past their deadline, by how long they have been waiting. */
-export interface OrphanSummary {
-  readonly count: number;
-  readonly byAge: { readonly under1h: number; readonly from1hTo4h: number; readonly over4h: number };
-  /** The oldest few, oldest first. */
-  readonly oldest: ReadonlyArray<{
-    readonly ref: string;
-    readonly counterpartyBic: string;
-    readonly receivedAt: string;
-  }>;
-}
-
-const HOUR = 3_600_000;
 const ORPHANS_LISTED = 10;
 
 /**
@@ -174,21 +162,10 @@ export async function sweepSla(
 
 /** Counterparty records unmatched past their deadline, by age since received (the byDue index). */
 async function orphansDue(deps: Pick<SettlementDeps, 'store'>, now: string): Promise<OrphanSummary> {
-  const byAge = { under1h: 0, from1hTo4h: 0, over4h: 0 };
   const all: Trade[] = [];
-  for await (const t of drain((cursor) => deps.store.listOrphansDue(now, pageOptions(cursor)))) {
-    if (t.status !== 'UNMATCHED') continue;
-    all.push(t);
-    const age = Date.parse(now) - Date.parse(t.createdAt);
-    if (age < HOUR) byAge.under1h++;
-    else if (age <= 4 * HOUR) byAge.from1hTo4h++;
-    else byAge.over4h++;
-  }
-  const oldest = all
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.tradeId.localeCompare(b.tradeId))
-    .slice(0, ORPHANS_LISTED)
-    .map((t) => ({ ref: tradeRefOf(t), counterpartyBic: t.counterpartyBic, receivedAt: t.createdAt }));
-  return { count: all.length, byAge, oldest };
+  for await (const t of drain((cursor) => deps.store.listOrphansDue(now, pageOptions(cursor))))
+    if (t.status === 'UNMATCHED') all.push(t);
+  return summariseOrphans(all, Date.parse(now), ORPHANS_LISTED);
 }
 
 function slaAlert(
