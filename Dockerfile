@@ -5,6 +5,8 @@
 # Configuration comes from the runtime's environment (README.md, "Configuration"). On AWS set at
 # least DYNAMODB_ENDPOINT (e.g. https://dynamodb.us-east-1.amazonaws.com) and SETTLEOPS_TABLE: with
 # no DynamoDB endpoint SettleOps would try to start an embedded DynamoDB Local, which needs Java.
+# With a shared DynamoDB it also needs AUDIT_KMS_KEY_ID (a KMS HMAC key): every instance signs audit
+# records with the key derived from it, and the container refuses to start without it.
 # BEDROCK_MODEL_ID selects a Bedrock model; without it the offline planner answers.
 
 # Stage 1: compile TypeScript to dist/ with the dev dependencies.

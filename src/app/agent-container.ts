@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { createRuntimeApp, DEFAULT_AGENT_HOST } from '../agents/index.ts';
-import { type Config, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { SettleOpsError } from '../errors.ts';
+import { isLoopbackUrl } from '../local/index.ts';
 import { createJsonLogger } from '../logger.ts';
 import { wireAgent } from './agent.ts';
 import { openSettlement } from './settlement.ts';
@@ -20,6 +21,7 @@ export async function runAgentContainer(
   config: Config,
   options: AgentContainerOptions = {},
 ): Promise<number> {
+  requireSharedAuditKey(config);
   const logger = createJsonLogger({ level: config.logLevel });
   const settlement = await openSettlement(config, { log: (message) => logger.info(message) });
   try {
@@ -38,6 +40,20 @@ export async function runAgentContainer(
     return 0;
   } finally {
     await settlement.close();
+  }
+}
+
+/**
+ * Fail closed: instances of the runtime on a shared DynamoDB each write audit records (a tool such as
+ * rerun_matching changes state). Without AUDIT_KMS_KEY_ID each would sign with a key file of its own,
+ * and no instance's records would verify against another's.
+ */
+export function requireSharedAuditKey(config: Config): void {
+  const endpoint = config.dynamodb.endpoint;
+  if (endpoint !== undefined && !isLoopbackUrl(endpoint) && config.audit.kmsKeyId === undefined) {
+    throw new ConfigError([
+      `AUDIT_KMS_KEY_ID: required when the agent runtime uses a shared DynamoDB (${endpoint}), so every instance signs audit records with one key`,
+    ]);
   }
 }
 
