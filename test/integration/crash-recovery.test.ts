@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSettlementDay, toCsv } from '../../src/seed/index.ts';
 import { verifyAllAudit } from '../../src/settlement/services/audit-verify.ts';
-import type { DayRecords } from '../../src/settlement/store/settlement-store.ts';
 import { runCli } from '../support/cli.ts';
+import { cliEnvFor, dayPicture } from '../support/day-picture.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 
 const DAY = generateSettlementDay({ trades: 400, seed: 11, date: '2026-11-24' });
@@ -16,26 +16,6 @@ async function ingestFile(): Promise<string> {
   const file = join(dir, 'day.csv');
   await writeFile(file, toCsv(RECORDS));
   return file;
-}
-
-function env(table: TestTable): Record<string, string> {
-  return {
-    DYNAMODB_ENDPOINT: table.endpoint,
-    SETTLEOPS_TABLE: table.tableName,
-    SETTLEOPS_DATA_DIR: join(tmpdir(), 'unused'),
-  };
-}
-
-/** Everything that must come out the same whether or not the ingest was interrupted. */
-function picture(day: DayRecords) {
-  return {
-    trades: day.trades.map((t) => `${t.source}#${t.tradeId}:${t.status}:${t.needsMatching}`).sort(),
-    matches: day.matches
-      .map((m) => `${m.internalRef}~${m.counterpartyRef}:${m.status}:${m.confidence}`)
-      .sort(),
-    exceptions: day.exceptions.map((e) => `${e.exceptionId}:${e.status}`).sort(),
-    instructions: day.instructions.map((i) => i.instructionId).sort(),
-  };
 }
 
 async function outboxIds(table: TestTable): Promise<string[]> {
@@ -49,11 +29,11 @@ describe('an ingest killed part-way and run again', () => {
   ])('loses nothing and does nothing twice when killed %s', async (_when, phase, after) => {
     const file = await ingestFile();
     const clean = await createTestTable();
-    const first = await runCli(['ingest', file, '--progress'], env(clean));
+    const first = await runCli(['ingest', file, '--progress'], cliEnvFor(clean));
     expect(first.code).toBe(0);
 
     const crashed = await createTestTable();
-    const killed = await runCli(['ingest', file, '--progress'], env(crashed), (line, child) => {
+    const killed = await runCli(['ingest', file, '--progress'], cliEnvFor(crashed), (line, child) => {
       const [p, counts] = line.split(' ');
       if (p === phase && Number(counts?.split('/')[0]) >= after) child.kill('SIGKILL');
     });
@@ -61,7 +41,7 @@ describe('an ingest killed part-way and run again', () => {
     const partial = await crashed.store.listDay(DAY.tradeDate);
     expect(partial.trades.length).toBeLessThanOrEqual(RECORDS.length);
 
-    const rerun = await runCli(['ingest', file, '--json'], env(crashed));
+    const rerun = await runCli(['ingest', file, '--json'], cliEnvFor(crashed));
     expect(rerun.code).toBe(0);
     const summary = JSON.parse(rerun.stdout) as {
       ingested: number;
@@ -72,9 +52,9 @@ describe('an ingest killed part-way and run again', () => {
     expect(summary.ingested + summary.unchanged).toBe(RECORDS.length);
     expect(summary.amended + summary.rejected).toBe(0);
 
-    const expected = picture(await clean.store.listDay(DAY.tradeDate));
+    const expected = dayPicture(await clean.store.listDay(DAY.tradeDate));
     expect(expected.trades).toHaveLength(RECORDS.length);
-    expect(picture(await crashed.store.listDay(DAY.tradeDate))).toStrictEqual(expected);
+    expect(dayPicture(await crashed.store.listDay(DAY.tradeDate))).toStrictEqual(expected);
     expect(await outboxIds(crashed)).toStrictEqual(await outboxIds(clean));
     expect((await verifyAllAudit(crashed.store)).failures).toStrictEqual([]);
   });

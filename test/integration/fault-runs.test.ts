@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSettlementDay, Prng, toCsv } from '../../src/seed/index.ts';
-import { type DayRecords, verifyAllAudit } from '../../src/settlement/index.ts';
+import { verifyAllAudit } from '../../src/settlement/index.ts';
 import { runCli } from '../support/cli.ts';
+import { cliEnvFor, dayPicture } from '../support/day-picture.ts';
 import { anApprover, directoryOf, enrol } from '../support/directory.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 
@@ -26,28 +27,6 @@ let reviewMs: number;
 let ingestPoints: string[];
 let sweepPoints: string[];
 
-function env(table: TestTable): Record<string, string> {
-  return {
-    DYNAMODB_ENDPOINT: table.endpoint,
-    SETTLEOPS_TABLE: table.tableName,
-    SETTLEOPS_DATA_DIR: join(tmpdir(), 'unused'),
-  };
-}
-
-/** Everything that must come out the same whether or not a command was interrupted. */
-function picture(day: DayRecords) {
-  return {
-    trades: day.trades
-      .map((t) => `${t.source}#${t.tradeId}:${t.status}:${t.version}:${t.needsMatching}`)
-      .sort(),
-    matches: day.matches.map((m) => `${m.matchId}:${m.status}:${m.decision?.by ?? ''}`).sort(),
-    exceptions: day.exceptions
-      .map((e) => `${e.exceptionId}:${e.status}:${e.warnedAt !== undefined}:${e.breachedAt !== undefined}`)
-      .sort(),
-    instructions: day.instructions.map((i) => i.instructionId).sort(),
-  };
-}
-
 async function outboxKinds(table: TestTable): Promise<string[]> {
   const items = (await table.store.listPendingOutbox({ limit: 10_000 })).items;
   return items.map((o) => `${o.kind}:${o.entityId}`).sort();
@@ -66,7 +45,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }
 function killedAtProgress(args: readonly string[], table: TestTable, point: string) {
   const [phase, at] = point.split(' ');
   const target = Number.parseInt(at ?? '0', 10);
-  return runCli(args, env(table), (line, child) => {
+  return runCli(args, cliEnvFor(table), (line, child) => {
     const [p, n] = line.split(' ');
     if (p === phase && Number.parseInt(n ?? '', 10) >= target) child.kill('SIGKILL');
   });
@@ -75,7 +54,7 @@ function killedAtProgress(args: readonly string[], table: TestTable, point: stri
 /** Runs a command and kills it with SIGKILL `afterMs` after it starts, if it is still running. */
 function killedAfter(args: readonly string[], table: TestTable, afterMs: number) {
   let killer: NodeJS.Timeout | undefined;
-  return runCli(args, env(table), undefined, (child) => {
+  return runCli(args, cliEnvFor(table), undefined, (child) => {
     killer = setTimeout(() => child.kill('SIGKILL'), afterMs);
   }).finally(() => clearTimeout(killer));
 }
@@ -102,15 +81,15 @@ beforeAll(async () => {
   await writeFile(file, toCsv(RECORDS));
   clean = await createTestTable();
   await enrol(directoryOf(clean), anApprover(REVIEWER, { desks: '*' }));
-  const ingest = await runCli(['ingest', file, '--progress'], env(clean));
+  const ingest = await runCli(['ingest', file, '--progress'], cliEnvFor(clean));
   expect(ingest.code).toBe(0);
   ingestPoints = progressLines(ingest.stderr);
   const review = await timed(async () =>
-    runCli(['review', 'approve', await pendingReview(clean), '--as', REVIEWER], env(clean)),
+    runCli(['review', 'approve', await pendingReview(clean), '--as', REVIEWER], cliEnvFor(clean)),
   );
   expect(review.value.code).toBe(0);
   reviewMs = review.ms;
-  const sweep = await runCli(['sweep', '--progress'], env(clean));
+  const sweep = await runCli(['sweep', '--progress'], cliEnvFor(clean));
   expect(sweep.code).toBe(0);
   sweepPoints = progressLines(sweep.stderr);
   // Enough places to stop each command part-way.
@@ -152,13 +131,13 @@ describe('20 fault runs with kill -9 at random points', () => {
           expect(result.signal).toBe('SIGKILL');
         }
         // Run again (or for the first time): the result must not depend on the kill.
-        const again = await runCli(args, env(crashed));
+        const again = await runCli(args, cliEnvFor(crashed));
         expect([0, 1]).toContain(again.code);
         if (step !== 'review') expect(again.code).toBe(0);
       }
 
       const expected = await clean.store.listDay(DAY.tradeDate);
-      expect(picture(await crashed.store.listDay(DAY.tradeDate))).toStrictEqual(picture(expected));
+      expect(dayPicture(await crashed.store.listDay(DAY.tradeDate))).toStrictEqual(dayPicture(expected));
       expect(await outboxKinds(crashed)).toStrictEqual(await outboxKinds(clean));
       expect((await verifyAllAudit(crashed.store)).failures).toStrictEqual([]);
     },

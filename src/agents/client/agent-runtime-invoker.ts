@@ -38,9 +38,6 @@ export class AgentRequestError extends SettleOpsError {
 export class AgentInvocationError extends SettleOpsError {
   override readonly name = 'AgentInvocationError';
   readonly code = 'AGENT_INVOCATION';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 export interface AskOptions {
