@@ -26,3 +26,16 @@ export {
   type PrincipalIdCheck,
   principalActor,
 } from './principal-id.ts';
+export type {
+  SessionClaim,
+  SessionOrigin,
+  SessionRecord,
+  SessionRegistry,
+} from './session-registry.ts';
+export type {
+  TokenExpectation,
+  TokenRefusalReason,
+  TokenVerification,
+  WorkloadTokenIssuer,
+  WorkloadTokenVerifier,
+} from './workload-token.ts';
