@@ -4,6 +4,11 @@ export {
   type LocalAgentCoreEndpointOptions,
   startLocalAgentCoreEndpoint,
 } from './agentcore-endpoint.ts';
+export {
+  type LocalAgentCoreMemoryEndpoint,
+  type LocalAgentCoreMemoryEndpointOptions,
+  startLocalAgentCoreMemoryEndpoint,
+} from './agentcore-memory-endpoint.ts';
 export { auditDigestFile } from './audit-digest-file.ts';
 export { openAuditKeyFile } from './audit-key-file.ts';
 export { ensureDynamoDbLocal } from './dynamodb-local/artifact.ts';
