@@ -136,7 +136,12 @@ export async function startLocalAgentCoreMemoryEndpoint(
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const parts = url.pathname.split('/').slice(1).map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = url.pathname.split('/').slice(1).map(decodeURIComponent);
+    } catch {
+      throw unknownOperation();
+    }
     if (parts[0] !== 'memories' || parts.length < 3) throw unknownOperation();
     const memory = memories.get(parts[1] ?? '');
     if (memory === undefined)

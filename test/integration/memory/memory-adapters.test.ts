@@ -2,6 +2,7 @@ import {
   BatchCreateMemoryRecordsCommand,
   BedrockAgentCoreClient,
   CreateEventCommand,
+  DeleteMemoryRecordCommand,
   ListEventsCommand,
   ListMemoryRecordsCommand,
   ResourceNotFoundException,
@@ -287,5 +288,35 @@ describe('the local AgentCore Memory endpoint', () => {
     expect(await facts.delete('prefix.owner', ['f-planted'])).toBe(0);
     // The source event id (with `#`, outside the metadata charset) survives the round trip.
     expect((await facts.list('prefix.owner'))[0]?.source.eventId).toBe('0000001767603600000#abcd1234');
+  });
+
+  it('deletes one record by id (DeleteMemoryRecord), then answers ResourceNotFoundException', async () => {
+    const created = await client.send(
+      new BatchCreateMemoryRecordsCommand({
+        memoryId: MEMORY_ID,
+        records: [
+          {
+            requestIdentifier: 'one-off',
+            namespaces: ['/users/uoneoff/facts'],
+            content: { text: 'temporary' },
+            timestamp: new Date('2026-05-02T00:00:00Z'),
+          },
+        ],
+      }),
+    );
+    const memoryRecordId = created.successfulRecords?.[0]?.memoryRecordId ?? '';
+    expect(memoryRecordId).toMatch(/^mem-/);
+    const out = await client.send(
+      new DeleteMemoryRecordCommand({
+        memoryId: MEMORY_ID,
+        memoryRecordId,
+        namespace: '/users/uoneoff/facts',
+      }),
+    );
+    expect(out.memoryRecordId).toBe(memoryRecordId);
+    const again = await rejection(
+      client.send(new DeleteMemoryRecordCommand({ memoryId: MEMORY_ID, memoryRecordId })),
+    );
+    expect(again).toBeInstanceOf(ResourceNotFoundException);
   });
 });
