@@ -49,8 +49,9 @@ function sentences(turn: string): string[] {
 }
 
 // Greetings, mentions and connectives in front of the statement itself.
+const MENTION = /^(?:<@[A-Z0-9]+>|@[\w.-]+)[\s,:;-]*/i;
 const FILLER =
-  /^(?:<@[A-Z0-9]+>|@\w+|hi|hello|hey|ok|okay|so|also|and|oh|btw|by the way|one more thing|one more|kindly|pls|please)\b[\s,:;!-]*/i;
+  /^(?:hi|hello|hey|ok|okay|so|also|and|oh|btw|by the way|one more thing|one more|kindly|pls|please)\b[\s,:;!-]*/i;
 
 /** Markers that make a statement explicitly lasting ("remember that …", "for future reference, …"). */
 const EXPLICIT_MARKERS: readonly RegExp[] = [
@@ -87,7 +88,7 @@ function frame(sentence: string): Framed | undefined {
   while (changed) {
     changed = false;
     const before = body;
-    body = body.replace(FILLER, '');
+    body = body.replace(MENTION, '').replace(FILLER, '');
     for (const marker of EXPLICIT_MARKERS) {
       if (marker.test(body)) {
         body = body.replace(marker, '');

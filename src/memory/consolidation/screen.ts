@@ -23,7 +23,7 @@ export type ScreenResult =
 
 /**
  * The last word on what long-term memory may hold, whatever an extractor (rules or a model) proposed.
- * Refused, in this order:
+ * Refused (the first reason found is returned):
  *
  * - empty text, text over `MAX_FACT_LENGTH`, control or invisible formatting characters;
  * - secrets: passwords, PINs, API keys, tokens (AWS, Slack, JWT, bearer), private keys, and any long
@@ -52,12 +52,13 @@ function refusal(category: CandidateFact['category'], text: string): ScreenReaso
   if (text.length === 0) return 'EMPTY';
   if (text.length > MAX_FACT_LENGTH) return 'TOO_LONG';
   if (/[\p{Cc}\p{Cf}]/u.test(text)) return 'UNPRINTABLE';
-  if (isSecret(text)) return 'SECRET';
-  if (isContactDetail(text)) return 'CONTACT_DETAIL';
+  if (SECRET_PATTERNS.some((p) => p.test(text))) return 'SECRET';
   if (hasIsin(text)) return 'ISIN';
   if (isAccountNumber(text)) return 'ACCOUNT_NUMBER';
+  if (isContactDetail(text)) return 'CONTACT_DETAIL';
   if (TRADE_REFERENCE.some((p) => p.test(text))) return 'TRADE_REFERENCE';
   if (hasAmount(text, category)) return 'AMOUNT';
+  if (isRandomLooking(text)) return 'SECRET';
   if (ENTITLEMENT.some((p) => p.test(text))) return 'ENTITLEMENT_CLAIM';
   if (OVERRIDE.some((p) => p.test(text))) return 'INSTRUCTION_OVERRIDE';
   if (category !== 'counterparty_note' && namesCounterparty(text)) return 'COUNTERPARTY_OUTSIDE_NOTE';
@@ -77,8 +78,7 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 /** A run of 20+ letters-and-digits mixing both: a key or token, whatever it is called. */
 const RANDOM_LOOKING = /[A-Za-z0-9_+/=-]{20,}/g;
 
-function isSecret(text: string): boolean {
-  if (SECRET_PATTERNS.some((p) => p.test(text))) return true;
+function isRandomLooking(text: string): boolean {
   return [...text.matchAll(RANDOM_LOOKING)].some((m) => /[A-Za-z]/.test(m[0]) && /\d/.test(m[0]));
 }
 
@@ -88,7 +88,8 @@ const PHONE_LIKE = /[+(]?\d[\d ().-]{6,}\d/g;
 function isContactDetail(text: string): boolean {
   if (EMAIL.test(text)) return true;
   return [...text.matchAll(PHONE_LIKE)].some(
-    (m) => m[0].replace(/\D/g, '').length >= 8 && !/^\d{4}-\d{2}-\d{2}$/.test(m[0]),
+    // A run of digits alone is an account number (below); a phone number has separators or a "+".
+    (m) => /\D/.test(m[0]) && m[0].replace(/\D/g, '').length >= 8 && !/^\d{4}-\d{2}-\d{2}$/.test(m[0]),
   );
 }
 
@@ -173,6 +174,6 @@ const OVERRIDE: readonly RegExp[] = [
 ];
 
 function namesCounterparty(text: string): boolean {
-  if (/\bcounterpart(?:y|ies)\s+[A-Z]/.test(text)) return true;
+  if (/\b[Cc]ounterpart(?:y|ies)\s+[A-Z]/.test(text)) return true;
   return [...text.matchAll(/\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b/g)].some((m) => isValidBic(m[0]));
 }
