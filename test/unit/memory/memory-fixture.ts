@@ -9,9 +9,9 @@ export interface TranscriptSession {
 }
 
 export const TRANSCRIPTS: readonly TranscriptSession[] = (
-  JSON.parse(
-    readFileSync(new URL('../../fixtures/memory-transcripts.json', import.meta.url), 'utf8'),
-  ) as { sessions: TranscriptSession[] }
+  JSON.parse(readFileSync(new URL('../../fixtures/memory-transcripts.json', import.meta.url), 'utf8')) as {
+    sessions: TranscriptSession[];
+  }
 ).sessions;
 
 /** The session's turns as stored events of `principalId` (event ids `<sessionId>-e<n>`). */

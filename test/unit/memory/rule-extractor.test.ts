@@ -11,20 +11,27 @@ describe('RuleFactExtractor over the fixture transcripts', () => {
     expect(TRANSCRIPTS.filter((s) => s.kept.length === 0).length).toBeGreaterThanOrEqual(5);
   });
 
-  it.each(TRANSCRIPTS.map((s) => [s.name, s] as const))('%s: keeps the stated facts and nothing else', async (_, session) => {
-    const events = eventsOf(session, { principalId: 'ops-anna', sessionId: 'session-fixture-000000000000000000001' });
-    const { facts, error } = await extractor.extract({ principalId: 'ops-anna', events });
-    expect(error).toBeUndefined();
-    const kept = facts.flatMap((f) => {
-      const screened = screenFact(f);
-      return screened.ok ? [screened.fact] : [];
-    });
-    expect(kept.map((f) => f.category)).toStrictEqual(session.kept.map((k) => k.category));
-    kept.forEach((fact, i) => {
-      for (const word of session.kept[i]?.words ?? []) expect(fact.text.toLowerCase()).toContain(word.toLowerCase());
-      expect(events.find((e) => e.eventId === fact.sourceEventId)?.role).toBe('USER');
-    });
-  });
+  it.each(TRANSCRIPTS.map((s) => [s.name, s] as const))(
+    '%s: keeps the stated facts and nothing else',
+    async (_, session) => {
+      const events = eventsOf(session, {
+        principalId: 'ops-anna',
+        sessionId: 'session-fixture-000000000000000000001',
+      });
+      const { facts, error } = await extractor.extract({ principalId: 'ops-anna', events });
+      expect(error).toBeUndefined();
+      const kept = facts.flatMap((f) => {
+        const screened = screenFact(f);
+        return screened.ok ? [screened.fact] : [];
+      });
+      expect(kept.map((f) => f.category)).toStrictEqual(session.kept.map((k) => k.category));
+      kept.forEach((fact, i) => {
+        for (const word of session.kept[i]?.words ?? [])
+          expect(fact.text.toLowerCase()).toContain(word.toLowerCase());
+        expect(events.find((e) => e.eventId === fact.sourceEventId)?.role).toBe('USER');
+      });
+    },
+  );
 });
 
 describe('statedFacts', () => {
@@ -75,7 +82,10 @@ describe('statedFacts', () => {
 
   it('reads a standing marker at the end of a sentence', () => {
     expect(statedFacts('quote settlement dates in ISO format going forward')).toStrictEqual([
-      { category: 'standing_instruction', text: 'You asked me to always quote settlement dates in ISO format.' },
+      {
+        category: 'standing_instruction',
+        text: 'You asked me to always quote settlement dates in ISO format.',
+      },
     ]);
   });
 });
