@@ -6,6 +6,28 @@ export {
   MemoryRecordWriteError,
 } from './agentcore-long-term-memory.ts';
 export { AgentCoreSessionMemory, scopedClientToken } from './agentcore-session-memory.ts';
+export {
+  type CandidateFact,
+  type ConsolidationDeps,
+  type ConsolidationLog,
+  type ConsolidationSummary,
+  consolidateIdleSessions,
+  DEFAULT_IDLE_MINUTES,
+  DEFAULT_MAX_FACTS,
+  type FactExtraction,
+  type FactExtractor,
+  type FactModel,
+  forgetFacts,
+  ModelFactExtractor,
+  mergeFacts,
+  type Refusal,
+  type RememberOutcome,
+  RuleFactExtractor,
+  rememberNow,
+  type ScreenReason,
+  type ScreenResult,
+  screenFact,
+} from './consolidation/index.ts';
 export { DynamoDbLongTermMemory, factKeys } from './dynamodb-long-term-memory.ts';
 export {
   DEFAULT_EVENT_TTL_DAYS,
