@@ -5,6 +5,11 @@ export {
   startLocalAgentCoreEndpoint,
 } from './agentcore-endpoint.ts';
 export {
+  type LocalAgentCoreIdentityEndpoint,
+  type LocalAgentCoreIdentityEndpointOptions,
+  startLocalAgentCoreIdentityEndpoint,
+} from './agentcore-identity-endpoint.ts';
+export {
   type LocalAgentCoreMemoryEndpoint,
   type LocalAgentCoreMemoryEndpointOptions,
   startLocalAgentCoreMemoryEndpoint,
@@ -19,4 +24,5 @@ export {
   openEmbeddedEngine,
 } from './dynamodb-local/embedded-engine.ts';
 export { accepts, NO_BROWSER_ORIGIN, startDynamoDbLocal } from './dynamodb-local/launcher.ts';
+export { loadOrCreateWorkloadIdentityKey, workloadIdentityKeyPath } from './identity-key-file.ts';
 export { isLoopbackUrl } from './loopback.ts';
