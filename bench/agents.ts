@@ -14,7 +14,6 @@ import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { createAgentService } from '../src/agents/agent-service.ts';
 import { routeByRules, SPECIALISTS } from '../src/agents/agents.ts';
 import { runtimeSessionId } from '../src/agents/client/index.ts';
-import { InMemoryConversationStore } from '../src/agents/conversations.ts';
 import {
   describeRates,
   ScreenCorpus,
@@ -42,6 +41,7 @@ import { DEFAULT_SLA_POLICY, SlaPolicy } from '../src/settlement/sla-policy.ts';
 import { createDynamoDbClients } from '../src/settlement/store/dynamodb-client.ts';
 import { DynamoDbSettlementStore } from '../src/settlement/store/dynamodb-settlement-store.ts';
 import { ensureTable } from '../src/settlement/store/table.ts';
+import { agentMemoryOn, operatorIdentity } from '../test/support/agent-stack.ts';
 import { ask } from '../test/support/ask-turn.ts';
 import {
   HIDDEN_ASKED_AT,
@@ -240,7 +240,7 @@ async function latencyReport(): Promise<string[]> {
       model: createModelClient(config),
       settlement: deps,
       traces: new InMemoryTraceStore(),
-      conversations: new InMemoryConversationStore(),
+      memory: agentMemoryOn({ doc: clients.doc, tableName: 'bench-agents' }, deps.now),
       logger: silentLogger,
     });
     const ids = day.internal.map((t) => t.tradeId);
@@ -266,8 +266,8 @@ async function latencyReport(): Promise<string[]> {
 
     const inProcess = await timeQuestions(questions, (q, i) =>
       service.answer(
-        { question: q, principal: LOCAL_ADMIN },
-        { sessionId: runtimeSessionId('bench', 'admin', 'c', String(i)) },
+        { question: q },
+        { sessionId: runtimeSessionId('bench', 'admin', 'c', String(i)), principal: LOCAL_ADMIN },
       ),
     );
     // The same report question when its snapshot is older than a minute: rebuilt from the whole day.
@@ -276,17 +276,17 @@ async function latencyReport(): Promise<string[]> {
       now += 2 * 60_000;
       const t0 = performance.now();
       await service.answer(
-        { question: "what is today's STP rate?", principal: LOCAL_ADMIN },
-        { sessionId: runtimeSessionId('bench', 'admin', 'cold', String(i)) },
+        { question: "what is today's STP rate?" },
+        { sessionId: runtimeSessionId('bench', 'admin', 'cold', String(i)), principal: LOCAL_ADMIN },
       );
       cold.push(performance.now() - t0);
     }
-    const stack = await startLocalAgentStack(service);
+    const stack = await startLocalAgentStack(service, await operatorIdentity(deps.now, clients.doc));
     let viaAgentCore: number[];
     try {
       viaAgentCore = await timeQuestions(questions, (q, i) =>
         stack.invoker.ask(
-          { question: q, principal: LOCAL_ADMIN },
+          { question: q },
           {
             runtimeSessionId: runtimeSessionId('bench', 'admin', 'd', String(i)),
             runtimeUserId: LOCAL_ADMIN.principalId,

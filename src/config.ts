@@ -76,6 +76,25 @@ const EnvSchema = z
         .optional(),
     ),
     AGENTCORE_ENDPOINT: optionalUrl,
+    AGENTCORE_MEMORY_ID: blankAsUnset(
+      z
+        .string()
+        .trim()
+        .regex(
+          /^[a-zA-Z][a-zA-Z0-9_-]{0,99}-[a-zA-Z0-9]{10}$/,
+          'must be an AgentCore Memory id (NAME-XXXXXXXXXX)',
+        )
+        .optional(),
+    ),
+    WORKLOAD_IDENTITY_NAME: blankAsUnset(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a workload identity name (3-255 of A-Z a-z 0-9 _ . -)')
+        .optional(),
+    ),
+    SETTLEOPS_MEMORY_IDLE_MINUTES: blankAsUnset(intIn(1, 10_080, 15)),
+    SETTLEOPS_MEMORY_MAX_FACTS: blankAsUnset(intIn(1, 1000, 50)),
     SETTLEOPS_AGENT_PORT: blankAsUnset(intIn(1, 65535, 8080)),
     BEDROCK_MODEL_ID: optionalString,
     BEDROCK_FAST_MODEL_ID: optionalString,
@@ -134,11 +153,17 @@ const EnvSchema = z
         });
       }
       const set = (v: unknown) => typeof v === 'string' && v.trim() !== '';
-      if (set(e.AGENTCORE_ENDPOINT) && !set(e.AGENT_RUNTIME_ARN)) {
+      if (
+        set(e.AGENTCORE_ENDPOINT) &&
+        !set(e.AGENT_RUNTIME_ARN) &&
+        !set(e.AGENTCORE_MEMORY_ID) &&
+        !set(e.WORKLOAD_IDENTITY_NAME)
+      ) {
         ctx.addIssue({
           code: 'custom',
           path: ['AGENTCORE_ENDPOINT'],
-          message: 'needs AGENT_RUNTIME_ARN (the runtime to invoke there)',
+          message:
+            'needs AGENT_RUNTIME_ARN, AGENTCORE_MEMORY_ID or WORKLOAD_IDENTITY_NAME (what to reach there)',
         });
       }
       if (set(e.BEDROCK_FAST_MODEL_ID) && !set(e.BEDROCK_MODEL_ID)) {
@@ -197,6 +222,16 @@ export interface Config {
     /** Port of the runtime app (`settleops agent`); the container contract says 8080. */
     readonly agentPort: number;
     readonly region: string;
+    /** AgentCore Memory for session events and long-term facts; unset → the DynamoDB adapters. */
+    readonly memoryId: string | undefined;
+    /** AgentCore Identity workload the runtime's tokens are issued for; unset → the local signer. */
+    readonly workloadIdentityName: string | undefined;
+  };
+  readonly memory: {
+    /** A session idle this long is consolidated into long-term memory. */
+    readonly idleMinutes: number;
+    /** Facts kept per person; above it the least recently stated are compacted away. */
+    readonly maxFacts: number;
   };
   readonly bedrock: {
     /** The strong model; unset → the offline planner. */
@@ -274,7 +309,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       endpoint: e.AGENTCORE_ENDPOINT,
       agentPort: e.SETTLEOPS_AGENT_PORT,
       region,
+      memoryId: e.AGENTCORE_MEMORY_ID,
+      workloadIdentityName: e.WORKLOAD_IDENTITY_NAME,
     },
+    memory: { idleMinutes: e.SETTLEOPS_MEMORY_IDLE_MINUTES, maxFacts: e.SETTLEOPS_MEMORY_MAX_FACTS },
     bedrock: {
       modelId: e.BEDROCK_MODEL_ID,
       fastModelId: e.BEDROCK_FAST_MODEL_ID,

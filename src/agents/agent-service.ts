@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import type { SessionRegistry } from '../identity/index.ts';
 import type { Logger } from '../logger.ts';
+import {
+  type LongTermMemory,
+  memoryActorId,
+  type RememberOutcome,
+  type SessionEvent,
+  type SessionMemory,
+} from '../memory/index.ts';
 import type { SettlementDeps } from '../settlement/index.ts';
 import {
   matchRoutingRule,
@@ -11,17 +19,33 @@ import {
   type SpecialistName,
 } from './agents.ts';
 import type { AgentEvent, AgentRequest, AgentResponse, AgentService, InvocationContext } from './contract.ts';
-import type { ConversationStore } from './conversations.ts';
 import { type Guardrails, LocalGuardrails } from './guardrails/index.ts';
 import { createTurnLimits, type TurnLimits } from './limits/index.ts';
 import { type RunTurnOptions, runTurn, streamTurn, type TraceSink, type TurnResult } from './loop/index.ts';
 import type { ModelClient } from './model/types.ts';
+import { rememberReply } from './remember-reply.ts';
+import { historyOf, isExplicitMemoryRequest, memoryContext } from './session-context.ts';
 import { TOOL_CATALOG, toolSpecs } from './tools/catalog.ts';
 import type { AgentTool } from './tools/tool.ts';
 import { type ModelPrice, TraceRecorder, type TraceStore } from './traces/index.ts';
 
-/** Turns of one session kept as context for the next question (until the memory step persists them). */
+/** Turns of one session given back as context with the next question. */
 const HISTORY_TURNS = 6;
+/** The asker's own facts put into the context, most relevant first. */
+const FACTS_IN_CONTEXT = 5;
+
+/** Where the agent keeps and finds what people said: session turns, their facts, the session registry. */
+export interface AgentMemory {
+  readonly sessions: SessionMemory;
+  readonly facts: LongTermMemory;
+  readonly registry: SessionRegistry;
+  /** Consolidates one explicit "remember that …" turn at once (the consolidation step's rules). */
+  readonly remember: (input: {
+    readonly principalId: string;
+    readonly sessionId: string;
+    readonly event: SessionEvent;
+  }) => Promise<RememberOutcome>;
+}
 
 /** What the agent is given by its composition root (src/app/agent.ts): ports, never configuration. */
 export interface AgentServiceDeps {
@@ -29,7 +53,7 @@ export interface AgentServiceDeps {
   readonly model: ModelClient;
   readonly settlement: SettlementDeps;
   readonly traces: TraceStore;
-  readonly conversations: ConversationStore;
+  readonly memory: AgentMemory;
   readonly logger: Logger;
   /** Model prices for traces' estimated cost (USD per million tokens). */
   readonly prices?: Readonly<Record<string, ModelPrice>>;
@@ -39,9 +63,6 @@ export interface AgentServiceDeps {
   readonly now?: Clock;
 }
 
-/** The refusal when a session id arrives with a different principal than the one it belongs to. */
-export const SESSION_NOT_YOURS = 'This conversation belongs to someone else; start a new one.';
-
 /**
  * The agent behind `/invocations`: routes each question to a specialist, which runs the ReAct loop
  * with its own instructions and tool subset over the configured model (Bedrock Converse, or the
@@ -49,7 +70,7 @@ export const SESSION_NOT_YOURS = 'This conversation belongs to someone else; sta
  * and leaves a trace.
  */
 export function createAgentService(deps: AgentServiceDeps): AgentService {
-  const { model, conversations } = deps;
+  const { model, memory } = deps;
   const limits: TurnLimits = deps.limits ?? createTurnLimits();
   const guardrails: Guardrails = deps.guardrails ?? new LocalGuardrails();
   const now = deps.now ?? deps.settlement.now;
@@ -61,17 +82,30 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
     );
   }
 
+  /** Stores one side of the turn; a retried request (same request id) stores it once. */
+  const remember = (ctx: InvocationContext, role: 'USER' | 'ASSISTANT', text: string, key: string) =>
+    memory.sessions.append({
+      actorId: memoryActorId(ctx.principal.principalId),
+      sessionId: ctx.sessionId,
+      role,
+      text,
+      at: now().toISOString(),
+      clientToken: `${key}-${role === 'USER' ? 'q' : 'a'}`,
+    });
+
   const prepare = async (request: AgentRequest, ctx: InvocationContext) => {
-    const session = (await conversations.get(ctx.sessionId)) ?? {
-      principalId: request.principal.principalId,
-      history: [],
-    };
-    if (session.principalId !== request.principal.principalId) return undefined;
+    const { principal } = ctx;
     const traceId = randomUUID();
+    const turnKey = ctx.requestId ?? traceId;
+    const actorId = memoryActorId(principal.principalId);
+    const [events, facts] = await Promise.all([
+      memory.sessions.list(actorId, ctx.sessionId, { last: HISTORY_TURNS * 2 }),
+      memory.facts.retrieve(principal.principalId, request.question, FACTS_IN_CONTEXT),
+    ]);
     const recorder = new TraceRecorder({
       store: deps.traces,
       sessionId: ctx.sessionId,
-      principalId: request.principal.principalId,
+      principalId: principal.principalId,
       question: request.question,
       traceId,
       ...(deps.prices === undefined ? {} : { prices: deps.prices }),
@@ -80,15 +114,17 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
     });
     const specialist: Specialist = SPECIALISTS[await route(model, request.question, recorder)];
     const tools = toolsOf.get(specialist.name) ?? [];
+    const context = memoryContext(facts);
     const options: Omit<RunTurnOptions, 'onProgress'> = {
       model,
       system: specialist.instructions,
-      history: [...session.history],
+      ...(context === undefined ? {} : { context }),
+      history: historyOf(events),
       question: request.question,
       tools,
       toolSpecs: toolSpecs(tools),
       toolContext: () => ({
-        principal: request.principal,
+        principal,
         settlement: deps.settlement,
         sessionId: ctx.sessionId,
         traceId,
@@ -98,22 +134,20 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       guardrails,
       trace: recorder,
     };
-    return { session, ctx, recorder, options, traceId };
+    return { ctx, recorder, options, traceId, turnKey };
   };
 
   const finish = async (
-    prepared: NonNullable<Awaited<ReturnType<typeof prepare>>>,
+    prepared: Awaited<ReturnType<typeof prepare>>,
+    question: string,
     result: TurnResult,
   ): Promise<AgentResponse> => {
-    await conversations.put(prepared.ctx.sessionId, {
-      principalId: prepared.session.principalId,
-      history: [...prepared.session.history, ...result.messages].slice(-HISTORY_TURNS * 4),
-    });
     const stoppedBy = result.stopReason === 'end_turn' ? undefined : result.stopReason;
     await prepared.recorder.finish({
       answeredBy: result.answeredBy,
       ...(stoppedBy === undefined ? {} : { stoppedBy }),
     });
+    await recordTurn(prepared.ctx, prepared.turnKey, question, result.text);
     return {
       answer: result.text,
       records: result.records,
@@ -123,21 +157,40 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
     };
   };
 
+  const recordTurn = async (ctx: InvocationContext, key: string, question: string, answer: string) => {
+    await remember(ctx, 'USER', question, key);
+    await remember(ctx, 'ASSISTANT', answer, key);
+    await memory.registry.recordTurn(ctx.sessionId, ctx.principal.principalId, now().toISOString());
+  };
+
+  /** "remember that …": kept (or refused) by the consolidation rules at once, never by the model. */
+  const rememberTurn = async (request: AgentRequest, ctx: InvocationContext): Promise<AgentResponse> => {
+    const key = ctx.requestId ?? randomUUID();
+    const event = await remember(ctx, 'USER', request.question, key);
+    // The turn is counted first, so consolidation marks it done and an idle run never re-reads it.
+    await memory.registry.recordTurn(ctx.sessionId, ctx.principal.principalId, now().toISOString());
+    const answer = rememberReply(
+      await memory.remember({ principalId: ctx.principal.principalId, sessionId: ctx.sessionId, event }),
+    );
+    await remember(ctx, 'ASSISTANT', answer, key);
+    return { answer, records: [], traceId: 'none', answeredBy: 'memory' };
+  };
+
   return {
     async answer(request, ctx) {
+      if (isExplicitMemoryRequest(request.question)) return rememberTurn(request, ctx);
       const prepared = await prepare(request, ctx);
-      if (prepared === undefined) return refusal(model);
-      return finish(prepared, await runTurn(prepared.options));
+      return finish(prepared, request.question, await runTurn(prepared.options));
     },
     async *stream(request, ctx): AsyncGenerator<AgentEvent> {
-      const prepared = await prepare(request, ctx);
-      if (prepared === undefined) {
-        yield { type: 'done', response: refusal(model) };
+      if (isExplicitMemoryRequest(request.question)) {
+        yield { type: 'done', response: await rememberTurn(request, ctx) };
         return;
       }
+      const prepared = await prepare(request, ctx);
       for await (const event of streamTurn(prepared.options)) {
         if (event.type === 'done') {
-          yield { type: 'done', response: await finish(prepared, event.result) };
+          yield { type: 'done', response: await finish(prepared, request.question, event.result) };
           return;
         }
         yield event;
@@ -177,14 +230,4 @@ async function route(model: ModelClient, question: string, trace: TraceSink): Pr
   } catch {
     return 'settlement_qa';
   }
-}
-
-function refusal(model: ModelClient): AgentResponse {
-  return {
-    answer: SESSION_NOT_YOURS,
-    records: [],
-    traceId: 'none',
-    answeredBy: model.label,
-    stoppedBy: 'session_owner',
-  };
 }

@@ -1,22 +1,21 @@
 import { z } from 'zod';
-import { Principal } from '../identity/index.ts';
+import type { Principal } from '../identity/index.ts';
 import type { RecordRef } from './tools/tool.ts';
 
 /**
- * The runtime app's request (`POST /invocations` body). The session id travels in the AgentCore
- * header; `conversationId` groups turns of one Slack thread.
+ * The runtime app's request (`POST /invocations` body). Who asks is not in it: the runtime takes the
+ * principal from the verified workload access token in the request's header, and the session from
+ * AgentCore's session header. `slack` says where the question came from (for traces and memory).
  */
 /** The longest question the agent takes (characters, after trimming). */
 export const MAX_QUESTION_LENGTH = 4000;
 
-export const AgentRequest = z.object({
+export const AgentRequest = z.strictObject({
   question: z
     .string()
     .trim()
     .min(1, 'is empty')
     .max(MAX_QUESTION_LENGTH, `is longer than ${MAX_QUESTION_LENGTH} characters`),
-  principal: Principal,
-  conversationId: z.string().min(1).max(200).optional(),
   slack: z
     .object({
       teamId: z.string(),
@@ -70,6 +69,8 @@ export type AgentEvent =
 export interface InvocationContext {
   readonly sessionId: string;
   readonly requestId?: string;
+  /** Who asks: verified by the runtime (token, session owner, directory) before the service runs. */
+  readonly principal: Principal;
 }
 
 /** What the runtime app serves. */

@@ -1,4 +1,4 @@
-export { createAgentService } from './agent-service.ts';
+export { type AgentMemory, createAgentService } from './agent-service.ts';
 export { type AgentRuntimeInvoker, createAgentRuntimeInvoker } from './client/agent-runtime-invoker.ts';
 export { runtimeSessionId } from './client/session-id.ts';
 export {
@@ -7,17 +7,19 @@ export {
   type AgentResponse,
   type AgentService,
   agentRequestProblem,
+  type InvocationContext,
 } from './contract.ts';
-export { type ConversationStore, InMemoryConversationStore } from './conversations.ts';
 export { BedrockConverseClient } from './model/bedrock-converse.ts';
 export { OfflinePlanner } from './model/offline-planner.ts';
 export type { ModelClient } from './model/types.ts';
 export {
+  createInvocationAuthenticator,
   createRuntimeApp,
   DEFAULT_AGENT_HOST,
+  type InvocationAuthenticator,
   type RuntimeApp,
   type RuntimeAppAddress,
-} from './runtime/runtime-app.ts';
+} from './runtime/index.ts';
 export { catalogForReview, type ToolReviewRow } from './tools/catalog.ts';
 export { DynamoDbTraceStore } from './traces/dynamodb-trace-store.ts';
 export type { Trace } from './traces/trace.ts';

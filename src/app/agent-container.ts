@@ -25,19 +25,23 @@ export async function runAgentContainer(
   const logger = createJsonLogger({ level: config.logLevel });
   const settlement = await openSettlement(config, { log: (message) => logger.info(message) });
   try {
-    const { service } = wireAgent(config, settlement, logger);
-    const runtime = createRuntimeApp(service, { logger });
-    await runtime.start({
-      port: options.port ?? config.agentcore.agentPort,
-      host: options.host ?? DEFAULT_AGENT_HOST,
-    });
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-      process.once('SIGINT', () => resolve('SIGINT'));
-    });
-    logger.info('stopping', { signal });
-    await runtime.stop();
-    return 0;
+    const agent = await wireAgent(config, settlement, logger);
+    try {
+      const runtime = createRuntimeApp(agent.service, { logger, authenticator: agent.authenticator });
+      await runtime.start({
+        port: options.port ?? config.agentcore.agentPort,
+        host: options.host ?? DEFAULT_AGENT_HOST,
+      });
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
+      });
+      logger.info('stopping', { signal });
+      await runtime.stop();
+      return 0;
+    } finally {
+      agent.close();
+    }
   } finally {
     await settlement.close();
   }

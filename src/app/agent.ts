@@ -1,65 +1,73 @@
-import type { AgentService, ModelClient } from '../agents/index.ts';
-import {
-  BedrockConverseClient,
-  type ConversationStore,
-  createAgentService,
-  DynamoDbTraceStore,
-  InMemoryConversationStore,
-  OfflinePlanner,
-} from '../agents/index.ts';
+import type { AgentService, InvocationAuthenticator } from '../agents/index.ts';
+import { createAgentService, createInvocationAuthenticator, DynamoDbTraceStore } from '../agents/index.ts';
 import type { Config } from '../config.ts';
-import { createJsonLogger, type Logger } from '../logger.ts';
-import { createBedrockRuntimeClient } from './aws-clients.ts';
-import { type SettlementRuntime, withSettlement } from './settlement.ts';
+import { lookupPrincipal } from '../identity/index.ts';
+import type { Logger } from '../logger.ts';
+import { type RuntimeIdentity, runtimeIdentity } from './agent-identity.ts';
+import { principalDirectory } from './identity.ts';
+import { type MemoryWiring, wireMemory } from './memory.ts';
+import { createModelClient } from './model.ts';
 
-/**
- * The model the agents run on: Bedrock Converse when `BEDROCK_MODEL_ID` is set (its client built here,
- * in Bedrock's region), otherwise the offline planner — never presented as a language model.
- */
-export function createModelClient(config: Config): ModelClient {
-  const bedrock = config.bedrock;
-  if (bedrock.modelId === undefined) return new OfflinePlanner();
-  return new BedrockConverseClient({
-    client: createBedrockRuntimeClient({ region: bedrock.region, endpoint: bedrock.endpoint }),
-    strongModelId: bedrock.modelId,
-    fastModelId: bedrock.fastModelId ?? bedrock.modelId,
-    guardrail: bedrock.guardrail,
-    retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4000 },
-  });
-}
+export { createModelClient } from './model.ts';
+
+import { type SettlementRuntime, withSettlement } from './settlement.ts';
 
 export interface AgentWiring {
   readonly service: AgentService;
   readonly traces: DynamoDbTraceStore;
+  readonly memory: MemoryWiring;
+  readonly identity: RuntimeIdentity;
+  /** Proves who asks before the runtime app lets the service run. */
+  readonly authenticator: InvocationAuthenticator;
+  close(): void;
 }
 
 /**
  * The agent over a settlement runtime: the chosen model, traces in the settlement table (on the same
- * DynamoDB client), conversations in process memory until the identity-and-memory step brings their
- * DynamoDB and AgentCore Memory adapters.
+ * DynamoDB client), session and long-term memory (AgentCore Memory or DynamoDB), the session registry,
+ * and the identity the runtime verifies callers with (AgentCore Identity or the local signer).
  */
-export function wireAgent(
+export async function wireAgent(
   config: Config,
   settlement: SettlementRuntime,
   logger: Logger,
-  options: { readonly conversations?: ConversationStore } = {},
-): AgentWiring {
+): Promise<AgentWiring> {
   const now = settlement.deps.now;
   const traces = new DynamoDbTraceStore(settlement.doc, settlement.table, now);
+  const model = createModelClient(config);
+  const memory = wireMemory(config, settlement, model);
+  const identity = await runtimeIdentity(config, memory.registry);
+  const directory = principalDirectory(settlement);
   const service = createAgentService({
-    model: createModelClient(config),
+    model,
     settlement: settlement.deps,
     traces,
-    conversations: options.conversations ?? new InMemoryConversationStore(),
+    memory: memory.agent,
     prices: config.modelPrices,
     logger,
   });
-  return { service, traces };
+  const authenticator = createInvocationAuthenticator({
+    verifier: identity.verifier,
+    audience: identity.audience,
+    sessions: memory.registry,
+    lookup: (principalId) => lookupPrincipal(directory, principalId),
+    ...(identity.operator === undefined ? {} : { operator: identity.operator }),
+    now,
+  });
+  return {
+    service,
+    traces,
+    memory,
+    identity,
+    authenticator,
+    close() {
+      memory.close();
+      identity.close();
+    },
+  };
 }
 
 /** The agent's traces, in the settlement table. */
 export function withTraces<T>(config: Config, run: (traces: DynamoDbTraceStore) => Promise<T>): Promise<T> {
-  return withSettlement(config, (rt) =>
-    run(wireAgent(config, rt, createJsonLogger({ level: 'error' })).traces),
-  );
+  return withSettlement(config, (rt) => run(new DynamoDbTraceStore(rt.doc, rt.table, rt.deps.now)));
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentEvent, AgentRequest, AgentResponse } from '../agents/index.ts';
+import type { AgentEvent, AgentResponse } from '../agents/index.ts';
 import { createAgentRuntimeInvoker, runtimeSessionId } from '../agents/index.ts';
 import type { Config } from '../config.ts';
-import { LOCAL_ADMIN, lookupPrincipal, type Principal } from '../identity/index.ts';
+import { UsageError } from '../errors.ts';
+import { DynamoDbSessionRegistry, LOCAL_ADMIN, lookupPrincipal } from '../identity/index.ts';
 import { createJsonLogger } from '../logger.ts';
 import { wireAgent } from './agent.ts';
 import { createAgentCoreClient } from './aws-clients.ts';
@@ -12,7 +13,7 @@ import { type SettlementRuntime, withSettlement } from './settlement.ts';
 
 export interface AskInput {
   readonly question: string;
-  /** The canonical id of the directory principal to ask as; absent: the local administrator. */
+  /** The canonical id of the directory principal to ask as; absent: the local operator. */
   readonly user?: string;
   readonly stream: boolean;
   readonly onEvent?: (event: AgentEvent) => void;
@@ -24,60 +25,53 @@ export type AskOutcome =
   | { readonly kind: 'UNKNOWN_USER'; readonly principalId: string };
 
 /**
- * One question as `input.user` (looked up in the principal directory; unknown or removed: nothing is
- * asked) or, without one, as the local administrator.
+ * One question through AgentCore with the real SDK client, as `input.user` (an active directory
+ * principal; unknown or removed: nothing is asked) or, without one, as the local operator. The CLI is
+ * a trusted caller: it claims a fresh session for the principal in the session registry, then invokes
+ * with `runtimeUserId` = principal id; the runtime proves who asks from the workload access token and
+ * loads the entitlements itself — no principal travels in the request.
  */
-export async function askAs(config: Config, input: AskInput): Promise<AskOutcome> {
-  const { user } = input;
-  if (config.agentcore.runtimeArn !== undefined) {
-    const principal =
-      user === undefined ? LOCAL_ADMIN : await withSettlement(config, (rt) => asker(rt, user));
-    if (principal === undefined) return { kind: 'UNKNOWN_USER', principalId: user ?? '' };
-    return { kind: 'ANSWERED', response: await askAgent(config, requestOf(input, principal)) };
-  }
+export function askAs(config: Config, input: AskInput): Promise<AskOutcome> {
   return withSettlement(config, async (rt) => {
-    const principal = user === undefined ? LOCAL_ADMIN : await asker(rt, user);
+    const { user } = input;
+    if (user === undefined && config.agentcore.workloadIdentityName !== undefined) {
+      throw new UsageError(
+        'ask: with WORKLOAD_IDENTITY_NAME there is no local operator; ask as a directory principal with --user ID',
+      );
+    }
+    const principal = user === undefined ? LOCAL_ADMIN : await lookupPrincipal(principalDirectory(rt), user);
     if (principal === undefined) return { kind: 'UNKNOWN_USER', principalId: user ?? '' };
-    return { kind: 'ANSWERED', response: await askAgent(config, requestOf(input, principal), rt) };
+    const principalId = principal.principalId;
+    // One session per command: `ask` has no thread to continue.
+    const sessionId = runtimeSessionId('cli', principalId, 'cli', randomUUID());
+    const claim = await new DynamoDbSessionRegistry(rt.doc, rt.table, rt.deps.now).claim({
+      sessionId,
+      principalId,
+      origin: { teamId: 'cli', channelId: 'cli', threadTs: sessionId },
+      at: rt.deps.now().toISOString(),
+    });
+    if (!claim.ok) throw new Error(`a fresh session id was already taken: ${sessionId}`);
+    const options = {
+      runtimeSessionId: sessionId,
+      runtimeUserId: principalId,
+      stream: input.stream,
+      ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }),
+    };
+    const request = { question: input.question };
+    const response = await invoke(config, rt, request, options);
+    return { kind: 'ANSWERED', response };
   });
 }
 
-function asker(rt: SettlementRuntime, user: string): Promise<Principal | undefined> {
-  return lookupPrincipal(principalDirectory(rt), user);
-}
+type InvokeOptions = Parameters<ReturnType<typeof createAgentRuntimeInvoker>['ask']>[1];
 
-/** One request to the agent, with how to receive the answer. */
-export interface AgentAsk {
-  readonly request: AgentRequest;
-  readonly stream: boolean;
-  readonly onEvent?: (event: AgentEvent) => void;
-}
-
-function requestOf(input: AskInput, principal: Principal): AgentAsk {
-  return {
-    request: { question: input.question, principal },
-    stream: input.stream,
-    ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }),
-  };
-}
-
-/**
- * One question through AgentCore with the real SDK client: to the runtime named by AGENT_RUNTIME_ARN,
- * or to the runtime app served in this process behind the local AgentCore endpoint.
- */
-export async function askAgent(
+/** To the runtime named by AGENT_RUNTIME_ARN, or to the one served here behind the local endpoint. */
+async function invoke(
   config: Config,
-  input: AgentAsk,
-  opened?: SettlementRuntime,
+  rt: SettlementRuntime,
+  request: { readonly question: string },
+  options: InvokeOptions,
 ): Promise<AgentResponse> {
-  const principalId = input.request.principal.principalId;
-  const options = {
-    // One session per command: `ask` has no thread to continue.
-    runtimeSessionId: runtimeSessionId('cli', principalId, 'cli', randomUUID()),
-    runtimeUserId: principalId,
-    stream: input.stream,
-    ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }),
-  };
   const runtimeArn = config.agentcore.runtimeArn;
   if (runtimeArn !== undefined) {
     const client = createAgentCoreClient({
@@ -85,23 +79,26 @@ export async function askAgent(
       endpoint: config.agentcore.endpoint,
     });
     try {
-      return await createAgentRuntimeInvoker({ client, agentRuntimeArn: runtimeArn }).ask(
-        input.request,
-        options,
-      );
+      return await createAgentRuntimeInvoker({ client, agentRuntimeArn: runtimeArn }).ask(request, options);
     } finally {
       client.destroy();
     }
   }
   const logger = createJsonLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
-  const serve = async (rt: SettlementRuntime) => {
-    const { service } = wireAgent(config, rt, logger);
-    const stack = await startLocalAgentStack(service, { region: config.agentcore.region, logger });
+  const agent = await wireAgent(config, rt, logger);
+  try {
+    const stack = await startLocalAgentStack(agent.service, {
+      authenticator: agent.authenticator,
+      issuer: agent.identity.issuer,
+      region: config.agentcore.region,
+      logger,
+    });
     try {
-      return await stack.invoker.ask(input.request, options);
+      return await stack.invoker.ask(request, options);
     } finally {
       await stack.close();
     }
-  };
-  return opened === undefined ? withSettlement(config, serve) : serve(opened);
+  } finally {
+    agent.close();
+  }
 }

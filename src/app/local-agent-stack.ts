@@ -1,5 +1,5 @@
 import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
-import type { AgentService } from '../agents/index.ts';
+import type { AgentService, InvocationAuthenticator } from '../agents/index.ts';
 import {
   type AgentRuntimeInvoker,
   createAgentRuntimeInvoker,
@@ -7,10 +7,10 @@ import {
   type RuntimeApp,
   type RuntimeAppAddress,
 } from '../agents/index.ts';
+import type { WorkloadTokenIssuer } from '../identity/index.ts';
 import {
   LOCAL_AGENT_RUNTIME_ARN,
   type LocalAgentCoreEndpoint,
-  type LocalAgentCoreEndpointOptions,
   startLocalAgentCoreEndpoint,
 } from '../local/index.ts';
 import { type Logger, silentLogger } from '../logger.ts';
@@ -28,31 +28,34 @@ export interface LocalAgentStack {
 }
 
 export interface LocalAgentStackOptions {
+  /** Proves who asks (the runtime app refuses everything else). */
+  readonly authenticator: InvocationAuthenticator;
+  /** What the local endpoint puts in the `WorkloadAccessToken` header for a `runtimeUserId`. */
+  readonly issuer: WorkloadTokenIssuer;
   readonly region?: string;
   readonly logger?: Logger;
-  readonly workloadAccessToken?: LocalAgentCoreEndpointOptions['workloadAccessToken'];
 }
 
 /**
  * The embedded AgentCore path in one call: the runtime app on a free loopback port, the local
- * AgentCore endpoint in front of it, and the real SDK client pointed at that endpoint. Used by
+ * AgentCore endpoint in front of it (it asks `issuer` for the user's workload access token, as
+ * AgentCore asks AgentCore Identity), and the real SDK client pointed at that endpoint. Used by
  * `settleops ask` when no AGENT_RUNTIME_ARN is configured.
  */
 export async function startLocalAgentStack(
   service: AgentService,
-  options: LocalAgentStackOptions = {},
+  options: LocalAgentStackOptions,
 ): Promise<LocalAgentStack> {
   const logger = options.logger ?? silentLogger;
-  const runtime = createRuntimeApp(service, { logger });
+  const runtime = createRuntimeApp(service, { logger, authenticator: options.authenticator });
   const runtimeAddress = await runtime.start({ host: '127.0.0.1', port: 0 });
   let endpoint: LocalAgentCoreEndpoint;
   try {
     endpoint = await startLocalAgentCoreEndpoint({
       runtimes: [{ agentRuntimeArn: LOCAL_AGENT_RUNTIME_ARN, url: runtimeAddress.url }],
       logger,
-      ...(options.workloadAccessToken === undefined
-        ? {}
-        : { workloadAccessToken: options.workloadAccessToken }),
+      workloadAccessToken: ({ userId, agentRuntimeArn, sessionId }) =>
+        options.issuer.issue({ principalId: userId, audience: agentRuntimeArn, sessionId }),
     });
   } catch (error) {
     await runtime.stop();

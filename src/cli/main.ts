@@ -35,6 +35,11 @@ Commands:
                            ask the agent through AgentCore (the local endpoint and runtime unless
                            AGENT_RUNTIME_ARN is set): as directory principal ID with --user,
                            otherwise as the local administrator
+  memory list --user ID [--json] | memory forget --user ID (--fact FACT_ID ... | --all)
+  memory consolidate [--user ID] [--now] [--json]
+                           long-term memory: what the agent keeps about a person (only what they
+                           asked it to remember, or consolidated from their finished sessions),
+                           forgetting it, and consolidating idle sessions (--now: every open one)
   tools [--json]           the agent's tool catalog with its governance metadata (security review)
   trace ID [--json]        what one agent invocation did: steps, tokens, estimated cost
   agent [--port P] [--host H]
@@ -59,6 +64,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   setup: () => import('./commands/setup.ts'),
   users: () => import('./commands/users.ts'),
   ask: () => import('./commands/ask.ts'),
+  memory: () => import('./commands/memory.ts'),
   tools: () => import('./commands/tools.ts'),
   trace: () => import('./commands/trace.ts'),
   agent: () => import('./commands/agent.ts'),

@@ -41,10 +41,15 @@ export interface LocalAgentCoreEndpointOptions {
   /** Endpoint names accepted as `?qualifier=` (absent means DEFAULT). */
   readonly qualifiers?: readonly string[];
   /**
-   * The user's workload access token for the runtime (AgentCore's `WorkloadAccessToken` header when
-   * `runtimeUserId` is given); the identity step plugs its local signer in here. Unset: none sent.
+   * The user's workload access token for the runtime, put in the `WorkloadAccessToken` header when
+   * `runtimeUserId` is given, as AgentCore does (the local signer, or AgentCore Identity's
+   * GetWorkloadAccessTokenForUserId). Unset: none sent, and the runtime refuses the call.
    */
-  readonly workloadAccessToken?: (userId: string, agentRuntimeArn: string) => Promise<string | undefined>;
+  readonly workloadAccessToken?: (request: {
+    readonly userId: string;
+    readonly agentRuntimeArn: string;
+    readonly sessionId: string;
+  }) => Promise<string | undefined>;
   readonly host?: string;
   readonly port?: number;
   readonly logger?: Logger;
@@ -63,8 +68,8 @@ export interface LocalAgentCoreEndpoint {
  * override. Like AgentCore it refuses session ids outside 33–256 characters (ValidationException),
  * unknown runtimes (ResourceNotFoundException), forwards the payload with the session and a request
  * id, streams the answer back (SSE passes through), and turns a non-2xx from the container into a
- * RuntimeClientError (424) whose body stays in the logs. Unlike AgentCore, which leaves it to the
- * application, it also binds a session to the first user that used it (AccessDeniedException after).
+ * RuntimeClientError (424) whose body stays in the logs. Like AgentCore it does not bind a session to
+ * a user: the runtime's session registry does that.
  */
 export async function startLocalAgentCoreEndpoint(
   options: LocalAgentCoreEndpointOptions,
@@ -72,8 +77,6 @@ export async function startLocalAgentCoreEndpoint(
   const logger = options.logger ?? silentLogger;
   const runtimes = new Map(options.runtimes.map((r) => [r.agentRuntimeArn, r.url.replace(/\/$/, '')]));
   const qualifiers = new Set(options.qualifiers ?? ['DEFAULT']);
-  /** `arn session` → the user it belongs to ('' for calls without a user). */
-  const sessionUsers = new Map<string, string>();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -127,13 +130,13 @@ export async function startLocalAgentCoreEndpoint(
       );
     }
     const userId = header(req.headers, H.userId);
-    const sessionKey = `${arn} ${sessionId}`;
-    const owner = sessionUsers.get(sessionKey);
-    if (owner !== undefined && owner !== (userId ?? '')) {
-      logger.warn('session used by another user', { sessionId, userId });
-      return refuse(403, 'AccessDeniedException', `Runtime session ${sessionId} belongs to another user`);
+    if (userId !== undefined && (userId.length > 128 || !/^[\x21-\x7e]+$/.test(userId))) {
+      return refuse(
+        400,
+        'ValidationException',
+        "1 validation error detected: Value at 'runtimeUserId' failed to satisfy constraint: Member must have length less than or equal to 128",
+      );
     }
-    sessionUsers.set(sessionKey, userId ?? '');
 
     const runtimeRequestId = randomUUID();
     const headers: OutgoingHttpHeaders = {
@@ -150,7 +153,13 @@ export async function startLocalAgentCoreEndpoint(
       }
     }
     if (userId !== undefined && options.workloadAccessToken !== undefined) {
-      const token = await options.workloadAccessToken(userId, arn);
+      let token: string | undefined;
+      try {
+        token = await options.workloadAccessToken({ userId, agentRuntimeArn: arn, sessionId });
+      } catch (error) {
+        logger.error('no workload access token', { error, userId });
+        return refuse(403, 'AccessDeniedException', 'Could not obtain a workload access token for the user');
+      }
       if (token !== undefined) headers[H.workloadToken] = token;
     }
     const log = logger.child({ sessionId, requestId: runtimeRequestId });

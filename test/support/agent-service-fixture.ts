@@ -22,7 +22,7 @@ export function createFixtureAgentService(): AgentService & { readonly calls: Fi
     calls.push({ request, ctx });
     if (request.question === 'fail') throw new Error('fixture failure: secret internals');
     return {
-      answer: `${request.principal.principalId} asked: ${request.question}`,
+      answer: `${ctx.principal.principalId} asked: ${request.question}`,
       records: [{ kind: 'trade', id: 'T-10042' }],
       traceId: `tr-fixture-${ctx.sessionId.slice(0, 8)}`,
       answeredBy: 'fixture',

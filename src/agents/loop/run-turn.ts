@@ -42,6 +42,8 @@ export type TurnProgress =
 export interface RunTurnOptions {
   readonly model: ModelClient;
   readonly system: string;
+  /** Per-person context after the system prompt (the asker's remembered facts). */
+  readonly context?: string;
   /** The conversation so far (earlier turns' messages). */
   readonly history: readonly Message[];
   readonly question: string;
@@ -372,6 +374,7 @@ class Turn {
     );
     const request = {
       system: this.#o.system,
+      ...(this.#o.context === undefined ? {} : { context: this.#o.context }),
       messages: [...this.#o.history, ...this.#messages],
       tools: this.#specs,
       tier,

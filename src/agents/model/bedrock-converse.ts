@@ -233,6 +233,7 @@ export function toConverseInput(
   const { guardrail, promptCaching = true } = options;
   const system: SystemContentBlock[] = [{ text: request.system }];
   if (promptCaching) system.push(CACHE_POINT);
+  if (request.context !== undefined && request.context !== '') system.push({ text: request.context });
   const input: ConverseCommandInput = {
     modelId,
     system,

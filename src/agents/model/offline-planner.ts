@@ -3,6 +3,7 @@ import { compose, followUps } from './offline/answers.ts';
 import { sources } from './offline/compose.ts';
 import { classify, type IntentName } from './offline/intents.ts';
 import { NO_ENTITIES, planFor, type ToolCall, unresolvedIds } from './offline/plan.ts';
+import { recallAnswer } from './offline/recall.ts';
 import { DECLINE_TEXT, OFFLINE_PLANNER_LABEL, screen } from './offline/refusals.ts';
 import { readTurn } from './offline/results.ts';
 import { clarify, fallback, notVisible } from './offline/suggestions.ts';
@@ -72,10 +73,18 @@ export class OfflinePlanner implements ModelClient {
 
     const screened = screen(question);
     if (screened !== undefined) return say(screened);
+    if (results.length === 0) {
+      const recalled = recallAnswer(question, request.context);
+      if (recalled !== undefined) return say(recalled);
+    }
 
     const resolved = results.find((r) => r.name === RESOLVE);
-    if (resolved === undefined && available.has(RESOLVE))
-      return useTools([{ name: RESOLVE, input: { text: question.slice(0, 1000) } }], callId);
+    if (resolved === undefined && available.has(RESOLVE)) {
+      // A follow-up ("and its counterparty?") names nothing itself: read it with the question before.
+      const earlier = isFollowUp(question) ? previousQuestion(request.messages) : undefined;
+      const text = earlier === undefined ? question : `${question}\n${earlier}`;
+      return useTools([{ name: RESOLVE, input: { text: text.slice(0, 1000) } }], callId);
+    }
     const entities = resolved?.ok === true ? (resolved.data as ResolvedEntitiesData) : NO_ENTITIES;
     const asked = results.filter((r) => r.name !== RESOLVE);
     const understanding = understand(question, entities);
@@ -112,6 +121,24 @@ export class OfflinePlanner implements ModelClient {
 }
 
 const RESOLVE = 'resolve_entities';
+
+/** A short question that points back ("and its counterparty?", "what about that one?") and names no id. */
+function isFollowUp(question: string): boolean {
+  if (/\d/.test(question) || question.split(/\s+/).length > 14) return false;
+  return /^\s*(?:and|also|what\s+about|how\s+about)\b|\b(?:it|its|it's|that|this|those|these|them|they|their|same)\b/i.test(
+    question,
+  );
+}
+
+/** The person's question of the previous turn in this session, if any. */
+function previousQuestion(messages: readonly Message[]): string | undefined {
+  const questions = messages.filter(
+    (m) =>
+      m.role === 'user' && !m.content.some((b) => 'toolResult' in b) && m.content.some((b) => 'text' in b),
+  );
+  const previous = questions.at(-2);
+  return previous?.content.flatMap((b) => ('text' in b ? [b.text] : [])).join('\n');
+}
 
 function estimateTokens(characters: number): number {
   return Math.ceil(characters / 4);

@@ -38,6 +38,11 @@ export type ModelTier = 'fast' | 'strong';
 
 export interface ModelRequest {
   readonly system: string;
+  /**
+   * Per-person context (the asker's own remembered facts), sent after the system prompt's cache
+   * point so the shared prompt stays cacheable across people.
+   */
+  readonly context?: string;
   readonly messages: readonly Message[];
   readonly tools: readonly ToolSpec[];
   readonly tier: ModelTier;

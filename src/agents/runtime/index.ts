@@ -1,4 +1,11 @@
 export {
+  type Authentication,
+  type AuthenticatorDeps,
+  type AuthRefusalReason,
+  createInvocationAuthenticator,
+  type InvocationAuthenticator,
+} from './authenticate.ts';
+export {
   createRuntimeApp,
   DEFAULT_AGENT_HOST,
   DEFAULT_AGENT_PORT,
@@ -7,4 +14,6 @@ export {
   type RuntimeApp,
   type RuntimeAppAddress,
   type RuntimeAppOptions,
+  SESSION_ID_HEADER,
+  WORKLOAD_TOKEN_HEADERS,
 } from './runtime-app.ts';

@@ -4,8 +4,15 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { BedrockAgentCoreApp, type RequestContext } from 'bedrock-agentcore/runtime';
+import type { Principal } from '../../identity/index.ts';
 import { type Logger, silentLogger } from '../../logger.ts';
-import { type AgentEvent, AgentRequest, type AgentResponse, type AgentService } from '../contract.ts';
+import {
+  type AgentEvent,
+  AgentRequest,
+  type AgentResponse,
+  type AgentService,
+  type InvocationContext,
+} from '../contract.ts';
 import {
   INVOCATION_SPAN,
   type InvocationSpanAttributes,
@@ -14,15 +21,25 @@ import {
   settleOpsTracer,
   withInvocationSpan,
 } from '../traces/spans.ts';
+import type { Authentication, InvocationAuthenticator } from './authenticate.ts';
 
 /** The header AgentCore puts a request id in (the local endpoint does the same). */
 export const REQUEST_ID_HEADER = 'x-amzn-bedrock-agentcore-runtime-request-id';
+/** The session header AgentCore sets from `runtimeSessionId`. */
+export const SESSION_ID_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id';
+/** Where AgentCore delivers the user's workload access token (either name; the SDK reads both). */
+export const WORKLOAD_TOKEN_HEADERS = [
+  'workloadaccesstoken',
+  'x-amz-bedrock-agentcore-identity-wat',
+] as const;
 
 /** The container contract: `0.0.0.0:8080`. */
 export const DEFAULT_AGENT_PORT = 8080;
 export const DEFAULT_AGENT_HOST = '0.0.0.0';
 
 export interface RuntimeAppOptions {
+  /** Proves who asks before anything runs: every invocation without a valid token is refused. */
+  readonly authenticator: InvocationAuthenticator;
   readonly logger?: Logger;
   readonly tracer?: Tracer;
   /** Fastify's own request logs (pino JSON on stdout); off by default, our logger covers invocations. */
@@ -57,10 +74,21 @@ export interface RuntimeApp {
 interface FastifyInternals {
   readonly server: Server;
   addHook(
-    name: 'onRequest' | 'onResponse',
-    hook: (request: { readonly url: string; readonly headers: IncomingHttpHeaders }) => Promise<void>,
+    name: 'onRequest' | 'onResponse' | 'preHandler',
+    hook: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>,
   ): unknown;
   close(): Promise<void>;
+}
+
+interface FastifyRequestLike {
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+interface FastifyReplyLike {
+  code(status: number): FastifyReplyLike;
+  header(name: string, value: string): FastifyReplyLike;
+  send(body: unknown): FastifyReplyLike;
 }
 
 function fastifyOf(app: BedrockAgentCoreApp<typeof AgentRequest>): FastifyInternals {
@@ -71,14 +99,18 @@ function fastifyOf(app: BedrockAgentCoreApp<typeof AgentRequest>): FastifyIntern
  * The AgentCore Runtime app: `POST /invocations` validated by the `AgentRequest` zod schema (a bad
  * body is a 400 naming the field), answered as JSON (`AgentResponse`), or as SSE `AgentEvent`s when
  * the client sends `Accept: text/event-stream`; `GET /ping` answers Healthy, or HealthyBusy while
- * async tasks registered on `app` run.
+ * async tasks registered on `app` run. Before the body is looked at, the caller is authenticated
+ * (workload access token, session owner, directory): a refusal is a 401 or 403 with only its reason,
+ * logged, and the agent never runs.
  */
-export function createRuntimeApp(service: AgentService, options: RuntimeAppOptions = {}): RuntimeApp {
+export function createRuntimeApp(service: AgentService, options: RuntimeAppOptions): RuntimeApp {
   const logger = options.logger ?? silentLogger;
   const tracer = options.tracer ?? settleOpsTracer();
   // Request id → whether the client asked for SSE. The handler sees the request id but not the
   // headers, so an onRequest hook records the choice under it.
   const wantsStream = new Map<string, boolean>();
+  // Request id → the principal the preHandler proved; the handler takes it from here.
+  const principals = new Map<string, Principal>();
 
   const app = new BedrockAgentCoreApp({
     invocationHandler: {
@@ -87,15 +119,19 @@ export function createRuntimeApp(service: AgentService, options: RuntimeAppOptio
         const requestId = context.requestId ?? randomUUID();
         const stream = wantsStream.get(requestId) === true;
         wantsStream.delete(requestId);
-        const ctx = { sessionId: context.sessionId, requestId };
+        const principal = principals.get(requestId);
+        principals.delete(requestId);
+        // Unreachable while the preHandler runs first; fail closed if that ever changes.
+        if (principal === undefined) throw new Error('invocation without an authenticated principal');
+        const ctx = { sessionId: context.sessionId, requestId, principal };
         const log = logger.child({ sessionId: context.sessionId, requestId });
         const attrs = {
           sessionId: context.sessionId,
           requestId,
-          principalId: request.principal.principalId,
+          principalId: principal.principalId,
           streaming: stream,
         };
-        log.info('invocation', { principalId: request.principal.principalId, streaming: stream });
+        log.info('invocation', { principalId: principal.principalId, streaming: stream });
         if (stream) return streamEvents(service, request, ctx, log, tracer, attrs);
         return withInvocationSpan(tracer, attrs, async (span) => {
           const started = performance.now();
@@ -124,10 +160,47 @@ export function createRuntimeApp(service: AgentService, options: RuntimeAppOptio
     }
     wantsStream.set(id, (headerValue(request.headers, 'accept') ?? '').includes('text/event-stream'));
   });
-  // Requests refused before the handler ran (bad body) leave their entry behind otherwise.
+  fastify.addHook('preHandler', async (request, reply) => {
+    if (!request.url.startsWith('/invocations')) return;
+    const id = headerValue(request.headers, REQUEST_ID_HEADER) ?? '';
+    const token = WORKLOAD_TOKEN_HEADERS.map((h) => headerValue(request.headers, h)).find(
+      (v) => v !== undefined,
+    );
+    const sessionId = headerValue(request.headers, SESSION_ID_HEADER);
+    let outcome: Authentication;
+    try {
+      outcome = await options.authenticator.authenticate({ token, sessionId });
+    } catch (error) {
+      logger.error('authentication failed', { requestId: id, sessionId, error });
+      // Fastify: an async hook that answers early returns the reply, so nothing else runs.
+      return reply
+        .code(503)
+        .header('content-type', 'application/json')
+        .send({ error: 'identity unavailable' });
+    }
+    if (!outcome.ok) {
+      logger.warn('invocation refused', {
+        requestId: id,
+        sessionId,
+        status: outcome.status,
+        reason: outcome.reason,
+        detail: outcome.message,
+      });
+      return reply
+        .code(outcome.status)
+        .header('content-type', 'application/json')
+        .send({ error: outcome.status === 401 ? 'unauthenticated' : 'forbidden', reason: outcome.reason });
+    }
+    principals.set(id, outcome.principal);
+    return undefined;
+  });
+  // Requests refused before the handler ran (bad body) leave their entries behind otherwise.
   fastify.addHook('onResponse', async (request) => {
     const id = headerValue(request.headers, REQUEST_ID_HEADER);
-    if (id !== undefined) wantsStream.delete(id);
+    if (id !== undefined) {
+      wantsStream.delete(id);
+      principals.delete(id);
+    }
   });
 
   let started = false;
@@ -170,7 +243,7 @@ export function createRuntimeApp(service: AgentService, options: RuntimeAppOptio
 async function* streamEvents(
   service: AgentService,
   request: AgentRequest,
-  ctx: { readonly sessionId: string; readonly requestId: string },
+  ctx: InvocationContext & { readonly requestId: string },
   log: Logger,
   tracer: Tracer,
   attrs: InvocationSpanAttributes,

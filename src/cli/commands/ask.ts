@@ -2,7 +2,7 @@ import { type AgentEvent, agentRequestProblem } from '../../agents/index.ts';
 import { askAs } from '../../app/ask.ts';
 import type { Config } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
-import { checkPrincipalId, LOCAL_ADMIN } from '../../identity/index.ts';
+import { checkPrincipalId } from '../../identity/index.ts';
 import { args } from '../args.ts';
 
 /**
@@ -20,7 +20,7 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
   if (question === undefined || question.trim() === '')
     throw new UsageError('ask needs a question, e.g. `settleops ask "what is the status of T-10042?"`');
   // The question is checked before anything is opened (the principal is looked up later).
-  const refused = agentRequestProblem({ question, principal: LOCAL_ADMIN });
+  const refused = agentRequestProblem({ question });
   if (refused !== undefined) throw new UsageError(`ask: ${refused}`);
   const user = values.user === undefined ? undefined : checkPrincipalId(values.user);
   if (user?.ok === false) throw new UsageError(`ask: --user: principal id ${user.problem}`);

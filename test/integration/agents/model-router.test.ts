@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAgentService } from '../../../src/agents/agent-service.ts';
-import { InMemoryConversationStore } from '../../../src/agents/conversations.ts';
 import { InMemoryTraceStore } from '../../../src/agents/traces/index.ts';
 import { createModelClient } from '../../../src/app/agent.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { LOCAL_ADMIN } from '../../../src/identity/index.ts';
 import { silentLogger } from '../../../src/logger.ts';
+import { agentMemoryOn } from '../../support/agent-stack.ts';
 import {
   type ConverseServer,
   FAST,
@@ -46,7 +46,7 @@ async function service() {
       model: createModelClient(config),
       settlement,
       traces,
-      conversations: new InMemoryConversationStore(),
+      memory: agentMemoryOn(table, settlement.now),
       logger: silentLogger,
     }),
   };
@@ -61,8 +61,8 @@ describe('routing with a language model configured', () => {
     const { agent, traces } = await service();
 
     const response = await agent.answer(
-      { question: 'what is going on with the Goldman trades?', principal: LOCAL_ADMIN },
-      { sessionId: 'so-router-test-00000000000000000000000000000' },
+      { question: 'what is going on with the Goldman trades?' },
+      { sessionId: 'so-router-test-00000000000000000000000000000', principal: LOCAL_ADMIN },
     );
 
     expect(response.answer).toBe('The trades with Goldman broke on price.');
@@ -82,8 +82,8 @@ describe('routing with a language model configured', () => {
     const before = server.callsFor(FAST).length;
 
     await agent.answer(
-      { question: 'why is T-10042 not matched?', principal: LOCAL_ADMIN },
-      { sessionId: 'so-router-test-11111111111111111111111111111' },
+      { question: 'why is T-10042 not matched?' },
+      { sessionId: 'so-router-test-11111111111111111111111111111', principal: LOCAL_ADMIN },
     );
 
     expect(server.callsFor(FAST)).toHaveLength(before);
@@ -94,8 +94,8 @@ describe('routing with a language model configured', () => {
     const { agent } = await service();
 
     await agent.answer(
-      { question: 'anything I should worry about?', principal: LOCAL_ADMIN },
-      { sessionId: 'so-router-test-22222222222222222222222222222' },
+      { question: 'anything I should worry about?' },
+      { sessionId: 'so-router-test-22222222222222222222222222222', principal: LOCAL_ADMIN },
     );
 
     // settlement_qa runs on the fast tier: its turn is the second call to the fast model.

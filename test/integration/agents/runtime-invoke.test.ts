@@ -1,5 +1,4 @@
 import {
-  AccessDeniedException,
   InvokeAgentRuntimeCommand,
   ResourceNotFoundException,
   RuntimeClientError,
@@ -9,28 +8,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRequestError } from '../../../src/agents/client/agent-runtime-invoker.ts';
 import { runtimeSessionId } from '../../../src/agents/client/session-id.ts';
 import type { AgentEvent, AgentRequest } from '../../../src/agents/contract.ts';
-import { type LocalAgentStack, startLocalAgentStack } from '../../../src/app/local-agent-stack.ts';
-import { LOCAL_ADMIN, type Principal } from '../../../src/identity/index.ts';
+import type { LocalAgentStack } from '../../../src/app/local-agent-stack.ts';
 import { LOCAL_AGENT_RUNTIME_ARN } from '../../../src/local/agentcore-endpoint.ts';
 import { createFixtureAgentService } from '../../support/agent-service-fixture.ts';
-
-const VIEWER: Principal = { principalId: 'alice', roles: ['viewer'], desks: ['EQ-LDN'], accounts: [] };
+import { type FixtureRuntime, startFixtureRuntime } from '../../support/fixture-runtime.ts';
 
 let seq = 0;
 /** A fresh session per test, derived as the bot derives them. */
 const newSession = (principalId = 'alice') =>
   runtimeSessionId('T1', principalId, 'C1', `1718000000.${++seq}`);
-const request = (question: string, principal: Principal = VIEWER): AgentRequest => ({ question, principal });
+const request = (question: string): AgentRequest => ({ question });
 
 describe('the runtime behind the local AgentCore endpoint, through the real SDK client', () => {
   const service = createFixtureAgentService();
+  let fixture: FixtureRuntime;
   let stack: LocalAgentStack;
 
   beforeAll(async () => {
-    stack = await startLocalAgentStack(service);
+    fixture = await startFixtureRuntime(service, [
+      { principalId: 'alice', roles: ['viewer'], desks: ['EQ-LDN'], accounts: [] },
+      { principalId: 'mallory', roles: ['viewer'], desks: ['EQ-LDN'], accounts: [] },
+    ]);
+    stack = fixture.stack;
   });
   afterAll(async () => {
-    await stack?.close();
+    await fixture?.close();
   });
 
   it('answers JSON with the session id AgentCore assigned and a request id', async () => {
@@ -48,7 +50,9 @@ describe('the runtime behind the local AgentCore endpoint, through the real SDK 
     const call = service.calls.at(-1);
     expect(call?.ctx.sessionId).toBe(sessionId);
     expect(call?.ctx.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(call?.request).toStrictEqual({ question: 'status of T-10042?', principal: VIEWER });
+    expect(call?.request).toStrictEqual({ question: 'status of T-10042?' });
+    // Who asks comes from the verified token and the directory, not from the request.
+    expect(call?.ctx.principal).toMatchObject({ principalId: 'alice', roles: ['viewer'], desks: ['EQ-LDN'] });
   });
 
   it('answers on the wire as InvokeAgentRuntime does', async () => {
@@ -128,21 +132,23 @@ describe('the runtime behind the local AgentCore endpoint, through the real SDK 
     ).rejects.toBeInstanceOf(ValidationException);
   });
 
-  it('refuses a session used by another user', async () => {
+  it('refuses a session used by another user, and a call without a user, before the agent runs', async () => {
     const sessionId = newSession();
     await stack.invoker.ask(request('hi'), { runtimeSessionId: sessionId, runtimeUserId: 'alice' });
+    const calls = service.calls.length;
+    // AgentCore does not bind sessions to users; the runtime's session registry does (a 403 from the
+    // container reaches the caller as AgentCore's RuntimeClientError).
     const error = await stack.invoker
-      .ask(request('hi', { ...VIEWER, principalId: 'mallory' }), {
-        runtimeSessionId: sessionId,
-        runtimeUserId: 'mallory',
-      })
+      .ask(request('hi'), { runtimeSessionId: sessionId, runtimeUserId: 'mallory' })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AccessDeniedException);
-    expect((error as AccessDeniedException).$metadata.httpStatusCode).toBe(403);
-    // …and one without a user.
-    await expect(stack.invoker.ask(request('hi'), { runtimeSessionId: sessionId })).rejects.toBeInstanceOf(
-      AccessDeniedException,
-    );
+    expect(error).toBeInstanceOf(RuntimeClientError);
+    expect((error as Error).message).toContain('Received error (403) from runtime');
+    // …and one without a user gets no token at all: 401.
+    const anonymous = await stack.invoker
+      .ask(request('hi'), { runtimeSessionId: sessionId })
+      .catch((e: unknown) => e);
+    expect((anonymous as Error).message).toContain('Received error (401) from runtime');
+    expect(service.calls.length).toBe(calls);
   });
 
   it('refuses an unknown runtime ARN and an unknown endpoint qualifier', async () => {
@@ -162,33 +168,39 @@ describe('the runtime behind the local AgentCore endpoint, through the real SDK 
   });
 
   it('answers a bad request body with a 400 naming the field; the invoker refuses it before AgentCore hides it', async () => {
+    const sessionId = newSession();
+    await fixture.registry.claim({ sessionId, principalId: 'alice', at: new Date().toISOString() });
+    const token = await fixture.tokens.issue({
+      principalId: 'alice',
+      audience: LOCAL_AGENT_RUNTIME_ARN,
+      sessionId,
+    });
     const direct = await fetch(`${stack.runtimeAddress.url}/invocations`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-amzn-bedrock-agentcore-runtime-session-id': newSession(),
+        'x-amzn-bedrock-agentcore-runtime-session-id': sessionId,
+        workloadaccesstoken: token,
       },
-      body: JSON.stringify({ question: '   ', principal: { ...VIEWER, roles: ['superuser'] } }),
+      body: JSON.stringify({ question: '   ', principal: { principalId: 'alice', roles: ['admin'] } }),
     });
     expect(direct.status).toBe(400);
     const body = (await direct.json()) as {
       error: string;
-      details: { path: (string | number)[]; message: string }[];
+      details: { path: (string | number)[]; message: string; code: string }[];
     };
     expect(body.error).toBe('Invalid request body format');
-    expect(body.details.map((d) => d.path.join('.'))).toStrictEqual(['question', 'principal.roles.0']);
+    // A principal in the body is not taken: it is refused as a field the request does not have.
+    expect(body.details.map((d) => d.code)).toStrictEqual(['too_small', 'unrecognized_keys']);
     expect(body.details[0]?.message).toBe('is empty');
 
     // Through AgentCore a 400 arrives as "RuntimeClientError … check your CloudWatch logs": the
     // invoker checks the request first and says what is wrong instead.
     const empty = await stack.invoker
-      .ask({ question: '', principal: VIEWER }, { runtimeSessionId: newSession(), runtimeUserId: 'alice' })
+      .ask({ question: '' }, { runtimeSessionId: newSession(), runtimeUserId: 'alice' })
       .catch((e: unknown) => e);
     const huge = await stack.invoker
-      .ask(
-        { question: 'q'.repeat(100_000), principal: VIEWER },
-        { runtimeSessionId: newSession(), runtimeUserId: 'alice' },
-      )
+      .ask({ question: 'q'.repeat(100_000) }, { runtimeSessionId: newSession(), runtimeUserId: 'alice' })
       .catch((e: unknown) => e);
     expect(empty).toBeInstanceOf(AgentRequestError);
     expect((empty as Error).message).toBe('question: is empty');
@@ -222,8 +234,8 @@ describe('the runtime behind the local AgentCore endpoint, through the real SDK 
     expect(await ping()).toBe('Healthy');
   });
 
-  it('serves the local administrator', async () => {
-    const response = await stack.invoker.ask(request('hi', LOCAL_ADMIN), {
+  it('serves the local operator (signed by the local signer; not in the directory)', async () => {
+    const response = await stack.invoker.ask(request('hi'), {
       runtimeSessionId: newSession('local-admin'),
       runtimeUserId: 'local-admin',
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgentRequest } from '../../../src/agents/contract.ts';
+import { Principal } from '../../../src/identity/principal.ts';
 import { checkPrincipalId, PrincipalId } from '../../../src/identity/principal-id.ts';
 import { actorProblem } from '../../../src/settlement/actor.ts';
 
@@ -56,18 +57,19 @@ describe('actorProblem', () => {
 });
 
 describe('the agent request', () => {
-  const principal = { roles: ['viewer'], desks: ['EQ-US'], accounts: [] };
-
-  it('carries the principal id in canonical form', () => {
-    const parsed = AgentRequest.parse({
+  it('carries no principal: a body naming one is refused, who asks comes from the verified token', () => {
+    const parsed = AgentRequest.safeParse({
       question: 'hi',
-      principal: { ...principal, principalId: ' Alice ' },
+      principal: { principalId: 'alice', roles: ['admin'], desks: '*', accounts: [] },
     });
-    expect(parsed.principal.principalId).toBe('alice');
+    expect(parsed.error?.issues.map((i) => i.code)).toStrictEqual(['unrecognized_keys']);
+    expect(AgentRequest.parse({ question: 'hi' })).toStrictEqual({ question: 'hi' });
   });
 
-  it.each(['', 'x\ny'])('refuses the principal id %j', (principalId) => {
-    const parsed = AgentRequest.safeParse({ question: 'hi', principal: { ...principal, principalId } });
-    expect(parsed.error?.issues.map((i) => i.path.join('.'))).toStrictEqual(['principal.principalId']);
+  it('reads the principal id of the token in canonical form', () => {
+    expect(Principal.parse({ principalId: ' Alice ', roles: ['viewer'], desks: [] }).principalId).toBe(
+      'alice',
+    );
+    expect(Principal.safeParse({ principalId: 'x\ny', roles: ['viewer'], desks: [] }).success).toBe(false);
   });
 });
