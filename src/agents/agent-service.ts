@@ -24,7 +24,7 @@ import { createTurnLimits, type TurnLimits } from './limits/index.ts';
 import { type RunTurnOptions, runTurn, streamTurn, type TraceSink, type TurnResult } from './loop/index.ts';
 import type { ModelClient } from './model/types.ts';
 import { rememberReply } from './remember-reply.ts';
-import { historyOf, isExplicitMemoryRequest, memoryContext } from './session-context.ts';
+import { asksAboutMemory, historyOf, isExplicitMemoryRequest, memoryContext } from './session-context.ts';
 import { TOOL_CATALOG, toolSpecs } from './tools/catalog.ts';
 import type { AgentTool } from './tools/tool.ts';
 import { type ModelPrice, TraceRecorder, type TraceStore } from './traces/index.ts';
@@ -33,6 +33,8 @@ import { type ModelPrice, TraceRecorder, type TraceStore } from './traces/index.
 const HISTORY_TURNS = 6;
 /** The asker's own facts put into the context, most relevant first. */
 const FACTS_IN_CONTEXT = 5;
+/** Facts given when the question is about what is remembered (the most recent). */
+const FACTS_LISTED = 20;
 
 /** Where the agent keeps and finds what people said: session turns, their facts, the session registry. */
 export interface AgentMemory {
@@ -100,7 +102,9 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
     const actorId = memoryActorId(principal.principalId);
     const [events, facts] = await Promise.all([
       memory.sessions.list(actorId, ctx.sessionId, { last: HISTORY_TURNS * 2 }),
-      memory.facts.retrieve(principal.principalId, request.question, FACTS_IN_CONTEXT),
+      asksAboutMemory(request.question)
+        ? memory.facts.list(principal.principalId).then((all) => all.slice(-FACTS_LISTED))
+        : memory.facts.retrieve(principal.principalId, request.question, FACTS_IN_CONTEXT),
     ]);
     const recorder = new TraceRecorder({
       store: deps.traces,

@@ -67,3 +67,12 @@ export function isExplicitMemoryRequest(question: string): boolean {
     question,
   );
 }
+
+/** Questions about what the agent keeps on the asker ("what do you remember about me?"). */
+const ABOUT_MEMORY =
+  /\b(?:what\s+do\s+you\s+(?:remember|know|recall)\s+(?:about|of)\s+me|what\s+(?:have\s+you|did\s+you)\s+(?:kept|keep|remembered|remember|noted|note|stored|store)|do\s+you\s+remember|what\s+did\s+i\s+(?:ask|tell)\s+you\s+to\s+remember|what\s+are\s+my\s+(?:preferences|standing\s+instructions|notes)|my\s+memor(?:y|ies)|what\s+do\s+you\s+have\s+on\s+me)\b/i;
+
+/** True when the question is about what the agent remembers of the asker: all their facts apply. */
+export function asksAboutMemory(question: string): boolean {
+  return ABOUT_MEMORY.test(question);
+}

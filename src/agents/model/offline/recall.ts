@@ -1,8 +1,4 @@
-import { factsInContext } from '../../session-context.ts';
-
-/** Questions about what the agent keeps on the asker. */
-const ABOUT_MEMORY =
-  /\b(?:what\s+do\s+you\s+(?:remember|know|recall)\s+(?:about|of)\s+me|what\s+(?:have\s+you|did\s+you)\s+(?:kept|keep|remembered|remember|noted|note|stored|store)|do\s+you\s+remember|what\s+did\s+i\s+(?:ask|tell)\s+you\s+to\s+remember|what\s+are\s+my\s+(?:preferences|standing\s+instructions|notes)|my\s+memor(?:y|ies)|what\s+do\s+you\s+have\s+on\s+me)\b/i;
+import { asksAboutMemory, factsInContext } from '../../session-context.ts';
 
 /** A first-person question that a remembered fact may answer ("which desk do I cover on Fridays?"). */
 const FIRST_PERSON_QUESTION =
@@ -30,7 +26,7 @@ function words(text: string): Set<string> {
  */
 export function recallAnswer(question: string, context: string | undefined): string | undefined {
   const facts = factsInContext(context);
-  const aboutMemory = ABOUT_MEMORY.test(question);
+  const aboutMemory = asksAboutMemory(question);
   if (!aboutMemory && (!FIRST_PERSON_QUESTION.test(question) || /\d/.test(question))) return undefined;
   const asked = words(question);
   const scored = facts
