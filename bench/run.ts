@@ -12,6 +12,7 @@ const benches: ReadonlyArray<[title: string, file: string]> = [
   ['Ingest into DynamoDB Local (in memory, loopback)', 'bench/ingest.ts'],
   ['Matching in memory', 'bench/matching.ts'],
   ['Agents (offline planner latency, Bedrock request size)', 'bench/agents.ts'],
+  ['Memory (what long-term memory retrieval adds to an offline answer)', 'bench/memory.ts'],
   ['Cold start of the compiled command and the agent container', 'bench/cold-start.ts'],
 ];
 
