@@ -167,7 +167,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
     await memory.registry.recordTurn(ctx.sessionId, ctx.principal.principalId, now().toISOString());
   };
 
-  /** "remember that …": kept (or refused) by the consolidation rules at once, never by the model. */
+  /** "remember that …": kept (or refused) by the consolidation step at once, never by the agent loop. */
   const rememberTurn = async (request: AgentRequest, ctx: InvocationContext): Promise<AgentResponse> => {
     const key = ctx.requestId ?? randomUUID();
     const event = await remember(ctx, 'USER', request.question, key);
