@@ -96,6 +96,37 @@ const EnvSchema = z
     SETTLEOPS_MEMORY_IDLE_MINUTES: blankAsUnset(intIn(1, 10_080, 15)),
     SETTLEOPS_MEMORY_MAX_FACTS: blankAsUnset(intIn(1, 1000, 50)),
     SETTLEOPS_AGENT_PORT: blankAsUnset(intIn(1, 65535, 8080)),
+    SLACK_BOT_TOKEN: blankAsUnset(
+      z
+        .string()
+        .trim()
+        .regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')
+        .optional(),
+    ),
+    SLACK_SIGNING_SECRET: blankAsUnset(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9]{16,128}$/, "must be the app's signing secret")
+        .optional(),
+    ),
+    SLACK_APP_TOKEN: blankAsUnset(
+      z
+        .string()
+        .trim()
+        .regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…) for Socket Mode')
+        .optional(),
+    ),
+    SLACK_API_URL: optionalUrl,
+    SLACK_ALERT_CHANNEL: blankAsUnset(
+      z
+        .string()
+        .trim()
+        .regex(/^[CG][A-Z0-9]{2,20}$/, 'must be a channel id (C… or G…)')
+        .optional(),
+    ),
+    PORT: blankAsUnset(intIn(1, 65535, 3000)),
+    HOST: blankAsUnset(z.string().trim().min(1).default('127.0.0.1')),
     BEDROCK_MODEL_ID: optionalString,
     BEDROCK_FAST_MODEL_ID: optionalString,
     BEDROCK_ENDPOINT: optionalUrl,
@@ -153,6 +184,28 @@ const EnvSchema = z
         });
       }
       const set = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+      const slack = [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN].some(set);
+      if (slack && !set(e.SLACK_BOT_TOKEN)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_BOT_TOKEN'],
+          message: 'is required to run the Slack bot',
+        });
+      }
+      if (slack && !set(e.SLACK_APP_TOKEN) && !set(e.SLACK_SIGNING_SECRET)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_SIGNING_SECRET'],
+          message: 'is required for the HTTP receiver (or set SLACK_APP_TOKEN for Socket Mode)',
+        });
+      }
+      if (slack && !set(e.SLACK_ALERT_CHANNEL)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_ALERT_CHANNEL'],
+          message: 'is required with Slack (the channel alerts are posted to)',
+        });
+      }
       if (
         set(e.AGENTCORE_ENDPOINT) &&
         !set(e.AGENT_RUNTIME_ARN) &&
@@ -227,6 +280,8 @@ export interface Config {
     /** AgentCore Identity workload the runtime's tokens are issued for; unset → the local signer. */
     readonly workloadIdentityName: string | undefined;
   };
+  /** The Slack bot; undefined without Slack credentials (`npm start` plays the embedded day). */
+  readonly slack: SlackConfig | undefined;
   readonly memory: {
     /** A session idle this long is consolidated into long-term memory. */
     readonly idleMinutes: number;
@@ -249,6 +304,20 @@ export interface Config {
    * id prefix, in USD per million tokens.
    */
   readonly modelPrices: Readonly<Record<string, ModelPrice>>;
+}
+
+export interface SlackConfig {
+  readonly botToken: string;
+  /** HTTP receiver (events, interactivity, slash commands at POST /slack/events); unset with Socket Mode. */
+  readonly signingSecret: string | undefined;
+  /** Socket Mode when set. */
+  readonly appToken: string | undefined;
+  /** Web API base URL (`https://slack.com/api/` when unset). */
+  readonly apiUrl: string | undefined;
+  readonly alertChannel: string;
+  /** The HTTP receiver's port and interface (loopback unless HOST says otherwise). */
+  readonly port: number;
+  readonly host: string;
 }
 
 /** USD per million tokens. Cache prices default to the input price when not given. */
@@ -313,6 +382,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       workloadIdentityName: e.WORKLOAD_IDENTITY_NAME,
     },
     memory: { idleMinutes: e.SETTLEOPS_MEMORY_IDLE_MINUTES, maxFacts: e.SETTLEOPS_MEMORY_MAX_FACTS },
+    slack:
+      e.SLACK_BOT_TOKEN === undefined || e.SLACK_ALERT_CHANNEL === undefined
+        ? undefined
+        : {
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            appToken: e.SLACK_APP_TOKEN,
+            apiUrl: e.SLACK_API_URL,
+            alertChannel: e.SLACK_ALERT_CHANNEL,
+            port: e.PORT,
+            host: e.HOST,
+          },
     bedrock: {
       modelId: e.BEDROCK_MODEL_ID,
       fastModelId: e.BEDROCK_FAST_MODEL_ID,

@@ -23,6 +23,7 @@ const DEFAULTS: Config = {
     workloadIdentityName: undefined,
   },
   memory: { idleMinutes: 15, maxFacts: 50 },
+  slack: undefined,
   bedrock: {
     modelId: undefined,
     fastModelId: undefined,
@@ -71,6 +72,11 @@ describe('loadConfig', () => {
           WORKLOAD_IDENTITY_NAME: 'settleops-runtime',
           SETTLEOPS_MEMORY_IDLE_MINUTES: '30',
           SETTLEOPS_MEMORY_MAX_FACTS: '80',
+          SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+          SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+          SLACK_API_URL: 'http://127.0.0.1:9393/api/',
+          SLACK_ALERT_CHANNEL: 'C0OPSALERTS',
+          PORT: '3030',
           BEDROCK_MODEL_ID: 'us.anthropic.claude-sonnet-4-v1:0',
           BEDROCK_FAST_MODEL_ID: 'us.anthropic.claude-haiku-4-v1:0',
           BEDROCK_ENDPOINT: 'http://127.0.0.1:9191',
@@ -104,6 +110,15 @@ describe('loadConfig', () => {
         workloadIdentityName: 'settleops-runtime',
       },
       memory: { idleMinutes: 30, maxFacts: 80 },
+      slack: {
+        botToken: 'xoxb-1-2-abc',
+        signingSecret: '8f742231b10e8888abcd99yyyzzz85a5',
+        appToken: undefined,
+        apiUrl: 'http://127.0.0.1:9393/api/',
+        alertChannel: 'C0OPSALERTS',
+        port: 3030,
+        host: '127.0.0.1',
+      },
       bedrock: {
         modelId: 'us.anthropic.claude-sonnet-4-v1:0',
         fastModelId: 'us.anthropic.claude-haiku-4-v1:0',
@@ -270,6 +285,24 @@ describe('loadConfig', () => {
   });
 
   it('ignores unrelated variables', () => {
-    expect(loadConfig({ PATH: '/usr/bin', SLACK_BOT_TOKEN: 'xoxb-test' }, CWD)).toStrictEqual(DEFAULTS);
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' }, CWD)).toStrictEqual(DEFAULTS);
+  });
+
+  it('names what Slack still needs when only part of it is set', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-test' })).toStrictEqual([
+      'SLACK_SIGNING_SECRET: is required for the HTTP receiver (or set SLACK_APP_TOKEN for Socket Mode)',
+      'SLACK_ALERT_CHANNEL: is required with Slack (the channel alerts are posted to)',
+    ]);
+    expect(
+      problemsOf({ SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5', SLACK_ALERT_CHANNEL: 'C1' }),
+    ).toContain('SLACK_BOT_TOKEN: is required to run the Slack bot');
+  });
+
+  it('takes Socket Mode without a signing secret', () => {
+    const config = loadConfig(
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A1-2', SLACK_ALERT_CHANNEL: 'C0OPS' },
+      CWD,
+    );
+    expect(config.slack).toMatchObject({ appToken: 'xapp-1-A1-2', signingSecret: undefined, port: 3000 });
   });
 });
