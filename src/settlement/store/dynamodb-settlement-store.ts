@@ -95,6 +95,11 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return item === undefined ? undefined : parseItem.match(item);
   }
 
+  async getOutbox(outboxId: string): Promise<OutboxRecord | undefined> {
+    const item = await this.#get(keys.outbox(outboxId));
+    return item === undefined ? undefined : parseItem.outbox(item);
+  }
+
   async getException(exceptionId: string): Promise<SettlementException | undefined> {
     const item = await this.#get(keys.exception(exceptionId));
     return item === undefined ? undefined : parseItem.exception(item);

@@ -108,6 +108,8 @@ export interface SettlementStore {
    */
   listAudit(entityId: string, trade?: Pick<Trade, 'auditReceipt'>): Promise<AuditRecord[]>;
   listPendingOutbox(options?: { limit?: number; cursor?: string }): Promise<Page<OutboxRecord>>;
+  /** One outbox record, pending or delivered (the notifier finds the message an update belongs to). */
+  getOutbox(outboxId: string): Promise<OutboxRecord | undefined>;
   commit(changes: ChangeSet): Promise<CommitResult>;
   /** A stored report snapshot for a trade date and scope (`*`, a desk, or a sorted desk list). */
   getReportSnapshot(tradeDate: string, scope: string): Promise<SettlementReport | undefined>;

@@ -1,0 +1,149 @@
+import type { WebClient } from '@slack/web-api';
+import type { PrincipalDirectory } from '../../identity/index.ts';
+import type { Logger } from '../../logger.ts';
+import type { OutboxRecord, SettlementDeps } from '../../settlement/index.ts';
+import type { SlackMessage } from '../views/index.ts';
+import { renderAlert } from './render-alert.ts';
+
+/** Marks every alert the bot posts, so a post whose delivery was never recorded is found again. */
+export const ALERT_EVENT_TYPE = 'settleops_alert';
+
+export interface NotifierDeps {
+  readonly slack: WebClient;
+  readonly settlement: SettlementDeps;
+  readonly directory: PrincipalDirectory;
+  readonly channel: string;
+  readonly logger: Logger;
+  /** Pause between posts to the channel (Slack allows about one message a second per channel). */
+  readonly minIntervalMs?: number;
+}
+
+export interface NotifierPass {
+  readonly posted: number;
+  readonly updated: number;
+  readonly recovered: number;
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+/**
+ * The outbox notifier: posts each pending alert once to the alert channel, records the message `ts`
+ * on the outbox record, and updates the original message in place when a later record changes its
+ * state (a review decided or superseded). Each post carries message metadata naming its alert, and a
+ * pass first reads the channel's recent history for those marks, so an alert posted just before a
+ * crash (its delivery not yet recorded) is recorded, not posted again. Slack's 429s are honoured by
+ * the WebClient (Retry-After); a failed alert stays pending for the next pass, nothing is lost.
+ */
+export function createNotifier(deps: NotifierDeps) {
+  const interval = deps.minIntervalMs ?? 1100;
+  let lastPost = 0;
+  const pace = async () => {
+    const wait = lastPost + interval - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    lastPost = Date.now();
+  };
+
+  /** Alerts already in the channel (by outbox key) → their ts, from the channel's recent history. */
+  const postedSince = async (oldest: string): Promise<Map<string, string>> => {
+    const found = new Map<string, string>();
+    let cursor: string | undefined;
+    do {
+      const page = await deps.slack.conversations.history({
+        channel: deps.channel,
+        oldest: String(Math.max(0, Date.parse(oldest) / 1000 - 300)),
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      for (const m of page.messages ?? []) {
+        const meta = m.metadata as { event_type?: string; event_payload?: { key?: unknown } } | undefined;
+        if (meta?.event_type === ALERT_EVENT_TYPE && typeof meta.event_payload?.key === 'string' && m.ts)
+          found.set(meta.event_payload.key, m.ts);
+      }
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor !== undefined);
+    return found;
+  };
+
+  const post = async (key: string, message: SlackMessage): Promise<string> => {
+    await pace();
+    const out = await deps.slack.chat.postMessage({
+      channel: deps.channel,
+      ...message,
+      metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { key } },
+    });
+    if (out.ts === undefined) throw new Error('chat.postMessage answered without a ts');
+    return out.ts;
+  };
+
+  return {
+    /** One pass over the pending outbox, oldest first. */
+    async runOnce(): Promise<NotifierPass> {
+      const tally = { posted: 0, updated: 0, recovered: 0, skipped: 0, failed: 0 };
+      const pending: OutboxRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await deps.settlement.store.listPendingOutbox({
+          limit: 100,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        pending.push(...page.items);
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+      if (pending.length === 0) return tally;
+      pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.outboxId.localeCompare(b.outboxId));
+      const already = await postedSince(pending[0]?.createdAt ?? new Date().toISOString());
+      for (const record of pending) {
+        try {
+          const outcome = await deliver(record, already);
+          tally[outcome]++;
+        } catch (error) {
+          tally.failed++;
+          deps.logger.error('alert not delivered; it stays pending', { outboxId: record.outboxId, error });
+        }
+      }
+      return tally;
+    },
+  };
+
+  async function deliver(
+    record: OutboxRecord,
+    already: Map<string, string>,
+  ): Promise<'posted' | 'updated' | 'recovered' | 'skipped'> {
+    const now = deps.settlement.now().toISOString();
+    const done = (delivery: Record<string, string>) =>
+      deps.settlement.store.markOutboxDelivered(record.outboxId, delivery, now);
+    const rendered = await renderAlert(deps, record);
+    if (rendered.kind === 'skip') {
+      await done({ channel: 'none', reason: rendered.reason });
+      return 'skipped';
+    }
+    if (rendered.kind === 'update') {
+      if (rendered.ts === undefined) {
+        // The alert it changes was never posted (or not yet): the request's own delivery shows the
+        // current state when it is posted.
+        await done({ channel: 'none', reason: 'original alert not posted' });
+        return 'skipped';
+      }
+      await deps.slack.chat.update({ channel: deps.channel, ts: rendered.ts, ...rendered.message });
+      await done({ channel: deps.channel, ts: rendered.ts, updated: 'true' });
+      return 'updated';
+    }
+    const delivery: Record<string, string> = { channel: deps.channel };
+    let recovered = 0;
+    for (const [i, { key, message }] of rendered.posts.entries()) {
+      let ts = already.get(key);
+      if (ts === undefined) {
+        ts = await post(key, message);
+        already.set(key, ts);
+      } else {
+        recovered++;
+      }
+      delivery[i === 0 ? 'ts' : `ts${i + 1}`] = ts;
+    }
+    await done(delivery);
+    return recovered === rendered.posts.length ? 'recovered' : 'posted';
+  }
+}
+
+export type Notifier = ReturnType<typeof createNotifier>;
