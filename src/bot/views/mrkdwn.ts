@@ -27,8 +27,12 @@ export function mrkdwn(text: string): MrkdwnElement {
   return { type: 'mrkdwn', text, verbatim: true };
 }
 
-/** A plain_text object, shortened to `max` characters (plain text is never parsed for mentions). */
+/**
+ * A plain_text object, shortened to `max` characters. Slack does not parse plain text for mentions,
+ * but whether it decodes entities there is not documented, so rather than escape, `<` and `>` from data
+ * are shown as `‹` and `›`: a header can never carry a working `<!channel>` whatever a client does.
+ */
 export function plainText(text: string, max: number): PlainTextElement {
-  const trimmed = text.trim();
+  const trimmed = text.trim().replaceAll('<', '‹').replaceAll('>', '›');
   return { type: 'plain_text', text: truncateText(trimmed === '' ? '–' : trimmed, max), emoji: true };
 }

@@ -17,7 +17,7 @@ export function tradeSummary(t: Trade, max = 2000): string {
   const lines = [
     `*${t.source === 'INTERNAL' ? 'Ours' : 'Theirs'}* · ${value(t.tradeId)} · ${value(t.side)}`,
     `ISIN ${value(t.isin)} · ${value(t.quantity)} @ ${value(t.price)} ${value(t.currency)}`,
-    `Net ${value(t.netAmount)} · ${value(t.settlementType)} at ${value(t.placeOfSettlement)}`,
+    `Net ${value(t.netAmount)}${t.netAmount === undefined ? '' : ` ${value(t.currency)}`} · ${value(t.settlementType)} at ${value(t.placeOfSettlement)}`,
     `Settles ${value(t.settlementDate)} · account ${value(t.account)} · cpty ${value(t.counterpartyBic)}`,
   ];
   if (t.note !== undefined && t.note.trim() !== '') lines.push(`_Note:_ ${safe(t.note, 300)}`);
