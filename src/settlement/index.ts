@@ -29,6 +29,7 @@ export {
   Isin,
   IsoDate,
   IsoDateTime,
+  MAX_REVIEW_REASON_LENGTH,
   type Match,
   type OutboxRecord,
   ReasonCode,
