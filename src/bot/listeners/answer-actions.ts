@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ACTION_IDS, parseForgetActionId } from '../views/index.ts';
+import { ACTION_IDS, parseForgetFactActionId } from '../views/index.ts';
 import type { IngressDeps } from './ingress.ts';
 
 /** Why? on an answer, and Forget / Forget all on the memory view: ack, then the worker answers. */
@@ -19,7 +19,7 @@ export function registerAnswerActions(app: App, deps: IngressDeps): void {
   app.action<BlockAction<ButtonAction>>(/^memory_forget/, async ({ ack, body, action }) => {
     await ack();
     const all = action.action_id === ACTION_IDS.forgetAll;
-    const factId = all ? undefined : (parseForgetActionId(action.action_id) ?? action.value);
+    const factId = all ? undefined : (parseForgetFactActionId(action.action_id) ?? action.value);
     await deps.queue.enqueue({
       kind: 'forget',
       all,

@@ -35,7 +35,9 @@ async function take(deps: IngressDeps, body: unknown, raw: unknown, direct: bool
     return;
   }
   const e = event.data;
-  const envelope = z.object({ event_id: z.string().optional(), team_id: z.string().optional() }).safeParse(body);
+  const envelope = z
+    .object({ event_id: z.string().optional(), team_id: z.string().optional() })
+    .safeParse(body);
   const eventId = envelope.success ? envelope.data.event_id : undefined;
   const teamId = e.team ?? (envelope.success ? envelope.data.team_id : undefined) ?? '';
   await enqueueOnce(

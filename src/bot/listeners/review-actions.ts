@@ -1,15 +1,13 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { z } from 'zod';
-import { ACTION_IDS, CALLBACK_IDS, rejectReasonModal } from '../views/index.ts';
+import {
+  ACTION_IDS,
+  CALLBACK_IDS,
+  MIN_REJECT_REASON_LENGTH,
+  parseRejectReasonMetadata,
+  parseReviewButtonValue,
+  rejectReasonModal,
+} from '../views/index.ts';
 import type { IngressDeps } from './ingress.ts';
-
-const ButtonValue = z.object({ matchId: z.string().min(1).max(300), version: z.number().int().nonnegative().optional() });
-const RejectMetadata = z.object({
-  matchId: z.string().min(1).max(300),
-  version: z.number().int().nonnegative().optional(),
-  channel: z.string().min(1),
-  ts: z.string().min(1),
-});
 
 /** Where a click came from: the person, their team, the alert message. */
 function clickOf(body: BlockAction) {
@@ -30,21 +28,26 @@ function clickOf(body: BlockAction) {
 export function registerReviewActions(app: App, deps: IngressDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.approve, async ({ ack, body, action }) => {
     await ack();
-    const value = parseValue(action.value);
+    const value = parseReviewButtonValue(action.value ?? '');
     if (value === undefined) return;
-    await deps.queue.enqueue({ kind: 'decision', decision: 'APPROVE', matchId: value.matchId, ...clickOf(body) });
+    await deps.queue.enqueue({
+      kind: 'decision',
+      decision: 'APPROVE',
+      matchId: value.matchId,
+      ...clickOf(body),
+    });
   });
 
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.reject, async ({ ack, body, action, client }) => {
     await ack();
-    const value = parseValue(action.value);
+    const value = parseReviewButtonValue(action.value ?? '');
     const click = clickOf(body);
     if (value === undefined) return;
     await client.views.open({
       trigger_id: body.trigger_id,
       view: rejectReasonModal({
         matchId: value.matchId,
-        version: value.version ?? 0,
+        version: value.version,
         channel: click.channelId,
         ts: click.messageTs,
       }),
@@ -52,21 +55,21 @@ export function registerReviewActions(app: App, deps: IngressDeps): void {
   });
 
   app.view(CALLBACK_IDS.rejectReason, async ({ ack, body, view }) => {
-    const metadata = RejectMetadata.safeParse(parseJson(view.private_metadata));
+    const metadata = parseRejectReasonMetadata(view.private_metadata);
     const reason = Object.values(view.state.values)
       .flatMap((block) => Object.values(block))
       .map((input) => (typeof input.value === 'string' ? input.value.trim() : ''))
       .find((v) => v !== '');
-    if (!metadata.success) {
+    if (metadata === undefined) {
       await ack();
       deps.logger.warn('reject reason without its match', {});
       return;
     }
-    if (reason === undefined || reason.length < 3 || reason.length > 500) {
+    if (reason === undefined || reason.length < MIN_REJECT_REASON_LENGTH || reason.length > 500) {
       const blockId = Object.keys(view.state.values)[0] ?? 'reason';
       await ack({
         response_action: 'errors',
-        errors: { [blockId]: 'Give a reason of 3 to 500 characters.' },
+        errors: { [blockId]: `Give a reason of ${MIN_REJECT_REASON_LENGTH} to 500 characters.` },
       });
       return;
     }
@@ -75,24 +78,11 @@ export function registerReviewActions(app: App, deps: IngressDeps): void {
       kind: 'decision',
       decision: 'REJECT',
       reason,
-      matchId: metadata.data.matchId,
+      matchId: metadata.matchId,
       teamId: body.team?.id ?? body.user.team_id ?? '',
       userId: body.user.id,
-      channelId: metadata.data.channel,
-      messageTs: metadata.data.ts,
+      channelId: metadata.channel,
+      messageTs: metadata.ts,
     });
   });
-}
-
-function parseValue(value: string | undefined): z.infer<typeof ButtonValue> | undefined {
-  const parsed = ButtonValue.safeParse(parseJson(value ?? ''));
-  return parsed.success ? parsed.data : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

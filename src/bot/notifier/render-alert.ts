@@ -1,5 +1,4 @@
 import type { Match, OutboxRecord, SettlementException, Trade } from '../../settlement/index.ts';
-import { displayNameOf } from '../worker/people.ts';
 import {
   exceptionAlert,
   missingConfirmationAlert,
@@ -8,11 +7,15 @@ import {
   type SlackMessage,
   slaAlert,
 } from '../views/index.ts';
+import { displayNameOf } from '../worker/people.ts';
 import type { NotifierDeps } from './notifier.ts';
 
 /** What to do for an outbox record: post new messages (each under its own key), update one, or nothing. */
 export type RenderedAlert =
-  | { readonly kind: 'post'; readonly posts: ReadonlyArray<{ readonly key: string; readonly message: SlackMessage }> }
+  | {
+      readonly kind: 'post';
+      readonly posts: ReadonlyArray<{ readonly key: string; readonly message: SlackMessage }>;
+    }
   | { readonly kind: 'update'; readonly ts: string | undefined; readonly message: SlackMessage }
   | { readonly kind: 'skip'; readonly reason: string };
 
@@ -42,7 +45,9 @@ export async function renderAlert(
       return { kind: 'update', ts: original?.delivery?.ts, message };
     }
     case 'EXCEPTIONS_RAISED': {
-      const ids = Array.isArray(p.exceptionIds) ? p.exceptionIds.filter((x): x is string => typeof x === 'string') : [];
+      const ids = Array.isArray(p.exceptionIds)
+        ? p.exceptionIds.filter((x): x is string => typeof x === 'string')
+        : [];
       const exceptions = await store.getExceptions(ids);
       const trade = await store.getTrade(typeof p.tradeRef === 'string' ? p.tradeRef : record.entityId);
       if (trade === undefined) return { kind: 'skip', reason: 'trade not found' };

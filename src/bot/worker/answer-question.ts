@@ -18,11 +18,18 @@ export async function answerQuestion(deps: WorkerDeps, job: QuestionJob): Promis
   const thread = job.threadTs ?? job.ts;
   const asker = await principalOfSlackUser(deps.directory, job.teamId, job.userId);
   if (asker === undefined) {
-    const onboarding = onboardingMessage(deps.adminContact === undefined ? {} : { adminContact: deps.adminContact });
+    const onboarding = onboardingMessage(
+      deps.adminContact === undefined ? {} : { adminContact: deps.adminContact },
+    );
     if (job.direct) {
       await slack.chat.postMessage({ channel: job.channelId, thread_ts: thread, ...onboarding });
     } else {
-      await slack.chat.postEphemeral({ channel: job.channelId, user: job.userId, thread_ts: thread, ...onboarding });
+      await slack.chat.postEphemeral({
+        channel: job.channelId,
+        user: job.userId,
+        thread_ts: thread,
+        ...onboarding,
+      });
     }
     return;
   }
@@ -56,9 +63,7 @@ export async function answerQuestion(deps: WorkerDeps, job: QuestionJob): Promis
     });
     await edits;
     const trace = response.traceId === 'none' ? undefined : await deps.traces.get(response.traceId);
-    const toolsUsed = [
-      ...new Set((trace?.steps ?? []).flatMap((s) => (s.kind === 'tool' ? [s.name] : []))),
-    ];
+    const toolsUsed = [...new Set((trace?.steps ?? []).flatMap((s) => (s.kind === 'tool' ? [s.name] : [])))];
     const offline = response.answeredBy === 'offline-planner' || response.answeredBy === 'memory';
     await slack.chat.update({
       channel: job.channelId,
@@ -81,7 +86,9 @@ export async function answerQuestion(deps: WorkerDeps, job: QuestionJob): Promis
     await slack.chat.update({
       channel: job.channelId,
       ts,
-      ...progressMessage('I could not answer that just now; nothing was changed. Please try again in a minute.'),
+      ...progressMessage(
+        'I could not answer that just now; nothing was changed. Please try again in a minute.',
+      ),
     });
   }
 }

@@ -3,8 +3,8 @@ import type { DecisionJob } from '../jobs.ts';
 import { respond } from '../respond.ts';
 import { alreadyDecidedEphemeral, refusalEphemeral, reviewDecidedAlert } from '../views/index.ts';
 import type { WorkerDeps } from './deps.ts';
-import { principalOfSlackUser } from './slack-principal.ts';
 import { deskTimeZone, displayNameOf } from './people.ts';
+import { principalOfSlackUser } from './slack-principal.ts';
 
 /**
  * Approve / Reject from the alert: authorised at click time (directory, approver role, desk, four
@@ -17,7 +17,11 @@ export async function decideMatch(deps: WorkerDeps, job: DecisionJob): Promise<v
   const tell = (message: { text: string }) => tellClicker(deps, job, message);
   const clicker = await principalOfSlackUser(deps.directory, job.teamId, job.userId);
   if (clicker === undefined) {
-    await tell(refusalEphemeral('You are not in the SettleOps directory, so you cannot decide matches. Ask an administrator to add you.'));
+    await tell(
+      refusalEphemeral(
+        'You are not in the SettleOps directory, so you cannot decide matches. Ask an administrator to add you.',
+      ),
+    );
     return;
   }
   const outcome: ReviewDecisionOutcome = await decideReview(

@@ -6,9 +6,9 @@ import { settleMemory } from './settle-memory.ts';
 import { settleReport } from './settle-report.ts';
 import { explainAnswer } from './why.ts';
 
+export { withoutMention } from './answer-question.ts';
 export type { WorkerDeps } from './deps.ts';
 export { parseReportArgs, type ReportArgs } from './settle-report.ts';
-export { withoutMention } from './answer-question.ts';
 
 /** The worker: one job at a time per call, each to its use case. */
 export function createWorker(deps: WorkerDeps): (job: BotJob) => Promise<void> {

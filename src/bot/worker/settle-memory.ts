@@ -10,7 +10,9 @@ import { principalOfSlackUser } from './slack-principal.ts';
 export async function settleMemory(deps: WorkerDeps, job: MemoryJob | ForgetJob): Promise<void> {
   const asker = await principalOfSlackUser(deps.directory, job.teamId, job.userId);
   if (asker === undefined) {
-    await respond(job.responseUrl, { text: 'You are not in the SettleOps directory yet; ask an administrator for access.' });
+    await respond(job.responseUrl, {
+      text: 'You are not in the SettleOps directory yet; ask an administrator for access.',
+    });
     return;
   }
   const principalId = asker.principal.principalId;

@@ -11,7 +11,10 @@ export type ReportArgs =
   | { readonly ok: false; readonly problem: string };
 
 export function parseReportArgs(text: string): ReportArgs {
-  const words = text.trim().split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   let date: string | undefined;
   let desk: string | undefined;
   let isPublic = false;
@@ -21,14 +24,20 @@ export function parseReportArgs(text: string): ReportArgs {
       isPublic = true;
     } else if (/^\d{4}-\d{2}-\d{2}$/.test(w)) {
       if (date !== undefined) return { ok: false, problem: `two dates (${date} and ${w})` };
-      if (Number.isNaN(Date.parse(`${w}T00:00:00Z`)) || new Date(`${w}T00:00:00Z`).toISOString().slice(0, 10) !== w)
+      if (
+        Number.isNaN(Date.parse(`${w}T00:00:00Z`)) ||
+        new Date(`${w}T00:00:00Z`).toISOString().slice(0, 10) !== w
+      )
         return { ok: false, problem: `${w} is not a calendar date` };
       date = w;
     } else if (/^[A-Za-z][A-Za-z0-9-]{1,31}$/.test(w)) {
       if (desk !== undefined) return { ok: false, problem: `two desks (${desk} and ${w})` };
       desk = w.toUpperCase();
     } else {
-      return { ok: false, problem: `"${w.slice(0, 40)}" is neither a date (YYYY-MM-DD), a desk nor \`public\`` };
+      return {
+        ok: false,
+        problem: `"${w.slice(0, 40)}" is neither a date (YYYY-MM-DD), a desk nor \`public\``,
+      };
     }
   }
   return {
@@ -52,7 +61,9 @@ export async function settleReport(deps: WorkerDeps, job: ReportJob): Promise<vo
   }
   const asker = await principalOfSlackUser(deps.directory, job.teamId, job.userId);
   if (asker === undefined) {
-    await respond(job.responseUrl, { text: 'You are not in the SettleOps directory yet; ask an administrator for access.' });
+    await respond(job.responseUrl, {
+      text: 'You are not in the SettleOps directory yet; ask an administrator for access.',
+    });
     return;
   }
   const { desks } = asker.principal;
@@ -79,7 +90,11 @@ export async function settleReport(deps: WorkerDeps, job: ReportJob): Promise<vo
     dateBasis: basis,
     ...(scopeDesk === undefined ? {} : { desk: scopeDesk }),
   });
-  const message = reportMessage({ report, date: tradeDate, ...(scopeDesk === undefined ? {} : { desk: scopeDesk }) });
+  const message = reportMessage({
+    report,
+    date: tradeDate,
+    ...(scopeDesk === undefined ? {} : { desk: scopeDesk }),
+  });
   await respond(job.responseUrl, { ...message, response_type: args.public ? 'in_channel' : 'ephemeral' });
   const channel = args.public
     ? job.channelId

@@ -1,4 +1,9 @@
-import { type DirectoryEntry, type Principal, type PrincipalDirectory, principalOf } from '../../identity/index.ts';
+import {
+  type DirectoryEntry,
+  type Principal,
+  type PrincipalDirectory,
+  principalOf,
+} from '../../identity/index.ts';
 
 /** The active directory principal a Slack user maps to, or undefined: unknown people get no data. */
 export async function principalOfSlackUser(

@@ -15,5 +15,9 @@ export async function explainAnswer(deps: WorkerDeps, job: WhyJob): Promise<void
     });
     return;
   }
-  await respond(job.responseUrl, { ...whyMessage({ trace }), response_type: 'ephemeral', replace_original: false });
+  await respond(job.responseUrl, {
+    ...whyMessage({ trace }),
+    response_type: 'ephemeral',
+    replace_original: false,
+  });
 }

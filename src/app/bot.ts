@@ -1,0 +1,146 @@
+import type { ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
+import { type App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { DynamoDbTraceStore } from '../agents/index.ts';
+import {
+  type BotJob,
+  createBotApp,
+  createNotifier,
+  createWorker,
+  DynamoDbDeliveryLedger,
+  InProcessJobQueue,
+  type Notifier,
+} from '../bot/index.ts';
+import type { Config, SlackConfig } from '../config.ts';
+import { directoryApprovalGate } from '../identity/index.ts';
+import type { Logger } from '../logger.ts';
+import { type AgentCaller, openAgentCaller } from './agent-caller.ts';
+import { principalDirectory } from './identity.ts';
+import { wireMemory } from './memory.ts';
+import { createModelClient } from './model.ts';
+import type { SettlementRuntime } from './settlement.ts';
+
+export interface RunningBot {
+  readonly app: App;
+  /** Where the HTTP receiver listens (`http://host:port`), undefined in Socket Mode. */
+  readonly url: string | undefined;
+  readonly queue: InProcessJobQueue<BotJob>;
+  readonly notifier: Notifier;
+  stop(): Promise<void>;
+}
+
+export interface BotOptions {
+  readonly logger: Logger;
+  /** Pause between alert posts (default ~1 per second per channel, as Slack allows). */
+  readonly alertIntervalMs?: number;
+  /** Web API retries (tests shorten them); the WebClient's defaults otherwise. */
+  readonly retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+}
+
+/**
+ * The Slack bot's process, ingress and worker together (on AWS they are apart): Bolt with the HTTP
+ * receiver on PORT (`POST /slack/events`, `GET /healthz`) or Socket Mode with SLACK_APP_TOKEN, the
+ * delivery ledger in the settlement table, the in-process job queue, the worker (the agent through
+ * AgentCore as the asker, decisions, reports, memory) and the outbox notifier. Every Web API call
+ * goes to SLACK_API_URL when set.
+ */
+export async function startBot(
+  config: Config,
+  slack: SlackConfig,
+  rt: SettlementRuntime,
+  options: BotOptions,
+): Promise<RunningBot> {
+  const { logger } = options;
+  const model = createModelClient(config);
+  const memory = wireMemory(config, rt, model);
+  const directory = principalDirectory(rt);
+  let agent: AgentCaller | undefined;
+  let ready = false;
+  const receiver = receiverOf(slack, () => ready);
+  const queueRef: { queue?: InProcessJobQueue<BotJob> } = {};
+  const app = createBotApp({
+    token: slack.botToken,
+    receiver,
+    clientOptions: {
+      ...(slack.apiUrl === undefined ? {} : { slackApiUrl: slack.apiUrl }),
+      ...(options.retryConfig === undefined ? {} : { retryConfig: options.retryConfig }),
+    },
+    ingress: {
+      ledger: new DynamoDbDeliveryLedger(rt.doc, rt.table),
+      queue: { enqueue: async (job) => queueRef.queue?.enqueue(job) },
+      logger,
+    },
+  });
+  try {
+    const auth = await app.client.auth.test();
+    agent = await openAgentCaller(config, rt, logger);
+    const caller = agent;
+    const worker = createWorker({
+      slack: app.client,
+      directory,
+      approvals: directoryApprovalGate(directory),
+      settlement: rt.deps,
+      facts: memory.facts,
+      traces: new DynamoDbTraceStore(rt.doc, rt.table, rt.deps.now),
+      agent: caller,
+      botUserId: auth.user_id ?? '',
+      logger,
+    });
+    const queue = new InProcessJobQueue<BotJob>(worker, logger);
+    queueRef.queue = queue;
+    const notifier = createNotifier({
+      slack: app.client,
+      settlement: rt.deps,
+      directory,
+      channel: slack.alertChannel,
+      logger,
+      ...(options.alertIntervalMs === undefined ? {} : { minIntervalMs: options.alertIntervalMs }),
+    });
+    const started = (await (slack.appToken === undefined
+      ? app.start({ port: slack.port, host: slack.host })
+      : app.start())) as unknown;
+    ready = true;
+    const address = slack.appToken === undefined ? (started as Server).address() : null;
+    const url =
+      address !== null && typeof address === 'object' ? `http://${slack.host}:${address.port}` : undefined;
+    logger.info('slack bot started', { receiver: slack.appToken === undefined ? 'http' : 'socket', url });
+    return {
+      app,
+      url,
+      queue,
+      notifier,
+      async stop() {
+        ready = false;
+        await app.stop();
+        await queue.idle();
+        await caller.close();
+        memory.close();
+      },
+    };
+  } catch (error) {
+    await agent?.close();
+    memory.close();
+    throw error;
+  }
+}
+
+function receiverOf(slack: SlackConfig, ready: () => boolean): Receiver {
+  const healthz = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: unknown, res: ServerResponse) => {
+      res.writeHead(ready() ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: ready() ? 'ok' : 'starting' }));
+    },
+  };
+  if (slack.appToken !== undefined) {
+    return new SocketModeReceiver({ appToken: slack.appToken, customRoutes: [healthz] });
+  }
+  if (slack.signingSecret === undefined)
+    throw new Error('SLACK_SIGNING_SECRET is required for the HTTP receiver');
+  return new HTTPReceiver({
+    signingSecret: slack.signingSecret,
+    endpoints: '/slack/events',
+    customRoutes: [healthz],
+  });
+}

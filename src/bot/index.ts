@@ -1,0 +1,13 @@
+export { type BotAppOptions, createBotApp } from './app.ts';
+export { DELIVERY_TTL_SECONDS, type DeliveryLedger, DynamoDbDeliveryLedger } from './delivery-ledger.ts';
+export { InProcessJobQueue, type JobQueue } from './job-queue.ts';
+export type { BotJob } from './jobs.ts';
+export type { IngressDeps } from './listeners/ingress.ts';
+export {
+  ALERT_EVENT_TYPE,
+  createNotifier,
+  type Notifier,
+  type NotifierDeps,
+  type NotifierPass,
+} from './notifier/notifier.ts';
+export { createWorker, parseReportArgs, type WorkerDeps, withoutMention } from './worker/index.ts';
