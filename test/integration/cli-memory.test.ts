@@ -17,7 +17,10 @@ beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'settleops-memory-'));
   env = { DYNAMODB_ENDPOINT: table.endpoint, SETTLEOPS_TABLE: table.tableName, SETTLEOPS_DATA_DIR: dir };
   for (const principal of ['anna', 'ben']) {
-    const added = await runCli(usersAddArgs(aCliUser({ principal, user: `U0${principal.toUpperCase()}` })), env);
+    const added = await runCli(
+      usersAddArgs(aCliUser({ principal, user: `U0${principal.toUpperCase()}` })),
+      env,
+    );
     expect(added.code).toBe(0);
   }
 });

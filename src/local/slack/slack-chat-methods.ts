@@ -1,4 +1,4 @@
-import { fail, missing, ok, type Params, type Reply, str } from './slack-api-params.ts';
+import { fail, json, missing, ok, type Params, type Reply, str } from './slack-api-params.ts';
 import type { SlackEmulatorState } from './slack-emulator-state.ts';
 import { isReply, messageContent, wireMessage } from './slack-message-content.ts';
 
@@ -96,10 +96,26 @@ const startStream: MethodHandler = (state, params) => {
     return fail('invalid_arguments', ['recipient_team_id and recipient_user_id are required outside DMs']);
   const content = messageContent(params, false);
   if (isReply(content)) return content;
-  const message = state.botMessage(channel, { text: content.text, thread_ts: threadTs });
+  const text = streamText(params, content.text);
+  if (typeof text !== 'string') return text;
+  const message = state.botMessage(channel, { text, thread_ts: threadTs });
   message.streaming = true;
   return ok({ channel, ts: message.ts });
 };
+
+/** The text a stream call carries: `markdown_text`, then its `markdown_text` chunks (SDK 8 sends chunks). */
+function streamText(params: Params, base: string): string | Reply {
+  const chunks = json(params, 'chunks');
+  if (chunks === undefined) return base;
+  if ('invalid' in chunks || !Array.isArray(chunks.value))
+    return fail('invalid_arguments', ['chunks must be an array [json-pointer:/chunks]']);
+  let text = base;
+  for (const chunk of chunks.value as unknown[]) {
+    const c = chunk as { type?: unknown; text?: unknown } | null;
+    if (c?.type === 'markdown_text' && typeof c.text === 'string') text += c.text;
+  }
+  return text;
+}
 
 function streamingMessage(state: SlackEmulatorState, params: Params) {
   const channel = channelOf(state, params);
@@ -117,7 +133,9 @@ const appendStream: MethodHandler = (state, params) => {
   if ('body' in message) return message;
   const content = messageContent(params, false);
   if (isReply(content)) return content;
-  message.text += content.text;
+  const text = streamText(params, content.text);
+  if (typeof text !== 'string') return text;
+  message.text += text;
   return ok({ channel: message.channel, ts: message.ts });
 };
 
@@ -126,7 +144,9 @@ const stopStream: MethodHandler = (state, params) => {
   if ('body' in message) return message;
   const content = messageContent(params, false);
   if (isReply(content)) return content;
-  message.text += content.text;
+  const text = streamText(params, content.text);
+  if (typeof text !== 'string') return text;
+  message.text += text;
   if (content.blocks !== undefined) message.blocks = content.blocks;
   if (content.metadata !== undefined) message.metadata = content.metadata;
   delete message.streaming;
