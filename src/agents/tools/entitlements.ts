@@ -68,8 +68,9 @@ const EMPTY_DAY: DayRecords = { trades: [], matches: [], exceptions: [], instruc
 
 /**
  * The day's records the principal may see, through the byDay index only: one Query for the whole
- * day (every desk), or one per permitted desk. With a `query`, only the trades and exceptions it
- * asks for, filtered by the store. Anything of another desk is dropped again after reading, so a
+ * day (every desk), or one per permitted desk: without a `query`, everything but the settlement
+ * instructions (no tool shows them); with one, only the trades and exceptions it asks for, each read
+ * through the narrowest key the store has. Anything of another desk is dropped again after reading, so a
  * misfiled item never leaks.
  */
 export async function readPermittedDay(
@@ -82,7 +83,7 @@ export async function readPermittedDay(
   const scope = deskScope(principal, desk);
   const read = (d: string | undefined) =>
     query === undefined
-      ? store.listDay(tradeDate, d)
+      ? store.listDay(tradeDate, d, { instructions: false })
       : store.queryDay(tradeDate, d === undefined ? query : { ...query, desk: d });
   const days = scope.kind === 'all' ? [await read(undefined)] : await Promise.all(scope.desks.map(read));
   const allowed = (d: string) =>
