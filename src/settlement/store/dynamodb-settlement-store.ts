@@ -61,8 +61,8 @@ const MAX_TRANSACTION_ITEMS = 100;
 const REPORT_TTL_SECONDS = 7 * 24 * 3600;
 const BATCH_GET_LIMIT = 100;
 const BACKFILL_CONCURRENCY = 16;
-/** The kinds of the day index's sort keys (`<desk>#<kind>#<id>`); instructions last. */
-const DAY_KINDS = ['TRADE', 'MATCH', 'EXC', 'SI'] as const;
+/** The kinds of the day index's sort keys (`<desk>#<kind>#<id>`), in their sort order. */
+const DAY_KINDS = ['EXC', 'MATCH', 'SI', 'TRADE'] as const;
 
 export interface DynamoDbSettlementStoreOptions {
   /**
@@ -189,7 +189,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
     // One Query per desk and kind, all at once: the engine reads the segments side by side, and the
     // instructions (a quarter of the day) are not read unless wanted.
     const desks = desk === undefined ? await this.#dayDesks(tradeDate) : [desk];
-    const kinds = options.instructions === false ? DAY_KINDS.slice(0, 3) : DAY_KINDS;
+    const kinds = options.instructions === false ? DAY_KINDS.filter((k) => k !== 'SI') : DAY_KINDS;
     const segments = await Promise.all(
       desks.flatMap((d) => kinds.map((k) => this.#queryAll('byDay', keys.day(tradeDate), `${d}#${k}#`))),
     );
@@ -265,7 +265,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
         filters.isin !== undefined
           ? ['byBlock', tradeIndexKeys.isin(tradeDate, filters.isin)]
           : ['byQueue', tradeIndexKeys.bicFirm(tradeDate, filters.counterpartyBicPrefix ?? '')];
-      const entries = await this.#queryAll(index, pk, prefix, 'ref');
+      const entries = await this.#queryAll(index, pk, prefix, ['ref']);
       const refs = entries.map((e) => e.ref).filter((r): r is string => typeof r === 'string');
       return (await this.getTrades(refs)).filter(keep);
     }
@@ -712,7 +712,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
     index: IndexName | undefined,
     pk: string,
     prefix?: string,
-    projection?: string,
+    projection?: readonly string[],
     filter?: {
       readonly expression: string;
       readonly names: Record<string, string>;
@@ -720,16 +720,13 @@ export class DynamoDbSettlementStore implements SettlementStore {
     },
   ): Promise<Item[]> {
     const base = this.#queryInput(index, pk, undefined, prefix);
+    const projected = Object.fromEntries((projection ?? []).map((name, i) => [`#p${i}`, name]));
     const input: QueryCommandInput = {
       ...base,
-      ...(projection === undefined ? {} : { ProjectionExpression: projection }),
-      ...(filter === undefined
-        ? {}
-        : {
-            FilterExpression: filter.expression,
-            ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...filter.names },
-            ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ...filter.values },
-          }),
+      ...(projection === undefined ? {} : { ProjectionExpression: Object.keys(projected).join(', ') }),
+      ...(filter === undefined ? {} : { FilterExpression: filter.expression }),
+      ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...projected, ...filter?.names },
+      ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ...filter?.values },
     };
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
