@@ -60,7 +60,7 @@ export type { SettlementDeps } from './services/deps.ts';
 export { exceptionsOfTrade, isOpen } from './services/exception-sync.ts';
 export { type IngestSummary, ingestTrades } from './services/ingest-trades.ts';
 export { type MatchTally, matchTrade } from './services/match-trade.ts';
-export { snapshotReport } from './services/report-snapshots.ts';
+export { snapshotDeskReports, snapshotReport } from './services/report-snapshots.ts';
 export { type SweepResult, sweepSla } from './services/sweep-sla.ts';
 export { type TradeView, viewTrade } from './services/trade-view.ts';
 export { type DigestOutcome, writeAuditDigest } from './services/write-audit-digest.ts';

@@ -661,19 +661,26 @@ export class DynamoDbSettlementStore implements SettlementStore {
 
   async #batchGet(keyList: ReadonlyArray<{ pk: string; sk: string }>): Promise<Item[]> {
     const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+    const chunks: Array<Array<Record<string, unknown>>> = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
+      chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
+    // The chunks are independent reads: all at once (a firm's day is several hundred trades).
+    const found = await Promise.all(chunks.map((chunk) => this.#batchGetChunk(chunk)));
+    return found.flat();
+  }
+
+  async #batchGetChunk(keyList: Array<Record<string, unknown>>): Promise<Item[]> {
     const found: Item[] = [];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let pending: Array<Record<string, unknown>> = unique.slice(i, i + BATCH_GET_LIMIT);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await realSleep(fullJitterDelay(attempt, CONFLICT_BACKOFF));
-        const out = await this.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        found.push(...(out.Responses?.[this.tableName] ?? []));
-        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
+    let pending = keyList;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await realSleep(fullJitterDelay(attempt, CONFLICT_BACKOFF));
+      const out = await this.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      found.push(...(out.Responses?.[this.tableName] ?? []));
+      pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
     return found;
   }
