@@ -115,6 +115,30 @@ describe('the trade search index', () => {
     expect((await store.queryDay('2026-11-23', { trades: { isin: some.isin } })).trades).toStrictEqual([]);
   });
 
+  it('gives the headers of the trades a search finds, as the trades themselves have them', async () => {
+    const store = seeded.table.store;
+    const t = whole.trades[0] as Trade;
+    const filters = { counterpartyBicPrefix: t.counterpartyBic.slice(0, 8) };
+    const headers = await store.queryDayTradeHeaders(HIDDEN_TRADE_DATE, undefined, filters);
+    const full = await store.queryDay(HIDDEN_TRADE_DATE, { trades: filters });
+    const header = (x: Trade) => ({
+      source: x.source,
+      tradeId: x.tradeId,
+      tradeDate: x.tradeDate,
+      desk: x.desk,
+      isin: x.isin,
+      counterpartyBic: x.counterpartyBic,
+      status: x.status,
+    });
+    const byRef = (a: { source: string; tradeId: string }, b: { source: string; tradeId: string }) =>
+      refOf(a as Trade).localeCompare(refOf(b as Trade));
+    expect([...headers].sort(byRef)).toStrictEqual(full.trades.map(header).sort(byRef));
+    expect(headers.length).toBeGreaterThan(1);
+    const deskOnly = await store.queryDayTradeHeaders(HIDDEN_TRADE_DATE, t.desk, filters);
+    expect(deskOnly.every((h) => h.desk === t.desk)).toBe(true);
+    expect(deskOnly.length).toBe(headers.filter((h) => h.desk === t.desk).length);
+  });
+
   it('reads unmatched trades from the due lists and exceptions by key, as the day read has them', async () => {
     const store = seeded.table.store;
     for (const source of ['INTERNAL', 'COUNTERPARTY', undefined] as const) {

@@ -1,5 +1,5 @@
 import { mayViewAccount, mayViewDesk, type Principal } from '../../identity/index.ts';
-import type { DayQuery, DayRecords, SettlementStore } from '../../settlement/index.ts';
+import type { DayQuery, DayRecords, SettlementStore, TradeHeader } from '../../settlement/index.ts';
 import type { ToolOutcome } from './tool.ts';
 
 /*
@@ -102,4 +102,25 @@ export async function readPermittedDay(
     EMPTY_DAY,
   );
   return { day: merged, scope };
+}
+
+/**
+ * The headers of a day's trades passing `filters` that the principal may see (as `readPermittedDay`:
+ * one read for every desk or one per permitted desk, anything of another desk dropped after reading).
+ */
+export async function readPermittedTradeHeaders(
+  store: SettlementStore,
+  tradeDate: string,
+  principal: Pick<Principal, 'desks'>,
+  desk: string | undefined,
+  filters: NonNullable<DayQuery['trades']>,
+): Promise<{ readonly trades: readonly TradeHeader[]; readonly scope: DeskScope }> {
+  const scope = deskScope(principal, desk);
+  const found =
+    scope.kind === 'all'
+      ? [await store.queryDayTradeHeaders(tradeDate, undefined, filters)]
+      : await Promise.all(scope.desks.map((d) => store.queryDayTradeHeaders(tradeDate, d, filters)));
+  const allowed = (d: string) =>
+    mayViewDesk(principal, d) && (scope.kind === 'all' || scope.desks.includes(d));
+  return { trades: found.flat().filter((t) => allowed(t.desk)), scope };
 }

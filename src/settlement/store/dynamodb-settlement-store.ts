@@ -25,6 +25,7 @@ import {
   SettlementInstruction,
   Trade,
   TradeSource,
+  TradeStatus,
 } from '../model.ts';
 import type { SettlementReport } from '../report.ts';
 import type { ChangeSet, Entities, EntityKind, Write } from './change-set.ts';
@@ -50,6 +51,7 @@ import type {
   DayRecords,
   Page,
   SettlementStore,
+  TradeHeader,
   UnreadableRecord,
 } from './settlement-store.ts';
 import { type IndexName, TTL_ATTRIBUTE } from './table.ts';
@@ -94,6 +96,15 @@ export class DynamoDbSettlementStore implements SettlementStore {
   async getTrades(refs: readonly string[]): Promise<Trade[]> {
     const items = await this.#batchGet(refs.map((r) => keys.trade(r)));
     return items.map(parseItem.trade);
+  }
+
+  /** Trades by ref, only their headers (a projection: a search counts many and shows a few). */
+  async #getTradeHeaders(refs: readonly string[]): Promise<TradeHeader[]> {
+    const items = await this.#batchGet(
+      refs.map((r) => keys.trade(r)),
+      HEADER_FIELDS,
+    );
+    return items.map(tradeHeaderOf);
   }
 
   async getMatch(matchId: string): Promise<Match | undefined> {
@@ -232,7 +243,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
 
   async queryDay(tradeDate: string, query: DayQuery): Promise<DayRecords> {
     const [trades, exceptions] = await Promise.all([
-      query.trades === undefined ? [] : this.#dayTrades(tradeDate, query.desk, query.trades),
+      query.trades === undefined ? [] : this.#dayTrades(tradeDate, query.desk, query.trades, false),
       query.exceptions === true ? this.#dayExceptions(tradeDate, query.desk) : [],
     ]);
     return { trades, matches: [], exceptions, instructions: [] };
@@ -243,12 +254,33 @@ export class DynamoDbSettlementStore implements SettlementStore {
    * ISIN or a firm, the due lists for unmatched trades, otherwise the day (one desk's trades when a
    * desk is given). Whatever the path, every filter is checked again on the trades read.
    */
+  async queryDayTradeHeaders(
+    tradeDate: string,
+    desk: string | undefined,
+    filters: NonNullable<DayQuery['trades']>,
+  ): Promise<TradeHeader[]> {
+    return this.#dayTrades(tradeDate, desk, filters, true);
+  }
+
   async #dayTrades(
     tradeDate: string,
     desk: string | undefined,
     filters: NonNullable<DayQuery['trades']>,
-  ): Promise<Trade[]> {
-    const keep = (t: Trade) =>
+    headersOnly: false,
+  ): Promise<Trade[]>;
+  async #dayTrades(
+    tradeDate: string,
+    desk: string | undefined,
+    filters: NonNullable<DayQuery['trades']>,
+    headersOnly: boolean,
+  ): Promise<TradeHeader[]>;
+  async #dayTrades(
+    tradeDate: string,
+    desk: string | undefined,
+    filters: NonNullable<DayQuery['trades']>,
+    headersOnly: boolean,
+  ): Promise<TradeHeader[]> {
+    const keep = (t: TradeHeader) =>
       t.tradeDate === tradeDate &&
       (desk === undefined || t.desk === desk) &&
       (filters.isin === undefined || t.isin === filters.isin) &&
@@ -267,7 +299,8 @@ export class DynamoDbSettlementStore implements SettlementStore {
           : ['byQueue', tradeIndexKeys.bicFirm(tradeDate, filters.counterpartyBicPrefix ?? '')];
       const entries = await this.#queryAll(index, pk, prefix, ['ref']);
       const refs = entries.map((e) => e.ref).filter((r): r is string => typeof r === 'string');
-      return (await this.getTrades(refs)).filter(keep);
+      const found = headersOnly ? await this.#getTradeHeaders(refs) : await this.getTrades(refs);
+      return found.filter(keep);
     }
     if (filters.status === 'UNMATCHED') {
       // Unmatched trades are exactly the due lists: ours waiting for a record, their records orphaned.
@@ -659,24 +692,35 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return out.Item;
   }
 
-  async #batchGet(keyList: ReadonlyArray<{ pk: string; sk: string }>): Promise<Item[]> {
+  async #batchGet(
+    keyList: ReadonlyArray<{ pk: string; sk: string }>,
+    projection?: readonly string[],
+  ): Promise<Item[]> {
     const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
     const chunks: Array<Array<Record<string, unknown>>> = [];
     for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
       chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
     // The chunks are independent reads: all at once (a firm's day is several hundred trades).
-    const found = await Promise.all(chunks.map((chunk) => this.#batchGetChunk(chunk)));
+    const found = await Promise.all(chunks.map((chunk) => this.#batchGetChunk(chunk, projection)));
     return found.flat();
   }
 
-  async #batchGetChunk(keyList: Array<Record<string, unknown>>): Promise<Item[]> {
+  async #batchGetChunk(
+    keyList: Array<Record<string, unknown>>,
+    projection: readonly string[] | undefined,
+  ): Promise<Item[]> {
+    const names = Object.fromEntries((projection ?? []).map((name, i) => [`#p${i}`, name]));
+    const projected =
+      projection === undefined
+        ? {}
+        : { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names };
     const found: Item[] = [];
     let pending = keyList;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await realSleep(fullJitterDelay(attempt, CONFLICT_BACKOFF));
       const out = await this.doc.send(
         new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true, ...projected } },
         }),
       );
       found.push(...(out.Responses?.[this.tableName] ?? []));
@@ -766,6 +810,39 @@ export class DynamoDbSettlementStore implements SettlementStore {
       ...(unreadable.length === 0 ? {} : { unreadable }),
     };
   }
+}
+
+const HEADER_FIELDS = [
+  'source',
+  'tradeId',
+  'tradeDate',
+  'desk',
+  'isin',
+  'counterpartyBic',
+  'status',
+] as const;
+
+/** A trade's header from its projected item; a malformed one fails, naming the item and the field. */
+function tradeHeaderOf(item: Item): TradeHeader {
+  for (const field of HEADER_FIELDS) {
+    if (typeof item[field] !== 'string')
+      throw new Error(
+        `trade ${String(item.source)}#${String(item.tradeId)}: ${field} is missing or not a string`,
+      );
+  }
+  const source = TradeSource.safeParse(item.source);
+  const status = TradeStatus.safeParse(item.status);
+  if (!source.success || !status.success)
+    throw new Error(`trade ${String(item.source)}#${String(item.tradeId)}: unknown source or status`);
+  return {
+    source: source.data,
+    tradeId: String(item.tradeId),
+    tradeDate: String(item.tradeDate),
+    desk: String(item.desk),
+    isin: String(item.isin),
+    counterpartyBic: String(item.counterpartyBic),
+    status: status.data,
+  };
 }
 
 /** A scanned trade item with every field its index item is made of. */

@@ -58,6 +58,12 @@ export interface DayQuery {
   readonly exceptions?: boolean;
 }
 
+/** What a search needs of every trade it finds: enough to filter, count and order them. */
+export type TradeHeader = Pick<
+  Trade,
+  'source' | 'tradeId' | 'tradeDate' | 'desk' | 'isin' | 'counterpartyBic' | 'status'
+>;
+
 export type CommitResult =
   | { readonly ok: true }
   /** A condition failed: someone else changed one of the items first. Nothing was written. */
@@ -112,6 +118,15 @@ export interface SettlementStore {
    * trades through the due lists, exceptions through the day index narrowed to exceptions by key.
    */
   queryDay(tradeDate: string, query: DayQuery): Promise<DayRecords>;
+  /**
+   * As `queryDay` for trades, but only each trade's header: a search counts hundreds of trades and
+   * shows a few, which it then reads in full with `getTrades`.
+   */
+  queryDayTradeHeaders(
+    tradeDate: string,
+    desk: string | undefined,
+    filters: NonNullable<DayQuery['trades']>,
+  ): Promise<TradeHeader[]>;
   /**
    * True once every trade has its trade-index entry: always for a table created by this version; for
    * an older table, once `backfillTradeIndex` has run. Until then, searches read the trade date.
