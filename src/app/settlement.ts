@@ -91,6 +91,14 @@ export async function openSettlement(
     throw error;
   }
   const store = new DynamoDbSettlementStore(clients.doc, config.dynamodb.table, { chainKey });
+  // A data directory from before the trade index gets its entries once (one GetItem when it has them).
+  try {
+    const backfilled = await store.backfillTradeIndex();
+    if (backfilled > 0) log(`indexed ${backfilled} trades stored before the trade search index`);
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const audit = { chainKey, digests: auditDigestFile(config.dataDir) };
   return {
     deps: { store, now: options.now ?? systemClock, matching, calendars, sla, audit },

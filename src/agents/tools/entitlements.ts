@@ -1,5 +1,5 @@
 import { mayViewAccount, mayViewDesk, type Principal } from '../../identity/index.ts';
-import type { DayQuery, DayRecords, SettlementStore } from '../../settlement/index.ts';
+import type { DayQuery, DayRecords, SettlementStore, TradeHeader } from '../../settlement/index.ts';
 import type { ToolOutcome } from './tool.ts';
 
 /*
@@ -68,8 +68,9 @@ const EMPTY_DAY: DayRecords = { trades: [], matches: [], exceptions: [], instruc
 
 /**
  * The day's records the principal may see, through the byDay index only: one Query for the whole
- * day (every desk), or one per permitted desk. With a `query`, only the trades and exceptions it
- * asks for, filtered by the store. Anything of another desk is dropped again after reading, so a
+ * day (every desk), or one per permitted desk: without a `query`, everything but the settlement
+ * instructions (no tool shows them); with one, only the trades and exceptions it asks for, each read
+ * through the narrowest key the store has. Anything of another desk is dropped again after reading, so a
  * misfiled item never leaks.
  */
 export async function readPermittedDay(
@@ -82,7 +83,7 @@ export async function readPermittedDay(
   const scope = deskScope(principal, desk);
   const read = (d: string | undefined) =>
     query === undefined
-      ? store.listDay(tradeDate, d)
+      ? store.listDay(tradeDate, d, { instructions: false })
       : store.queryDay(tradeDate, d === undefined ? query : { ...query, desk: d });
   const days = scope.kind === 'all' ? [await read(undefined)] : await Promise.all(scope.desks.map(read));
   const allowed = (d: string) =>
@@ -101,4 +102,25 @@ export async function readPermittedDay(
     EMPTY_DAY,
   );
   return { day: merged, scope };
+}
+
+/**
+ * The headers of a day's trades passing `filters` that the principal may see (as `readPermittedDay`:
+ * one read for every desk or one per permitted desk, anything of another desk dropped after reading).
+ */
+export async function readPermittedTradeHeaders(
+  store: SettlementStore,
+  tradeDate: string,
+  principal: Pick<Principal, 'desks'>,
+  desk: string | undefined,
+  filters: NonNullable<DayQuery['trades']>,
+): Promise<{ readonly trades: readonly TradeHeader[]; readonly scope: DeskScope }> {
+  const scope = deskScope(principal, desk);
+  const found =
+    scope.kind === 'all'
+      ? [await store.queryDayTradeHeaders(tradeDate, undefined, filters)]
+      : await Promise.all(scope.desks.map((d) => store.queryDayTradeHeaders(tradeDate, d, filters)));
+  const allowed = (d: string) =>
+    mayViewDesk(principal, d) && (scope.kind === 'all' || scope.desks.includes(d));
+  return { trades: found.flat().filter((t) => allowed(t.desk)), scope };
 }

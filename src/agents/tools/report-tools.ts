@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { buildReport, isOpen, type SettlementReport, snapshotReport } from '../../settlement/index.ts';
+import {
+  buildReport,
+  isOpen,
+  type SettlementReport,
+  snapshotDeskReports,
+  snapshotReport,
+} from '../../settlement/index.ts';
 import { defineTool, fields } from './define-tool.ts';
 import { describeScope, deskScope, readPermittedDay } from './entitlements.ts';
 import { type Instant, instant, minutesBetween, newYorkDate } from './time.ts';
@@ -35,9 +41,12 @@ export const settlementReport = defineTool({
       now: ctx.settlement.now(),
       build: async () => {
         const { day } = await readPermittedDay(ctx.settlement.store, tradeDate, ctx.principal, input.desk);
+        const now = ctx.settlement.now().toISOString();
+        // Every desk's figures are in a whole day read: stored too, a desk's report is then one GetItem.
+        if (scope.kind === 'all') await snapshotDeskReports(ctx.settlement.store, day, { tradeDate, now });
         return buildReport(day, {
           tradeDate,
-          now: ctx.settlement.now().toISOString(),
+          now,
           ...(input.desk === undefined ? {} : { desk: input.desk }),
         });
       },

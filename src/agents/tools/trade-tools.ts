@@ -10,7 +10,7 @@ import {
   tradeRefsOf,
 } from '../../settlement/index.ts';
 import { defineTool, fields } from './define-tool.ts';
-import { describeScope, notFoundOrNotPermitted, readPermittedDay } from './entitlements.ts';
+import { describeScope, notFoundOrNotPermitted, readPermittedTradeHeaders } from './entitlements.ts';
 import { newYorkDate } from './time.ts';
 import type { RecordRef } from './tool.ts';
 import {
@@ -155,23 +155,23 @@ export const findTrades = defineTool({
     const tradeDate = input.tradeDate ?? newYorkDate(ctx.settlement.now());
     const bic = input.counterpartyBic;
     // The store filters (a BIC of 8 matches every branch); the exact checks below stay as the rule.
-    const { day, scope } = await readPermittedDay(
+    // Headers of every hit for the counts; only the trades shown are read in full.
+    const { trades: found, scope } = await readPermittedTradeHeaders(
       ctx.settlement.store,
       tradeDate,
       ctx.principal,
       input.desk,
       {
-        trades: {
-          ...(input.isin === undefined ? {} : { isin: input.isin }),
-          ...(bic === undefined ? {} : { counterpartyBicPrefix: bic.slice(0, 8) }),
-          ...(input.status === undefined ? {} : { status: input.status }),
-          ...(input.source === undefined ? {} : { source: input.source }),
-        },
+        ...(input.isin === undefined ? {} : { isin: input.isin }),
+        ...(bic === undefined ? {} : { counterpartyBicPrefix: bic.slice(0, 8) }),
+        ...(input.status === undefined ? {} : { status: input.status }),
+        ...(input.source === undefined ? {} : { source: input.source }),
       },
     );
-    const hits = day.trades
+    const hits = found
       .filter(
         (t) =>
+          t.tradeDate === tradeDate &&
           (input.isin === undefined || t.isin === input.isin) &&
           (bic === undefined ||
             (bic.length === 8 ? t.counterpartyBic.slice(0, 8) === bic : t.counterpartyBic === bic)) &&
@@ -184,7 +184,13 @@ export const findTrades = defineTool({
       );
     const byStatus: Partial<Record<Trade['status'], number>> = {};
     for (const t of hits) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
-    const shown = hits.slice(0, input.limit);
+    const shownRefs = hits.slice(0, input.limit).map((t) => `${t.source}#${t.tradeId}`);
+    const full = new Map(
+      (await ctx.settlement.store.getTrades(shownRefs))
+        .filter((t) => mayViewDesk(ctx.principal, t.desk))
+        .map((t) => [`${t.source}#${t.tradeId}`, t]),
+    );
+    const shown = shownRefs.map((r) => full.get(r)).filter((t): t is Trade => t !== undefined);
     const filters: Record<string, string> = {};
     if (input.isin !== undefined) filters.isin = input.isin;
     if (bic !== undefined) filters.counterpartyBic = bic;

@@ -28,10 +28,16 @@ export interface IngestSummary {
   readonly matching: Readonly<MatchTally>;
 }
 
+/** 49 trades, 49 trade-index entries and one receipt: 99 of a transaction's 100 items. */
+const MAX_BATCH = 49;
+
 export interface IngestOptions {
   /** `principal:…` or `system:…`: recorded as who booked or amended the trades (four eyes). */
   readonly actor?: string;
-  /** Trades written per transaction (each trade an item, plus one receipt holding their audit records). */
+  /**
+   * Trades written per transaction, at most 49: each trade is two items (the trade and its trade-index
+   * entry), plus one receipt holding their audit records, within DynamoDB's 100 per transaction.
+   */
   readonly batchSize?: number;
   /** Concurrent matching tasks. */
   readonly concurrency?: number;
@@ -59,7 +65,7 @@ export async function ingestTrades(
   // record fail its own schema (unreadable trades, `audit verify` crying tamper).
   const problem = actorProblem(actor);
   if (problem !== undefined) throw new InvalidActorError(actor, problem);
-  const batchSize = Math.max(1, Math.min(50, options.batchSize ?? 50));
+  const batchSize = Math.max(1, Math.min(MAX_BATCH, options.batchSize ?? MAX_BATCH));
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const counts = { ingested: 0, unchanged: 0, amended: 0, conflicts: 0 };
   const toMatch = new Set<string>();

@@ -1,5 +1,5 @@
-import type { SettlementReport } from '../report.ts';
-import type { SettlementStore } from '../store/settlement-store.ts';
+import { buildReport, type SettlementReport } from '../report.ts';
+import type { DayRecords, SettlementStore } from '../store/settlement-store.ts';
 
 /** How old a stored report may be before it is rebuilt from the day's records. */
 export const REPORT_MAX_AGE_MS = 60_000;
@@ -29,4 +29,38 @@ export async function snapshotReport(
   const fresh = await options.build();
   await store.putReportSnapshot(options.tradeDate, options.scope, fresh);
   return fresh;
+}
+
+/**
+ * Every desk's report of a trade date, built from the whole day already read for the all-desks
+ * report and stored as that desk's snapshot: one read of the day serves every scope of it for the
+ * next minute. Nothing is stored when the day holds records that could not be read (their desk is
+ * unknown, so no desk's report could name them). Returns the desks stored.
+ */
+export async function snapshotDeskReports(
+  store: SettlementStore,
+  day: DayRecords,
+  options: { readonly tradeDate: string; readonly now: string },
+): Promise<string[]> {
+  if (day.unreadable !== undefined && day.unreadable.length > 0) return [];
+  const desks = [...new Set([...day.trades, ...day.matches, ...day.exceptions].map((r) => r.desk))].sort();
+  await Promise.all(
+    desks.map((desk) =>
+      store.putReportSnapshot(
+        options.tradeDate,
+        desk,
+        buildReport(deskPart(day, desk), { tradeDate: options.tradeDate, now: options.now, desk }),
+      ),
+    ),
+  );
+  return desks;
+}
+
+function deskPart(day: DayRecords, desk: string): DayRecords {
+  return {
+    trades: day.trades.filter((t) => t.desk === desk),
+    matches: day.matches.filter((m) => m.desk === desk),
+    exceptions: day.exceptions.filter((e) => e.desk === desk),
+    instructions: day.instructions.filter((i) => i.desk === desk),
+  };
 }

@@ -36,6 +36,8 @@ export type Write =
       readonly kind: EntityKind;
       readonly entity: Entities[EntityKind];
       readonly expectedVersion: number;
+      /** The stored version it replaces (the store moves derived items, e.g. the trade index, from it). */
+      readonly previous: Entities[EntityKind];
     }
   | { readonly op: 'instruction'; readonly instruction: SettlementInstruction }
   /** A live (NEW) instruction ends: fails the commit unless it exists and is still live. */
@@ -116,7 +118,7 @@ export class ChangeSet {
     });
     const sealed = { ...next, version: seq, auditHash: record.hash } as Entities[K];
     this.#writes.push(
-      { op: 'update', kind, entity: sealed, expectedVersion: current.version },
+      { op: 'update', kind, entity: sealed, expectedVersion: current.version, previous: current },
       { op: 'audit', record },
     );
     return sealed;

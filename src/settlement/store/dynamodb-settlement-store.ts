@@ -25,6 +25,7 @@ import {
   SettlementInstruction,
   Trade,
   TradeSource,
+  TradeStatus,
 } from '../model.ts';
 import type { SettlementReport } from '../report.ts';
 import type { ChangeSet, Entities, EntityKind, Write } from './change-set.ts';
@@ -50,15 +51,20 @@ import type {
   DayRecords,
   Page,
   SettlementStore,
+  TradeHeader,
   UnreadableRecord,
 } from './settlement-store.ts';
 import { type IndexName, TTL_ATTRIBUTE } from './table.ts';
+import { type IndexedTradeFields, tradeIndexItem, tradeIndexKeys, tradeIndexMoves } from './trade-index.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const MAX_TRANSACTION_ITEMS = 100;
 const REPORT_TTL_SECONDS = 7 * 24 * 3600;
 const BATCH_GET_LIMIT = 100;
+const BACKFILL_CONCURRENCY = 16;
+/** The kinds of the day index's sort keys (`<desk>#<kind>#<id>`), in their sort order. */
+const DAY_KINDS = ['EXC', 'MATCH', 'SI', 'TRADE'] as const;
 
 export interface DynamoDbSettlementStoreOptions {
   /**
@@ -71,6 +77,8 @@ export interface DynamoDbSettlementStoreOptions {
 /** The settlement store on DynamoDB (`@aws-sdk/lib-dynamodb`), one table with sparse indexes. */
 export class DynamoDbSettlementStore implements SettlementStore {
   readonly #chainKey: ChainKey | undefined;
+  /** Once seen complete, the trade index stays complete (every write maintains it). */
+  #indexComplete = false;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -88,6 +96,15 @@ export class DynamoDbSettlementStore implements SettlementStore {
   async getTrades(refs: readonly string[]): Promise<Trade[]> {
     const items = await this.#batchGet(refs.map((r) => keys.trade(r)));
     return items.map(parseItem.trade);
+  }
+
+  /** Trades by ref, only their headers (a projection: a search counts many and shows a few). */
+  async #getTradeHeaders(refs: readonly string[]): Promise<TradeHeader[]> {
+    const items = await this.#batchGet(
+      refs.map((r) => keys.trade(r)),
+      HEADER_FIELDS,
+    );
+    return items.map(tradeHeaderOf);
   }
 
   async getMatch(matchId: string): Promise<Match | undefined> {
@@ -180,12 +197,19 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return out;
   }
 
-  async listDay(tradeDate: string, desk?: string): Promise<DayRecords> {
-    const items = await this.#queryAll(
-      'byDay',
-      keys.day(tradeDate),
-      desk === undefined ? undefined : `${desk}#`,
+  async listDay(
+    tradeDate: string,
+    desk?: string,
+    options: { readonly instructions?: boolean } = {},
+  ): Promise<DayRecords> {
+    // One Query per desk and kind, all at once: the engine reads the segments side by side, and the
+    // instructions (a quarter of the day) are not read unless wanted.
+    const desks = desk === undefined ? await this.#dayDesks(tradeDate) : [desk];
+    const kinds = options.instructions === false ? DAY_KINDS.filter((k) => k !== 'SI') : DAY_KINDS;
+    const segments = await Promise.all(
+      desks.flatMap((d) => kinds.map((k) => this.#queryAll('byDay', keys.day(tradeDate), `${d}#${k}#`))),
     );
+    const items = segments.flat();
     const trades: Trade[] = [];
     const matches: Match[] = [];
     const exceptions: SettlementException[] = [];
@@ -223,60 +247,214 @@ export class DynamoDbSettlementStore implements SettlementStore {
   }
 
   async queryDay(tradeDate: string, query: DayQuery): Promise<DayRecords> {
-    const names: Record<string, string> = { '#it': 'itemType' };
+    const [trades, exceptions] = await Promise.all([
+      query.trades === undefined ? [] : this.#dayTrades(tradeDate, query.desk, query.trades, false),
+      query.exceptions === true ? this.#dayExceptions(tradeDate, query.desk) : [],
+    ]);
+    return { trades, matches: [], exceptions, instructions: [] };
+  }
+
+  /**
+   * The trades of a date passing the filters, through the narrowest key: the trade index for an
+   * ISIN or a firm, the due lists for unmatched trades, otherwise the day (one desk's trades when a
+   * desk is given). Whatever the path, every filter is checked again on the trades read.
+   */
+  async queryDayTradeHeaders(
+    tradeDate: string,
+    desk: string | undefined,
+    filters: NonNullable<DayQuery['trades']>,
+  ): Promise<TradeHeader[]> {
+    return this.#dayTrades(tradeDate, desk, filters, true);
+  }
+
+  async #dayTrades(
+    tradeDate: string,
+    desk: string | undefined,
+    filters: NonNullable<DayQuery['trades']>,
+    headersOnly: false,
+  ): Promise<Trade[]>;
+  async #dayTrades(
+    tradeDate: string,
+    desk: string | undefined,
+    filters: NonNullable<DayQuery['trades']>,
+    headersOnly: boolean,
+  ): Promise<TradeHeader[]>;
+  async #dayTrades(
+    tradeDate: string,
+    desk: string | undefined,
+    filters: NonNullable<DayQuery['trades']>,
+    headersOnly: boolean,
+  ): Promise<TradeHeader[]> {
+    const keep = (t: TradeHeader) =>
+      t.tradeDate === tradeDate &&
+      (desk === undefined || t.desk === desk) &&
+      (filters.isin === undefined || t.isin === filters.isin) &&
+      (filters.counterpartyBicPrefix === undefined ||
+        t.counterpartyBic.startsWith(filters.counterpartyBicPrefix)) &&
+      (filters.status === undefined || t.status === filters.status) &&
+      (filters.source === undefined || t.source === filters.source);
+    const prefix = desk === undefined ? undefined : `${desk}#`;
+    if (
+      (filters.isin !== undefined || filters.counterpartyBicPrefix !== undefined) &&
+      (await this.tradeIndexComplete())
+    ) {
+      const [index, pk]: [IndexName, string] =
+        filters.isin !== undefined
+          ? ['byBlock', tradeIndexKeys.isin(tradeDate, filters.isin)]
+          : ['byQueue', tradeIndexKeys.bicFirm(tradeDate, filters.counterpartyBicPrefix ?? '')];
+      const entries = await this.#queryAll(index, pk, prefix, ['ref']);
+      const refs = entries.map((e) => e.ref).filter((r): r is string => typeof r === 'string');
+      const found = headersOnly ? await this.#getTradeHeaders(refs) : await this.getTrades(refs);
+      return found.filter(keep);
+    }
+    if (filters.status === 'UNMATCHED') {
+      // Unmatched trades are exactly the due lists: ours waiting for a record, their records orphaned.
+      const lists =
+        filters.source === 'INTERNAL'
+          ? [keys.due.match]
+          : filters.source === 'COUNTERPARTY'
+            ? [keys.due.orphan]
+            : [keys.due.match, keys.due.orphan];
+      const found = await Promise.all(
+        lists.map((pk) =>
+          this.#queryAll('byDue', pk, undefined, undefined, {
+            expression: '#td = :td',
+            names: { '#td': 'tradeDate' },
+            values: { ':td': tradeDate },
+          }),
+        ),
+      );
+      return found.flat().map(parseItem.trade).filter(keep);
+    }
+    const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
-    const parts: string[] = [];
-    if (query.trades !== undefined) {
-      values[':trade'] = 'TRADE';
-      const t = ['#it = :trade'];
-      const eq = (attr: string, value: string | undefined) => {
-        if (value === undefined) return;
-        names[`#${attr}`] = attr;
-        values[`:${attr}`] = value;
-        t.push(`#${attr} = :${attr}`);
-      };
-      eq('isin', query.trades.isin);
-      eq('status', query.trades.status);
-      eq('source', query.trades.source);
-      if (query.trades.counterpartyBicPrefix !== undefined) {
-        names['#bic'] = 'counterpartyBic';
-        values[':bic'] = query.trades.counterpartyBicPrefix;
-        t.push('begins_with(#bic, :bic)');
-      }
-      parts.push(`(${t.join(' AND ')})`);
-    }
-    if (query.exceptions === true) {
-      values[':exc'] = 'EXCEPTION';
-      parts.push('#it = :exc');
-    }
-    const empty: DayRecords = { trades: [], matches: [], exceptions: [], instructions: [] };
-    if (parts.length === 0) return empty;
-    // One kind on one desk narrows the key condition itself (`<desk>#TRADE#`).
-    const prefix =
-      query.desk === undefined
-        ? undefined
-        : parts.length === 1
-          ? `${query.desk}#${query.trades !== undefined ? 'TRADE' : 'EXC'}#`
-          : `${query.desk}#`;
-    const base = this.#queryInput('byDay', keys.day(tradeDate), undefined, prefix);
-    const input: QueryCommandInput = {
-      ...base,
-      FilterExpression: parts.join(' OR '),
-      ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...names },
-      ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ...values },
+    const conditions: string[] = [];
+    const eq = (attr: string, value: string | undefined) => {
+      if (value === undefined) return;
+      names[`#${attr}`] = attr;
+      values[`:${attr}`] = value;
+      conditions.push(`#${attr} = :${attr}`);
     };
-    const trades: Trade[] = [];
-    const exceptions: SettlementException[] = [];
+    eq('isin', filters.isin);
+    eq('status', filters.status);
+    eq('source', filters.source);
+    if (filters.counterpartyBicPrefix !== undefined) {
+      names['#bic'] = 'counterpartyBic';
+      values[':bic'] = filters.counterpartyBicPrefix;
+      conditions.push('begins_with(#bic, :bic)');
+    }
+    const desks = desk === undefined ? await this.#dayDesks(tradeDate) : [desk];
+    const found = await Promise.all(
+      desks.map((d) =>
+        this.#queryAll(
+          'byDay',
+          keys.day(tradeDate),
+          `${d}#TRADE#`,
+          undefined,
+          conditions.length === 0 ? undefined : { expression: conditions.join(' AND '), names, values },
+        ),
+      ),
+    );
+    return found.flat().map(parseItem.trade).filter(keep);
+  }
+
+  /** Every exception of a date: one Query per desk on the day index, narrowed to exceptions by key. */
+  async #dayExceptions(tradeDate: string, desk: string | undefined): Promise<SettlementException[]> {
+    const desks = desk === undefined ? await this.#dayDesks(tradeDate) : [desk];
+    const found = await Promise.all(
+      desks.map((d) => this.#queryAll('byDay', keys.day(tradeDate), `${d}#EXC#`)),
+    );
+    return found.flat().map(parseItem.exception);
+  }
+
+  /**
+   * The desks with anything on a date, in order: a skip scan of the day index, one single-item
+   * Query per desk (sort keys start with `<desk>#`, and a desk holds no character below `#`).
+   */
+  async #dayDesks(tradeDate: string): Promise<string[]> {
+    const desks: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byDay',
+          KeyConditionExpression: after === undefined ? '#pk = :pk' : '#pk = :pk AND #sk > :after',
+          ExpressionAttributeNames: { '#pk': 'byDayPk', '#sk': 'byDaySk' },
+          ExpressionAttributeValues: {
+            ':pk': keys.day(tradeDate),
+            ...(after === undefined ? {} : { ':after': after }),
+          },
+          ProjectionExpression: '#sk',
+          Limit: 1,
+        }),
+      );
+      const sk = out.Items?.[0]?.byDaySk;
+      if (typeof sk !== 'string') return desks;
+      const desk = sk.slice(0, Math.max(0, sk.indexOf('#')));
+      desks.push(desk);
+      after = `${desk}#\uffff`;
+    }
+  }
+
+  async tradeIndexComplete(): Promise<boolean> {
+    if (this.#indexComplete) return true;
+    this.#indexComplete = (await this.#get(tradeIndexKeys.complete)) !== undefined;
+    return this.#indexComplete;
+  }
+
+  async backfillTradeIndex(): Promise<number> {
+    if (await this.tradeIndexComplete()) return 0;
+    let written = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      for (const item of out.Items ?? []) {
-        if (item.itemType === 'TRADE') trades.push(parseItem.trade(item));
-        else if (item.itemType === 'EXCEPTION') exceptions.push(parseItem.exception(item));
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'itemType = :t',
+          ProjectionExpression: '#src, tradeId, tradeDate, desk, isin, counterpartyBic',
+          ExpressionAttributeNames: { '#src': 'source' },
+          ExpressionAttributeValues: { ':t': 'TRADE' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      const trades = (out.Items ?? []).filter(isIndexable);
+      for (let i = 0; i < trades.length; i += BACKFILL_CONCURRENCY) {
+        const done = await Promise.all(
+          trades.slice(i, i + BACKFILL_CONCURRENCY).map((t) => this.#putMissingIndex(t)),
+        );
+        written += done.filter(Boolean).length;
       }
       start = out.LastEvaluatedKey;
     } while (start !== undefined);
-    return { ...empty, trades, exceptions };
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...tradeIndexKeys.complete, itemType: 'META', completedBy: 'backfill' },
+      }),
+    );
+    this.#indexComplete = true;
+    return written;
+  }
+
+  /**
+   * Writes a trade's index item unless it has one: an amendment committed meanwhile wrote a newer
+   * one, which the backfill's older reading must not overwrite.
+   */
+  async #putMissingIndex(t: IndexedTradeFields): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: tradeIndexItem(t),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async hasDeskDay(tradeDate: string, desk: string): Promise<boolean> {
@@ -333,7 +511,15 @@ export class DynamoDbSettlementStore implements SettlementStore {
   async commit(changes: ChangeSet): Promise<CommitResult> {
     const writes =
       this.#chainKey === undefined ? changes.writes : await signed(changes.writes, this.#chainKey);
-    const items = writes.map((w) => this.#transactItem(w));
+    // A write may bring derived items (the trade index); `owners` maps each item back to its write.
+    const items: TransactItem[] = [];
+    const owners: number[] = [];
+    writes.forEach((w, i) => {
+      for (const item of this.#transactItems(w)) {
+        items.push(item);
+        owners.push(i);
+      }
+    });
     if (items.length === 0) return { ok: true };
     if (items.length > MAX_TRANSACTION_ITEMS) {
       throw new Error(
@@ -349,7 +535,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
         if (reasons.includes('ConditionalCheckFailed')) {
           const failed = reasons
             .map((code, i) =>
-              code === 'ConditionalCheckFailed' ? describeWrite(changes.writes[i]) : undefined,
+              code === 'ConditionalCheckFailed' ? describeWrite(changes.writes[owners[i] ?? -1]) : undefined,
             )
             .filter((d) => d !== undefined);
           return { ok: false, reason: 'CONFLICT', message: `changed concurrently: ${failed.join(', ')}` };
@@ -438,6 +624,16 @@ export class DynamoDbSettlementStore implements SettlementStore {
     } while (start !== undefined);
   }
 
+  #transactItems(w: Write): TransactItem[] {
+    const item = this.#transactItem(w);
+    if ((w.op === 'create' || w.op === 'update') && w.kind === 'trade') {
+      const trade = w.entity as Trade;
+      if (w.op === 'create' || tradeIndexMoves(w.previous as Trade, trade))
+        return [item, { Put: { TableName: this.tableName, Item: tradeIndexItem(trade) } }];
+    }
+    return [item];
+  }
+
   #transactItem(w: Write): TransactItem {
     const TableName = this.tableName;
     switch (w.op) {
@@ -501,21 +697,39 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return out.Item;
   }
 
-  async #batchGet(keyList: ReadonlyArray<{ pk: string; sk: string }>): Promise<Item[]> {
+  async #batchGet(
+    keyList: ReadonlyArray<{ pk: string; sk: string }>,
+    projection?: readonly string[],
+  ): Promise<Item[]> {
     const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+    const chunks: Array<Array<Record<string, unknown>>> = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
+      chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
+    // The chunks are independent reads: all at once (a firm's day is several hundred trades).
+    const found = await Promise.all(chunks.map((chunk) => this.#batchGetChunk(chunk, projection)));
+    return found.flat();
+  }
+
+  async #batchGetChunk(
+    keyList: Array<Record<string, unknown>>,
+    projection: readonly string[] | undefined,
+  ): Promise<Item[]> {
+    const names = Object.fromEntries((projection ?? []).map((name, i) => [`#p${i}`, name]));
+    const projected =
+      projection === undefined
+        ? {}
+        : { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names };
     const found: Item[] = [];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let pending: Array<Record<string, unknown>> = unique.slice(i, i + BATCH_GET_LIMIT);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await realSleep(fullJitterDelay(attempt, CONFLICT_BACKOFF));
-        const out = await this.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        found.push(...(out.Responses?.[this.tableName] ?? []));
-        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
+    let pending = keyList;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await realSleep(fullJitterDelay(attempt, CONFLICT_BACKOFF));
+      const out = await this.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true, ...projected } },
+        }),
+      );
+      found.push(...(out.Responses?.[this.tableName] ?? []));
+      pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
     return found;
   }
@@ -550,8 +764,26 @@ export class DynamoDbSettlementStore implements SettlementStore {
     };
   }
 
-  async #queryAll(index: IndexName | undefined, pk: string, prefix?: string): Promise<Item[]> {
-    const input = this.#queryInput(index, pk, undefined, prefix);
+  async #queryAll(
+    index: IndexName | undefined,
+    pk: string,
+    prefix?: string,
+    projection?: readonly string[],
+    filter?: {
+      readonly expression: string;
+      readonly names: Record<string, string>;
+      readonly values: Record<string, unknown>;
+    },
+  ): Promise<Item[]> {
+    const base = this.#queryInput(index, pk, undefined, prefix);
+    const projected = Object.fromEntries((projection ?? []).map((name, i) => [`#p${i}`, name]));
+    const input: QueryCommandInput = {
+      ...base,
+      ...(projection === undefined ? {} : { ProjectionExpression: Object.keys(projected).join(', ') }),
+      ...(filter === undefined ? {} : { FilterExpression: filter.expression }),
+      ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...projected, ...filter?.names },
+      ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ...filter?.values },
+    };
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -583,6 +815,46 @@ export class DynamoDbSettlementStore implements SettlementStore {
       ...(unreadable.length === 0 ? {} : { unreadable }),
     };
   }
+}
+
+const HEADER_FIELDS = [
+  'source',
+  'tradeId',
+  'tradeDate',
+  'desk',
+  'isin',
+  'counterpartyBic',
+  'status',
+] as const;
+
+/** A trade's header from its projected item; a malformed one fails, naming the item and the field. */
+function tradeHeaderOf(item: Item): TradeHeader {
+  for (const field of HEADER_FIELDS) {
+    if (typeof item[field] !== 'string')
+      throw new Error(
+        `trade ${String(item.source)}#${String(item.tradeId)}: ${field} is missing or not a string`,
+      );
+  }
+  const source = TradeSource.safeParse(item.source);
+  const status = TradeStatus.safeParse(item.status);
+  if (!source.success || !status.success)
+    throw new Error(`trade ${String(item.source)}#${String(item.tradeId)}: unknown source or status`);
+  return {
+    source: source.data,
+    tradeId: String(item.tradeId),
+    tradeDate: String(item.tradeDate),
+    desk: String(item.desk),
+    isin: String(item.isin),
+    counterpartyBic: String(item.counterpartyBic),
+    status: status.data,
+  };
+}
+
+/** A scanned trade item with every field its index item is made of. */
+function isIndexable(item: Item): item is Item & IndexedTradeFields {
+  return ['source', 'tradeId', 'tradeDate', 'desk', 'isin', 'counterpartyBic'].every(
+    (k) => typeof item[k] === 'string',
+  );
 }
 
 /** Every item that reads, and what is wrong with those that do not. */

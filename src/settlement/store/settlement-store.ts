@@ -58,6 +58,12 @@ export interface DayQuery {
   readonly exceptions?: boolean;
 }
 
+/** What a search needs of every trade it finds: enough to filter, count and order them. */
+export type TradeHeader = Pick<
+  Trade,
+  'source' | 'tradeId' | 'tradeDate' | 'desk' | 'isin' | 'counterpartyBic' | 'status'
+>;
+
 export type CommitResult =
   | { readonly ok: true }
   /** A condition failed: someone else changed one of the items first. Nothing was written. */
@@ -97,9 +103,41 @@ export interface SettlementStore {
    * date lies in `[fromDate, toDate]`: one index query.
    */
   listNearMisses(key: string, fromDate: string, toDate: string): Promise<Trade[]>;
-  listDay(tradeDate: string, desk?: string): Promise<DayRecords>;
-  /** The trades and/or exceptions of a trade date that pass the query's filters (Query on the day index). */
+  /**
+   * Everything of a trade date (optionally one desk), one Query per desk and kind of record on the day
+   * index. `instructions: false` leaves the settlement instructions out (reports do not need them).
+   */
+  listDay(
+    tradeDate: string,
+    desk?: string,
+    options?: { readonly instructions?: boolean },
+  ): Promise<DayRecords>;
+  /**
+   * The trades and/or exceptions of a trade date that pass the query's filters, each through the
+   * narrowest key: a search by ISIN or counterparty firm through the trade index (when complete), unmatched
+   * trades through the due lists, exceptions through the day index narrowed to exceptions by key.
+   */
   queryDay(tradeDate: string, query: DayQuery): Promise<DayRecords>;
+  /**
+   * As `queryDay` for trades, but only each trade's header: a search counts hundreds of trades and
+   * shows a few, which it then reads in full with `getTrades`.
+   */
+  queryDayTradeHeaders(
+    tradeDate: string,
+    desk: string | undefined,
+    filters: NonNullable<DayQuery['trades']>,
+  ): Promise<TradeHeader[]>;
+  /**
+   * True once every trade has its trade-index entry: always for a table created by this version; for
+   * an older table, once `backfillTradeIndex` has run. Until then, searches read the trade date.
+   */
+  tradeIndexComplete(): Promise<boolean>;
+  /**
+   * Gives every trade stored before the trade index its entry (never overwriting one), then marks the
+   * index complete. Idempotent; a Scan, so run once when a data directory from before is opened.
+   * Returns how many entries it wrote (0 when the index was complete already).
+   */
+  backfillTradeIndex(): Promise<number>;
   /** True when the desk has anything on that trade date (one Query on the day index, at most one item read). */
   hasDeskDay(tradeDate: string, desk: string): Promise<boolean>;
   /**

@@ -4,10 +4,14 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
+  PutItemCommand,
   ResourceInUseException,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { tradeIndexKeys } from './trade-index.ts';
+
+const TRADE_INDEX_COMPLETE = tradeIndexKeys.complete;
 
 /**
  * One table, four sparse global secondary indexes (see docs/data-model.md):
@@ -46,12 +50,29 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
 
 /** Creates the table and enables TTL if they are not there yet. Safe to run concurrently and repeatedly. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  let created = false;
   try {
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    created = true;
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitActive(client, tableName);
+  // A new table holds no trade from before the trade index: the index is complete from the start.
+  // (An existing table without the marker is backfilled by `backfillTradeIndex`.)
+  if (created) {
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: TRADE_INDEX_COMPLETE.pk },
+          sk: { S: TRADE_INDEX_COMPLETE.sk },
+          itemType: { S: 'META' },
+          completedBy: { S: 'create-table' },
+        },
+      }),
+    );
+  }
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
   if (status !== 'ENABLED' && status !== 'ENABLING') {

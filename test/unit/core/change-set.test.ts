@@ -171,7 +171,7 @@ describe('ChangeSet.update', () => {
     };
     expect(updated).toStrictEqual({ ...next, version: 2, auditHash: record.hash });
     expect(changes.writes).toStrictEqual([
-      { op: 'update', kind: 'trade', entity: updated, expectedVersion: 1 },
+      { op: 'update', kind: 'trade', entity: updated, expectedVersion: 1, previous: current },
       { op: 'audit', record },
     ]);
   });
@@ -220,6 +220,7 @@ describe('ChangeSet.update', () => {
       kind: 'trade',
       entity: updated,
       expectedVersion: 7,
+      previous: current,
     });
     expect(auditRecords(changes).map((r) => [r.seq, r.prevHash])).toStrictEqual([[8, 'd'.repeat(64)]]);
   });
