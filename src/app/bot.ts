@@ -26,6 +26,8 @@ export interface RunningBot {
   readonly url: string | undefined;
   readonly queue: InProcessJobQueue<BotJob>;
   readonly notifier: Notifier;
+  /** Resolves once every request taken so far has been handled: listeners done, queue drained. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,8 @@ export interface BotOptions {
   readonly alertIntervalMs?: number;
   /** Web API retries (tests shorten them); the WebClient's defaults otherwise. */
   readonly retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** Wraps the worker (tests slow it down to show ingress never waits for it). */
+  readonly decorateWorker?: (worker: (job: BotJob) => Promise<void>) => (job: BotJob) => Promise<void>;
 }
 
 /**
@@ -86,7 +90,7 @@ export async function startBot(
       botUserId: auth.user_id ?? '',
       logger,
     });
-    const queue = new InProcessJobQueue<BotJob>(worker, logger);
+    const queue = new InProcessJobQueue<BotJob>(options.decorateWorker?.(worker) ?? worker, logger);
     queueRef.queue = queue;
     const notifier = createNotifier({
       slack: app.client,
@@ -109,6 +113,12 @@ export async function startBot(
       url,
       queue,
       notifier,
+      async idle() {
+        do {
+          await app.tracker.settled();
+          await queue.idle();
+        } while (app.tracker.running > 0);
+      },
       async stop() {
         ready = false;
         await app.stop();

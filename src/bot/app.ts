@@ -6,6 +6,13 @@ import type { IngressDeps } from './listeners/ingress.ts';
 import { registerQuestions } from './listeners/questions.ts';
 import { registerReviewActions } from './listeners/review-actions.ts';
 
+/** Counts the listeners still running (Bolt acks events before they finish). */
+export interface ListenerTracker {
+  readonly running: number;
+  /** Resolves once no listener is running. */
+  settled(): Promise<void>;
+}
+
 export interface BotAppOptions {
   readonly token: string;
   /** HTTP, Socket Mode or Lambda: chosen by the composition root. */
@@ -18,13 +25,28 @@ export interface BotAppOptions {
  * The Bolt app: thin listeners (ack, parse with zod, enqueue) over any receiver, so the same
  * handlers serve HTTP, Socket Mode and Lambda; the slow part runs in the worker behind the queue.
  */
-export function createBotApp(options: BotAppOptions): App {
+export function createBotApp(options: BotAppOptions): App & { readonly tracker: ListenerTracker } {
   const app = new App({
     token: options.token,
     receiver: options.receiver,
     ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
     // The bot's token is checked by the first Web API call, not by an auth.test at construction.
     tokenVerificationEnabled: false,
+  });
+  let running = 0;
+  let waiting: Array<() => void> = [];
+  app.use(async ({ next }) => {
+    running++;
+    try {
+      await next();
+    } finally {
+      running--;
+      if (running === 0) {
+        const done = waiting;
+        waiting = [];
+        for (const resolve of done) resolve();
+      }
+    }
   });
   registerQuestions(app, options.ingress);
   registerReviewActions(app, options.ingress);
@@ -33,5 +55,11 @@ export function createBotApp(options: BotAppOptions): App {
   app.error(async (error) => {
     options.ingress.logger.error('bolt error', { error });
   });
-  return app;
+  const tracker: ListenerTracker = {
+    get running() {
+      return running;
+    },
+    settled: () => (running === 0 ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve))),
+  };
+  return Object.assign(app, { tracker });
 }

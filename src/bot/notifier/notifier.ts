@@ -3,7 +3,10 @@ import type { PrincipalDirectory } from '../../identity/index.ts';
 import type { Logger } from '../../logger.ts';
 import type { OutboxRecord, SettlementDeps } from '../../settlement/index.ts';
 import type { SlackMessage } from '../views/index.ts';
-import { renderAlert } from './render-alert.ts';
+import { type RenderedAlert, renderAlert } from './render-alert.ts';
+
+/** Alerts rendered ahead of the one being posted. */
+const RENDER_AHEAD = 16;
 
 /** Marks every alert the bot posts, so a post whose delivery was never recorded is found again. */
 export const ALERT_EVENT_TYPE = 'settleops_alert';
@@ -93,13 +96,18 @@ export function createNotifier(deps: NotifierDeps) {
       if (pending.length === 0) return tally;
       pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.outboxId.localeCompare(b.outboxId));
       const already = await postedSince(pending[0]?.createdAt ?? new Date().toISOString());
-      for (const record of pending) {
-        try {
-          const outcome = await deliver(record, already);
-          tally[outcome]++;
-        } catch (error) {
-          tally.failed++;
-          deps.logger.error('alert not delivered; it stays pending', { outboxId: record.outboxId, error });
+      // Rendering only reads, so a few are rendered ahead while posts go out one at a time, in order.
+      for (let i = 0; i < pending.length; i += RENDER_AHEAD) {
+        const batch = pending.slice(i, i + RENDER_AHEAD);
+        const rendered = batch.map((record) => renderAlert(deps, record));
+        for (const [j, record] of batch.entries()) {
+          try {
+            const outcome = await deliver(record, await (rendered[j] as Promise<RenderedAlert>), already);
+            tally[outcome]++;
+          } catch (error) {
+            tally.failed++;
+            deps.logger.error('alert not delivered; it stays pending', { outboxId: record.outboxId, error });
+          }
         }
       }
       return tally;
@@ -108,12 +116,12 @@ export function createNotifier(deps: NotifierDeps) {
 
   async function deliver(
     record: OutboxRecord,
+    rendered: RenderedAlert,
     already: Map<string, string>,
   ): Promise<'posted' | 'updated' | 'recovered' | 'skipped'> {
     const now = deps.settlement.now().toISOString();
     const done = (delivery: Record<string, string>) =>
       deps.settlement.store.markOutboxDelivered(record.outboxId, delivery, now);
-    const rendered = await renderAlert(deps, record);
     if (rendered.kind === 'skip') {
       await done({ channel: 'none', reason: rendered.reason });
       return 'skipped';

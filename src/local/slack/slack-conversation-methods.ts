@@ -119,8 +119,18 @@ const authTest: MethodHandler = (state) =>
     is_enterprise_install: false,
   });
 
+/** conversations.open with `users` (one person): the bot's DM with them, `D` + their user id. */
+const open: MethodHandler = (_state, params) => {
+  const users = str(params, 'users');
+  if (users === undefined || users === '') return fail('users_not_found');
+  const ids = users.split(',').map((u) => u.trim());
+  if (ids.length !== 1 || !/^[UW][A-Z0-9]+$/.test(ids[0] ?? '')) return fail('not_allowed');
+  return ok({ channel: { id: `D${(ids[0] ?? '').slice(1)}`, is_im: true, user: ids[0] } });
+};
+
 export const CONVERSATION_METHODS: Readonly<Record<string, MethodHandler>> = {
   'auth.test': authTest,
+  'conversations.open': open,
   'conversations.history': history,
   'conversations.replies': replies,
   'users.info': usersInfo,

@@ -1,0 +1,227 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { principalDirectory } from '../../../src/app/identity.ts';
+import { createNotifier } from '../../../src/bot/index.ts';
+import { ACTION_IDS, forgetFactActionId } from '../../../src/bot/views/index.ts';
+import {
+  appMentionEvent,
+  type EmulatedMessage,
+  type SlackEmulator,
+  startSlackEmulator,
+} from '../../../src/local/index.ts';
+import { silentLogger } from '../../../src/logger.ts';
+import { ingestTrades } from '../../../src/settlement/index.ts';
+import { rowsOf } from '../../support/settlement.ts';
+import { assertEveryCallWithinLimits } from '../../support/slack.ts';
+import {
+  ALERTS,
+  BOT_TOKEN,
+  slackPerson,
+  slackUserOf,
+  startTestBot,
+  TEAM,
+  type TestBot,
+} from '../../support/slack-bot.ts';
+import { aCounterpartyRecordOf, aTrade } from '../../support/trade-factory.ts';
+
+const open: TestBot[] = [];
+afterEach(async () => {
+  for (const t of open.splice(0)) {
+    assertEveryCallWithinLimits(t.emulator);
+    await t.close();
+  }
+});
+
+async function bot(options: Parameters<typeof startTestBot>[0] = {}): Promise<TestBot> {
+  const t = await startTestBot(options);
+  open.push(t);
+  return t;
+}
+
+/** Alert messages in the channel by the key their metadata carries. */
+function alertKeys(emulator: SlackEmulator): Map<string, number> {
+  const keys = new Map<string, number>();
+  for (const m of emulator.messages(ALERTS) as EmulatedMessage[]) {
+    const key = (m.metadata?.event_payload as { key?: string } | undefined)?.key;
+    if (key !== undefined) keys.set(key, (keys.get(key) ?? 0) + 1);
+  }
+  return keys;
+}
+
+async function pendingOutbox(t: TestBot): Promise<number> {
+  let n = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await t.rt.store.listPendingOutbox({
+      limit: 100,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    n += page.items.length;
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return n;
+}
+
+describe('alerts from the outbox', () => {
+  it('delivers an alert storm (500 exception alerts, Slack answering 429) exactly once each', async () => {
+    const t = await bot();
+    // 250 bookings whose confirmations disagree on price and quantity: 500 exception alerts.
+    const rows = Array.from({ length: 250 }, (_, i) => {
+      const ours = aTrade({ tradeId: `T-9${String(i).padStart(4, '0')}` });
+      return [ours, aCounterpartyRecordOf(ours, { price: '180.00', quantity: '2000' })];
+    }).flat();
+    await ingestTrades(t.rt.deps, rowsOf(...rows));
+    const owed = await pendingOutbox(t);
+    expect(owed).toBe(250);
+    // Slack's per-channel limit, and 429s thrown in now and then on top of it.
+    t.emulator.rateLimit('chat.postMessage', { perChannelPerSecond: 40, burst: 10 });
+    const storm = [300, 1500, 3000, 5000, 8000].map((ms) =>
+      setTimeout(() => t.emulator.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 }), ms),
+    );
+    let pass: Awaited<ReturnType<typeof t.bot.notifier.runOnce>>;
+    try {
+      pass = await t.bot.notifier.runOnce();
+      // Anything a transient failure left pending goes out on the next pass, still once.
+      for (let i = 0; i < 3 && pass.failed > 0; i++) pass = await t.bot.notifier.runOnce();
+    } finally {
+      for (const timer of storm) clearTimeout(timer);
+    }
+    expect(pass.failed).toBe(0);
+    const statuses = t.emulator.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const keys = alertKeys(t.emulator);
+    expect([...keys.entries()].filter(([, n]) => n !== 1)).toStrictEqual([]);
+    expect(keys.size).toBeGreaterThanOrEqual(500);
+    expect(await pendingOutbox(t)).toBe(0);
+  }, 240_000);
+
+  it('posts once after a restart, for an alert written while the bot was down and one posted just before a crash', async () => {
+    const emulator = await startSlackEmulator({ botToken: BOT_TOKEN, teamId: TEAM });
+    const first = await bot({ principals: [slackPerson('alice')], emulator });
+    // Posted, but the process dies before recording the delivery.
+    const ours = aTrade({ tradeId: 'T-81001', counterpartyBic: 'DEUTDEFF500' });
+    await ingestTrades(
+      first.rt.deps,
+      rowsOf(ours, aCounterpartyRecordOf(ours, { counterpartyBic: 'DEUTDEFF600' })),
+    );
+    const crashing = createNotifier({
+      slack: first.bot.app.client,
+      settlement: {
+        ...first.rt.deps,
+        // The store as it is, except that recording a delivery never happens: the process "dies" there.
+        store: new Proxy(first.rt.deps.store, {
+          get(target, prop) {
+            if (prop === 'markOutboxDelivered')
+              return async () => {
+                throw new Error('killed before the delivery was recorded');
+              };
+            const value: unknown = Reflect.get(target, prop, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+      },
+      directory: principalDirectory(first.rt),
+      channel: ALERTS,
+      logger: silentLogger,
+      minIntervalMs: 0,
+    });
+    expect((await crashing.runOnce()).failed).toBeGreaterThan(0);
+    const postedBeforeCrash = alertKeys(first.emulator);
+    expect(postedBeforeCrash.size).toBeGreaterThan(0);
+    await first.close();
+    open.splice(0);
+
+    // While the bot is down, another alert is written.
+    const { table } = first;
+    const second = await bot({ table, emulator });
+    const other = aTrade({ tradeId: 'T-81002', counterpartyBic: 'DEUTDEFF500' });
+    await ingestTrades(
+      second.rt.deps,
+      rowsOf(other, aCounterpartyRecordOf(other, { counterpartyBic: 'DEUTDEFF600' })),
+    );
+
+    const pass = await second.bot.notifier.runOnce();
+    expect(pass.recovered).toBeGreaterThan(0);
+    const keys = alertKeys(emulator);
+    expect([...keys.values()].every((n) => n === 1)).toBe(true);
+    expect([...keys.keys()].filter((k) => k.startsWith('OB|REVIEW|'))).toHaveLength(2);
+    expect(await pendingOutbox(second)).toBe(0);
+    // A second pass posts nothing more.
+    const again = await second.bot.notifier.runOnce();
+    expect(again.posted).toBe(0);
+    await emulator.close();
+  }, 120_000);
+});
+
+describe('/settle-report and /settle-memory', () => {
+  it('acks /settle-report within 3 s even when building the report takes longer, then delivers it with a CSV', async () => {
+    const t = await bot({
+      principals: [slackPerson('alice', { roles: ['viewer'], desks: ['EQ-US'] })],
+      bot: {
+        decorateWorker: (worker) => async (job) => {
+          if (job.kind === 'report') await new Promise((r) => setTimeout(r, 3500));
+          await worker(job);
+        },
+      },
+    });
+    await ingestTrades(t.rt.deps, rowsOf(aTrade({ tradeId: 'T-82001' })));
+    const sent = await t.slack.sendSlashCommand(t.eventsUrl, {
+      command: '/settle-report',
+      text: '2026-11-24',
+      user: slackUserOf('alice'),
+      channel: 'C0OPS',
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.elapsedMs).toBeLessThan(3000);
+    await t.bot.idle();
+    const posts = t.emulator.responses.filter((r) => r.url === sent.responseUrl);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.body.response_type ?? 'ephemeral').toBe('ephemeral');
+    expect(JSON.stringify(posts[0]?.body)).toContain('2026-11-24');
+    const csv = t.emulator.files.at(-1);
+    expect(csv?.name).toMatch(/settlement-report-2026-11-24-EQ-US\.csv/);
+    expect(csv?.channel).toBe(`D${slackUserOf('alice').slice(1)}`);
+  }, 60_000);
+
+  it('shows the person their facts with Forget, and forgets', async () => {
+    const t = await bot({ principals: [slackPerson('alice')] });
+    await t.slack.sendEvent(
+      t.eventsUrl,
+      appMentionEvent({
+        user: slackUserOf('alice'),
+        channel: 'C0OPS',
+        text: 'remember that I cover the EUR repo desk on Fridays',
+        ts: '1764007300.000100',
+        team: TEAM,
+      }),
+    );
+    await t.bot.idle();
+    const listed = await t.slack.sendSlashCommand(t.eventsUrl, {
+      command: '/settle-memory',
+      user: slackUserOf('alice'),
+      channel: 'C0OPS',
+    });
+    await t.bot.idle();
+    const view = t.emulator.responses.find((r) => r.url === listed.responseUrl);
+    expect(JSON.stringify(view?.body)).toContain('EUR repo desk on Fridays');
+    const [fact] = await factsOf(t, 'alice');
+    if (fact === undefined) throw new Error('no fact kept');
+    expect(JSON.stringify(view?.body)).toContain(forgetFactActionId(fact.factId));
+    expect(JSON.stringify(view?.body)).toContain(ACTION_IDS.forgetAll);
+
+    await t.slack.sendBlockActions(t.eventsUrl, {
+      user: slackUserOf('alice'),
+      channel: 'C0OPS',
+      messageTs: '1764007300.000100',
+      actionId: forgetFactActionId(fact.factId) ?? '',
+      value: fact.factId,
+      blocks: (view?.body.blocks as unknown[]) ?? [],
+    });
+    await t.bot.idle();
+    expect(await factsOf(t, 'alice')).toStrictEqual([]);
+  }, 60_000);
+});
+
+async function factsOf(t: TestBot, principalId: string) {
+  const { DynamoDbLongTermMemory } = await import('../../../src/memory/index.ts');
+  return new DynamoDbLongTermMemory(t.table.doc, t.table.tableName).list(principalId);
+}
