@@ -13,6 +13,7 @@ const benches: ReadonlyArray<[title: string, file: string]> = [
   ['Matching in memory', 'bench/matching.ts'],
   ['Agents (offline planner latency, Bedrock request size)', 'bench/agents.ts'],
   ['Memory (what long-term memory retrieval adds to an offline answer)', 'bench/memory.ts'],
+  ['Slack bot (ack latency, @mention to answer)', 'bench/slack.ts'],
   ['Cold start of the compiled command and the agent container', 'bench/cold-start.ts'],
 ];
 
