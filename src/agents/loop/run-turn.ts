@@ -343,9 +343,14 @@ class Turn {
       if (uses.length === 0)
         return this.#finishAnswer('end_turn', response.message, 'I have no answer to that.');
       const results: ToolResult[] = [];
-      for (const use of uses) {
-        const step = await this.#handleToolUse(use);
+      // Look-ups asked for together (the same search over several days) run at once; anything that
+      // writes runs alone, in order. Results keep the order the model asked in.
+      const readOnly = uses.every((u) => this.#tools.get(u.name)?.risk === 'read');
+      const steps = readOnly ? uses.map((use) => this.#handleToolUse(use)) : undefined;
+      for (const [i, use] of uses.entries()) {
+        const step = await (steps?.[i] ?? this.#handleToolUse(use));
         if (step.kind === 'stop') {
+          if (steps !== undefined) await Promise.allSettled(steps);
           return this.#limitStop(step.reason, step.message, step.detail, results);
         }
         results.push(step.result);
