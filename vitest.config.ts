@@ -19,6 +19,9 @@ export default defineConfig({
           globalSetup: ['test/support/dynamodb-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // These files mostly wait (on DynamoDB Local, child processes, loopback servers): on a 2-CPU
+          // machine Vitest's default of one worker per spare CPU would run them one at a time.
+          maxWorkers: 3,
         },
       },
     ],
