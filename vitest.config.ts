@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The integration files mostly wait (on DynamoDB Local, child processes, loopback servers): on a
+    // 2-CPU machine Vitest's default of one worker per spare CPU would run them one at a time.
+    maxWorkers: 3,
     projects: [
       {
         test: {
@@ -19,9 +22,6 @@ export default defineConfig({
           globalSetup: ['test/support/dynamodb-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // These files mostly wait (on DynamoDB Local, child processes, loopback servers): on a 2-CPU
-          // machine Vitest's default of one worker per spare CPU would run them one at a time.
-          maxWorkers: 3,
         },
       },
     ],
