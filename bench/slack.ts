@@ -8,10 +8,12 @@
  * 2. @mention → final answer: one question at a time, from sending the event to the placeholder
  *    being replaced by the answer (goal p95 ≤ 300 ms).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { startBot } from '../src/app/bot.ts';
 import { openSettlement } from '../src/app/settlement.ts';
 import { loadConfig } from '../src/config.ts';
@@ -27,6 +29,9 @@ const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const TOKEN = 'xoxb-bench-settleops';
 const TEAM = 'T0BENCH';
 const DATE = '2026-11-24';
+const execFileAsync = promisify(execFile);
+const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+const senderTs = fileURLToPath(new URL('./slack-sender.ts', import.meta.url));
 
 export async function runSlackBench(): Promise<string> {
   const base = loadConfig();
