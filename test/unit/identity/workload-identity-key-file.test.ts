@@ -65,7 +65,8 @@ describe('loadOrCreateWorkloadIdentityKey', () => {
     expect(kids[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(kids[1]).toBe(kids[0]);
     expect(await readdir(join(dir, 'keys'))).toStrictEqual(['workload-identity.jwk']);
-  });
+    // Two node processes compiling TypeScript on a busy CI machine take longer than Vitest's 5 s default.
+  }, 60_000);
 
   it.each([
     ['not JSON', '{"kty":"EC",', /is not JSON/],
