@@ -50,6 +50,7 @@ import {
   hiddenCaseDay,
 } from '../test/support/hidden-case-day.ts';
 import { type EvalSet, fillPlaceholders, judge } from '../test/support/ops-eval.ts';
+import { summary } from './stats.ts';
 
 const TRADE_DATE = '2026-11-24';
 const QUESTIONS = 300;
@@ -334,13 +335,6 @@ async function timeQuestions(
     times.push(performance.now() - t0);
   }
   return times;
-}
-
-function summary(times: readonly number[]): string {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-  return `p50 ${at(50).toFixed(1)} ms, p95 ${at(95).toFixed(1)} ms, max ${at(100).toFixed(1)} ms`;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -32,6 +32,7 @@ import { createDynamoDbClients } from '../src/settlement/store/dynamodb-client.t
 import { DynamoDbSettlementStore } from '../src/settlement/store/dynamodb-settlement-store.ts';
 import { ensureTable } from '../src/settlement/store/table.ts';
 import { agentMemoryOn } from '../test/support/agent-stack.ts';
+import { quantile, summary } from './stats.ts';
 
 const TABLE = 'bench-memory';
 const DATE = '2026-11-24';
@@ -150,15 +151,6 @@ export async function runMemoryBench(): Promise<string> {
     clients.client.destroy();
     await engine.stop();
   }
-}
-
-function quantile(times: readonly number[], p: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-function summary(times: readonly number[]): string {
-  return `p50 ${quantile(times, 50).toFixed(1)} ms, p95 ${quantile(times, 95).toFixed(1)} ms, max ${quantile(times, 100).toFixed(1)} ms`;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

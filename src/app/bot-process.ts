@@ -4,8 +4,6 @@ import { consolidateIdleSessions } from '../memory/index.ts';
 import { generateSettlementDay } from '../seed/index.ts';
 import { ingestTrades, sweepSla } from '../settlement/index.ts';
 import { startBot } from './bot.ts';
-import { wireMemory } from './memory.ts';
-import { createModelClient } from './model.ts';
 import { openSettlement } from './settlement.ts';
 
 const NOTIFY_EVERY_MS = 2000;
@@ -25,7 +23,6 @@ export async function runBotProcess(
   const rt = await openSettlement(config, { log: (m) => logger.info(m), share: true });
   try {
     const bot = await startBot(config, slack, rt, { logger });
-    const memory = wireMemory(config, rt, createModelClient(config));
     let stopping = false;
     const stop = () => {
       stopping = true;
@@ -54,7 +51,7 @@ export async function runBotProcess(
           }
           await bot.notifier.runOnce();
           if (now >= nextConsolidation) {
-            await consolidateIdleSessions(memory.consolidation, {});
+            await consolidateIdleSessions(bot.consolidation, {});
             nextConsolidation = now + CONSOLIDATE_EVERY_MS;
           }
         } catch (error) {
@@ -70,7 +67,6 @@ export async function runBotProcess(
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      memory.close();
       await bot.stop();
     }
   } finally {

@@ -14,6 +14,7 @@ import {
 import type { Config, SlackConfig } from '../config.ts';
 import { directoryApprovalGate } from '../identity/index.ts';
 import type { Logger } from '../logger.ts';
+import type { ConsolidationDeps } from '../memory/index.ts';
 import { type AgentCaller, openAgentCaller } from './agent-caller.ts';
 import { principalDirectory } from './identity.ts';
 import { wireMemory } from './memory.ts';
@@ -26,6 +27,8 @@ export interface RunningBot {
   readonly url: string | undefined;
   readonly queue: InProcessJobQueue<BotJob>;
   readonly notifier: Notifier;
+  /** What memory consolidation runs with (the bot's own memory wiring). */
+  readonly consolidation: ConsolidationDeps;
   /** Resolves once every request taken so far has been handled: listeners done, queue drained. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -113,6 +116,7 @@ export async function startBot(
       url,
       queue,
       notifier,
+      consolidation: memory.consolidation,
       async idle() {
         do {
           await app.tracker.settled();

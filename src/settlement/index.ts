@@ -50,6 +50,7 @@ export {
   verifyAllAudit,
   verifyEntityAudit,
 } from './services/audit-verify.ts';
+export { dayReport } from './services/day-report.ts';
 export {
   type ApprovalCheck,
   type ApprovalGate,

@@ -1,4 +1,4 @@
-import { buildReport, reportDate } from '../../settlement/index.ts';
+import { dayReport } from '../../settlement/index.ts';
 import type { ReportJob } from '../jobs.ts';
 import { respond } from '../respond.ts';
 import { reportCsv, reportMessage, reportUsage } from '../views/index.ts';
@@ -80,16 +80,8 @@ export async function settleReport(deps: WorkerDeps, job: ReportJob): Promise<vo
     });
     return;
   }
-  const { settlement } = deps;
-  const now = settlement.now();
-  const { tradeDate, basis } = reportDate(args.date, now, settlement.sla, scopeDesk);
-  const day = await settlement.store.listDay(tradeDate, scopeDesk);
-  const report = buildReport(day, {
-    tradeDate,
-    now: now.toISOString(),
-    dateBasis: basis,
-    ...(scopeDesk === undefined ? {} : { desk: scopeDesk }),
-  });
+  const report = await dayReport(deps.settlement, { date: args.date, desk: scopeDesk });
+  const { tradeDate } = report;
   const message = reportMessage({
     report,
     date: tradeDate,

@@ -1,6 +1,6 @@
 import { withSettlement } from '../../app/settlement.ts';
 import type { Config } from '../../config.ts';
-import { buildReport, reportDate } from '../../settlement/index.ts';
+import { dayReport } from '../../settlement/index.ts';
 import { args, isoDate, print } from '../args.ts';
 import { formatReport } from '../format/report.ts';
 
@@ -13,15 +13,8 @@ export async function run(argv: readonly string[], config: Config): Promise<numb
   });
   const date = isoDate(values.date, 'date');
   return withSettlement(config, async (rt) => {
-    const now = rt.deps.now();
-    const { tradeDate, basis } = reportDate(date, now, rt.deps.sla, values.desk);
-    const day = await rt.store.listDay(tradeDate, values.desk);
-    const r = buildReport(day, {
-      tradeDate,
-      now: now.toISOString(),
-      dateBasis: basis,
-      ...(values.desk === undefined ? {} : { desk: values.desk }),
-    });
+    const r = await dayReport(rt.deps, { date, desk: values.desk });
+    const { tradeDate } = r;
     print(values.json, r, () =>
       r.trades.internal + r.trades.counterparty === 0
         ? `No trades for trade date ${tradeDate}${values.desk === undefined ? '' : ` on desk ${values.desk}`}.`
