@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { WebClient } from '@slack/web-api';
 import type { PrincipalDirectory } from '../../identity/index.ts';
 import type { Logger } from '../../logger.ts';
@@ -19,6 +21,14 @@ export interface NotifierDeps {
   readonly logger: Logger;
   /** Pause between posts to the channel (Slack allows about one message a second per channel). */
   readonly minIntervalMs?: number;
+  /**
+   * How long this notifier holds an alert it is delivering (default 60 s): another notifier over the
+   * same outbox (a second process, a Lambda) leaves it alone until then, and takes it over after a
+   * crash. Long enough for one post and the WebClient's retries.
+   */
+  readonly leaseMs?: number;
+  /** Wall clock for leases (not the settlement clock, which tests fix). */
+  readonly wallClock?: () => Date;
 }
 
 export interface NotifierPass {
@@ -26,6 +36,8 @@ export interface NotifierPass {
   readonly updated: number;
   readonly recovered: number;
   readonly skipped: number;
+  /** Held by another notifier, which delivers it. */
+  readonly elsewhere: number;
   readonly failed: number;
 }
 
@@ -39,6 +51,10 @@ export interface NotifierPass {
  */
 export function createNotifier(deps: NotifierDeps) {
   const interval = deps.minIntervalMs ?? 1100;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const wallClock = deps.wallClock ?? (() => new Date());
+  // Unique per notifier instance: a restarted process is another claimant and waits out old leases.
+  const claimant = `notifier:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   let lastPost = 0;
   const pace = async () => {
     const wait = lastPost + interval - Date.now();
@@ -82,7 +98,7 @@ export function createNotifier(deps: NotifierDeps) {
   return {
     /** One pass over the pending outbox, oldest first. */
     async runOnce(): Promise<NotifierPass> {
-      const tally = { posted: 0, updated: 0, recovered: 0, skipped: 0, failed: 0 };
+      const tally = { posted: 0, updated: 0, recovered: 0, skipped: 0, elsewhere: 0, failed: 0 };
       const pending: OutboxRecord[] = [];
       let cursor: string | undefined;
       do {
@@ -118,7 +134,11 @@ export function createNotifier(deps: NotifierDeps) {
     record: OutboxRecord,
     rendered: RenderedAlert,
     already: Map<string, string>,
-  ): Promise<'posted' | 'updated' | 'recovered' | 'skipped'> {
+  ): Promise<'posted' | 'updated' | 'recovered' | 'skipped' | 'elsewhere'> {
+    const wall = wallClock();
+    const until = new Date(wall.getTime() + leaseMs).toISOString();
+    if (!(await deps.settlement.store.claimOutbox(record.outboxId, claimant, until, wall.toISOString())))
+      return 'elsewhere';
     const now = deps.settlement.now().toISOString();
     const done = (delivery: Record<string, string>) =>
       deps.settlement.store.markOutboxDelivered(record.outboxId, delivery, now);

@@ -570,6 +570,26 @@ export class DynamoDbSettlementStore implements SettlementStore {
     );
   }
 
+  async claimOutbox(outboxId: string, claimant: string, until: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.outbox(outboxId),
+          UpdateExpression: 'SET claimedBy = :who, claimedUntil = :until',
+          ConditionExpression:
+            '#s = :pending AND (attribute_not_exists(claimedUntil) OR claimedUntil < :at OR claimedBy = :who)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':who': claimant, ':until': until, ':at': at, ':pending': 'PENDING' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async markOutboxDelivered(
     outboxId: string,
     delivery: Readonly<Record<string, string>>,

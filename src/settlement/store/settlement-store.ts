@@ -153,6 +153,12 @@ export interface SettlementStore {
   getReportSnapshot(tradeDate: string, scope: string): Promise<SettlementReport | undefined>;
   /** Stores a report snapshot (kept 7 days); the newest write wins. */
   putReportSnapshot(tradeDate: string, scope: string, report: SettlementReport): Promise<void>;
+  /**
+   * Claims a pending outbox record for one notifier until `until` (a lease): true only if it is
+   * still pending and nobody else holds an unexpired claim. Two notifiers over one outbox then post
+   * each record once; a claim left by a crash expires and the record is taken again.
+   */
+  claimOutbox(outboxId: string, claimant: string, until: string, at: string): Promise<boolean>;
   /** Marks an alert delivered (once: false if it was not pending any more). */
   markOutboxDelivered(
     outboxId: string,

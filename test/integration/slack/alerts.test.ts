@@ -1,3 +1,4 @@
+import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { principalDirectory } from '../../../src/app/identity.ts';
 import { createNotifier } from '../../../src/bot/index.ts';
@@ -94,6 +95,34 @@ describe('alerts from the outbox', () => {
     expect(await pendingOutbox(t)).toBe(0);
   }, 240_000);
 
+  it('delivers each alert once when two notifiers (two processes) work the same outbox at once', async () => {
+    const t = await bot({ bot: { alertIntervalMs: 0 } });
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const ours = aTrade({ tradeId: `T-7${String(i).padStart(4, '0')}` });
+      return [ours, aCounterpartyRecordOf(ours, { price: '180.00' })];
+    }).flat();
+    await ingestTrades(t.rt.deps, rowsOf(...rows));
+    expect(await pendingOutbox(t)).toBe(40);
+    // Each with its own Web API client, as a second process would have.
+    const second = createNotifier({
+      slack: new WebClient(BOT_TOKEN, { slackApiUrl: t.emulator.apiUrl }),
+      settlement: t.rt.deps,
+      directory: principalDirectory(t.rt),
+      channel: ALERTS,
+      logger: silentLogger,
+      minIntervalMs: 0,
+    });
+    const [a, b] = await Promise.all([t.bot.notifier.runOnce(), second.runOnce()]);
+    expect(a.failed + b.failed).toBe(0);
+    expect(a.posted + b.posted).toBe(40);
+    // Each one left alone what the other held.
+    expect(a.elsewhere + b.elsewhere).toBeGreaterThan(0);
+    const keys = alertKeys(t.emulator);
+    expect(keys.size).toBe(40);
+    expect([...keys.entries()].filter(([, n]) => n !== 1)).toStrictEqual([]);
+    expect(await pendingOutbox(t)).toBe(0);
+  }, 120_000);
+
   it('posts once after a restart, for an alert written while the bot was down and one posted just before a crash', async () => {
     const emulator = await startSlackEmulator({ botToken: BOT_TOKEN, teamId: TEAM });
     const first = await bot({ principals: [slackPerson('alice')], emulator });
@@ -123,6 +152,8 @@ describe('alerts from the outbox', () => {
       channel: ALERTS,
       logger: silentLogger,
       minIntervalMs: 0,
+      // Its hold on the alerts it took has run out by the time the bot is back.
+      leaseMs: 0,
     });
     expect((await crashing.runOnce()).failed).toBeGreaterThan(0);
     const postedBeforeCrash = alertKeys(first.emulator);
