@@ -8,6 +8,7 @@ import {
   createBotApp,
   createNotifier,
   createWorker,
+  DynamoDbAlertMessages,
   DynamoDbDeliveryLedger,
   InProcessJobQueue,
   type Notifier,
@@ -108,6 +109,7 @@ export async function startBot(
     queueRef.queue = queue;
     const notifier = createNotifier({
       slack: app.client,
+      messages: new DynamoDbAlertMessages(rt.doc, rt.table),
       settlement: rt.deps,
       directory,
       channel: slack.alertChannel,

@@ -4,6 +4,12 @@ export { InProcessJobQueue, type JobQueue } from './job-queue.ts';
 export type { BotJob } from './jobs.ts';
 export type { IngressDeps } from './listeners/ingress.ts';
 export {
+  ALERT_MESSAGE_TTL_SECONDS,
+  type AlertMessage,
+  type AlertMessages,
+  DynamoDbAlertMessages,
+} from './notifier/alert-messages.ts';
+export {
   ALERT_EVENT_TYPE,
   createNotifier,
   type Notifier,

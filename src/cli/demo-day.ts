@@ -173,6 +173,8 @@ function describeAlert(o: OutboxRecord): string {
       return `[SLA warning] ${String(p.tradeRef)} ${String(p.reasonCode)} due ${newYork(String(p.deadline))} (${String(p.priority)})`;
     case 'SLA_BREACH':
       return `[SLA BREACH] ${String(p.tradeRef)} ${String(p.reasonCode)} was due ${newYork(String(p.deadline))}`;
+    case 'EXCEPTION_RESOLVED':
+      return `[resolved] ${String(p.tradeRef)}: ${String(p.exceptionId).split('|').at(-1)}`;
     case 'INSTRUCTION_CREATED':
       return `[instruction] ${o.entityId}`;
     case 'INSTRUCTION_CANCELLED':

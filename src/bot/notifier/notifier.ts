@@ -5,6 +5,7 @@ import type { PrincipalDirectory } from '../../identity/index.ts';
 import type { Logger } from '../../logger.ts';
 import type { OutboxRecord, SettlementDeps } from '../../settlement/index.ts';
 import type { SlackMessage } from '../views/index.ts';
+import type { AlertMessages } from './alert-messages.ts';
 import { type RenderedAlert, renderAlert } from './render-alert.ts';
 
 /** Alerts rendered ahead of the one being posted. */
@@ -18,6 +19,8 @@ export interface NotifierDeps {
   readonly settlement: SettlementDeps;
   readonly directory: PrincipalDirectory;
   readonly channel: string;
+  /** Where each alert was posted, by what it is about (to update it when that changes). */
+  readonly messages: AlertMessages;
   readonly logger: Logger;
   /** Pause between posts to the channel (Slack allows about one message a second per channel). */
   readonly minIntervalMs?: number;
@@ -147,19 +150,25 @@ export function createNotifier(deps: NotifierDeps) {
       return 'skipped';
     }
     if (rendered.kind === 'update') {
-      if (rendered.ts === undefined) {
-        // The alert it changes was never posted (or not yet): the request's own delivery shows the
-        // current state when it is posted.
+      if (rendered.updates.length === 0) {
+        // The alert it changes was never posted (or not yet): that alert shows the current state
+        // when it is posted.
         await done({ channel: 'none', reason: 'original alert not posted' });
         return 'skipped';
       }
-      await deps.slack.chat.update({ channel: deps.channel, ts: rendered.ts, ...rendered.message });
-      await done({ channel: deps.channel, ts: rendered.ts, updated: 'true' });
+      for (const { ts, message } of rendered.updates) {
+        await deps.slack.chat.update({ channel: deps.channel, ts, ...message });
+      }
+      await done({
+        channel: deps.channel,
+        ts: rendered.updates.map((u) => u.ts).join(','),
+        updated: 'true',
+      });
       return 'updated';
     }
     const delivery: Record<string, string> = { channel: deps.channel };
     let recovered = 0;
-    for (const [i, { key, message }] of rendered.posts.entries()) {
+    for (const [i, { key, about, message }] of rendered.posts.entries()) {
       let ts = already.get(key);
       if (ts === undefined) {
         ts = await post(key, message);
@@ -167,6 +176,7 @@ export function createNotifier(deps: NotifierDeps) {
       } else {
         recovered++;
       }
+      if (about !== undefined) await deps.messages.put(about, { channel: deps.channel, ts });
       delivery[i === 0 ? 'ts' : `ts${i + 1}`] = ts;
     }
     await done(delivery);

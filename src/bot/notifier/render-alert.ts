@@ -1,6 +1,7 @@
 import type { Match, OutboxRecord, SettlementException, Trade } from '../../settlement/index.ts';
 import {
   exceptionAlert,
+  exceptionResolvedAlert,
   missingConfirmationAlert,
   reviewAlert,
   reviewDecidedAlert,
@@ -10,18 +11,33 @@ import {
 import { displayNameOf } from '../worker/people.ts';
 import type { NotifierDeps } from './notifier.ts';
 
-/** What to do for an outbox record: post new messages (each under its own key), update one, or nothing. */
+/**
+ * What to do for an outbox record: post new messages (each under its own key, and remembered by what
+ * it is `about` when later changes update it), update posted ones, or nothing.
+ */
 export type RenderedAlert =
   | {
       readonly kind: 'post';
-      readonly posts: ReadonlyArray<{ readonly key: string; readonly message: SlackMessage }>;
+      readonly posts: ReadonlyArray<{
+        readonly key: string;
+        readonly about?: string;
+        readonly message: SlackMessage;
+      }>;
     }
-  | { readonly kind: 'update'; readonly ts: string | undefined; readonly message: SlackMessage }
+  | {
+      readonly kind: 'update';
+      /** The messages to change (none found: the change is recorded, nothing is posted). */
+      readonly updates: ReadonlyArray<{ readonly ts: string; readonly message: SlackMessage }>;
+    }
   | { readonly kind: 'skip'; readonly reason: string };
+
+/** What an alert is about, for finding its message again. */
+export const aboutException = (exceptionId: string) => `exception:${exceptionId}`;
+export const aboutSla = (level: 'WARNING' | 'BREACH', exceptionId: string) => `sla:${level}:${exceptionId}`;
 
 /** The message(s) an outbox record becomes, from the records' current state. */
 export async function renderAlert(
-  deps: Pick<NotifierDeps, 'settlement' | 'directory'>,
+  deps: Pick<NotifierDeps, 'settlement' | 'directory' | 'messages'>,
   record: OutboxRecord,
 ): Promise<RenderedAlert> {
   const { store, sla } = deps.settlement;
@@ -42,7 +58,8 @@ export async function renderAlert(
       }
       const original = await store.getOutbox(`OB|REVIEW|${matchId}`);
       if (message === undefined) return { kind: 'skip', reason: `match ${matchId} is ${match.status}` };
-      return { kind: 'update', ts: original?.delivery?.ts, message };
+      const ts = original?.delivery?.ts;
+      return { kind: 'update', updates: ts === undefined ? [] : [{ ts, message }] };
     }
     case 'EXCEPTIONS_RAISED': {
       const ids = Array.isArray(p.exceptionIds)
@@ -57,8 +74,29 @@ export async function renderAlert(
         kind: 'post',
         posts: open.map((exception) => ({
           key: `${record.outboxId}#${exception.exceptionId}`,
+          about: aboutException(exception.exceptionId),
           message: exceptionMessage(exception, trade, zone),
         })),
+      };
+    }
+    case 'EXCEPTION_RESOLVED': {
+      const exceptionId = String(p.exceptionId ?? record.entityId);
+      const exception = await store.getException(exceptionId);
+      if (exception === undefined) return { kind: 'skip', reason: 'exception not found' };
+      const trade = await store.getTrade(exception.tradeRef);
+      if (trade === undefined) return { kind: 'skip', reason: 'trade not found' };
+      // Reopened since: its alerts are about an open exception again; leave them.
+      if (exception.status === 'OPEN' || exception.status === 'ESCALATED')
+        return { kind: 'skip', reason: 'reopened since' };
+      const posted = await Promise.all(
+        [aboutException(exceptionId), aboutSla('WARNING', exceptionId), aboutSla('BREACH', exceptionId)].map(
+          (about) => deps.messages.get(about),
+        ),
+      );
+      const message = exceptionResolvedAlert({ exception, trade, timeZone: zone });
+      return {
+        kind: 'update',
+        updates: posted.flatMap((m) => (m === undefined ? [] : [{ ts: m.ts, message }])),
       };
     }
     case 'SLA_WARNING':
@@ -74,6 +112,7 @@ export async function renderAlert(
         posts: [
           {
             key: record.outboxId,
+            about: aboutSla(record.kind === 'SLA_BREACH' ? 'BREACH' : 'WARNING', exception.exceptionId),
             message: slaAlert({
               exception,
               trade,

@@ -37,6 +37,25 @@ export function exceptionAlert(input: ExceptionAlertInput): SlackMessage {
   };
 }
 
+/**
+ * An exception that has closed (resolved, auto-resolved): what its alerts become, no longer asking
+ * anyone to act; who resolved it and how are in the context line.
+ */
+export function exceptionResolvedAlert(input: ExceptionAlertInput): SlackMessage {
+  const { exception: e, trade } = input;
+  const label = EXCEPTION_TYPE_LABELS[e.type];
+  return {
+    text: fallback(
+      `:white_check_mark: Resolved: ${label} (${e.reasonCode}) on ${safe(trade.tradeId, 100)}`,
+      input,
+    ),
+    blocks: exceptionBlocks(
+      input,
+      `:white_check_mark: Resolved: ${label} (${e.reasonCode}) on ${trade.tradeId}`,
+    ),
+  };
+}
+
 /** An exception nearing (WARNING) or past (BREACH) its SLA deadline. */
 export function slaAlert(input: SlaAlertInput): SlackMessage {
   const { exception: e, trade } = input;

@@ -15,6 +15,7 @@ export {
 export {
   type ExceptionAlertInput,
   exceptionAlert,
+  exceptionResolvedAlert,
   missingConfirmationAlert,
   type SlaAlertInput,
   slaAlert,

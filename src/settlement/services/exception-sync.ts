@@ -2,7 +2,7 @@ import { marketOfPlaceOfSettlement } from '../calendar.ts';
 import { Dec } from '../decimal.ts';
 import { ALL_EXCEPTION_KEYS, type ExceptionDraft, exceptionIdFor } from '../exceptions.ts';
 import { notionalOf } from '../instrument.ts';
-import { type SettlementException, type Trade, tradeRef } from '../model.ts';
+import { type OutboxRecord, type SettlementException, type Trade, tradeRef } from '../model.ts';
 import type { ChangeSet } from '../store/change-set.ts';
 import type { SettlementStore } from '../store/settlement-store.ts';
 import { type SettlementDeps, SYSTEM } from './deps.ts';
@@ -97,6 +97,7 @@ export function syncExceptions(cs: ChangeSet, deps: Pick<SettlementDeps, 'sla'>,
       }),
     );
     if (next.status === 'ESCALATED' && !isOpen(current)) escalated.push(id);
+    if (isOpen(current) && !isOpen(next)) cs.outbox(resolvedAlert(current, o.at));
   }
   if (o.resolveOthersAs !== undefined) {
     for (const e of o.existing) {
@@ -109,9 +110,26 @@ export function syncExceptions(cs: ChangeSet, deps: Pick<SettlementDeps, 'sla'>,
           { action: 'EXCEPTION_RESOLVED', actor: o.actor, details: { how: o.resolveOthersAs }, at: o.at },
         ),
       );
+      cs.outbox(resolvedAlert(e, o.at));
     }
   }
   return { escalated, written };
+}
+
+/**
+ * Owed when an open exception closes (resolved, auto-resolved): its alerts in Slack are updated to
+ * show it. One per exception version, so a retried transaction writes the same record.
+ */
+function resolvedAlert(before: SettlementException, at: string): OutboxRecord {
+  return {
+    outboxId: `OB|EXCRES|${before.exceptionId}|v${before.version + 1}`,
+    kind: 'EXCEPTION_RESOLVED',
+    entityId: before.exceptionId,
+    desk: before.desk,
+    payload: { exceptionId: before.exceptionId, tradeRef: before.tradeRef },
+    createdAt: at,
+    status: 'PENDING',
+  };
 }
 
 function ruleOf(draft: ExceptionDraft): { rule?: string } {

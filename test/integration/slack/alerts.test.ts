@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { principalDirectory } from '../../../src/app/identity.ts';
-import { createNotifier } from '../../../src/bot/index.ts';
+import { createNotifier, DynamoDbAlertMessages } from '../../../src/bot/index.ts';
 import { ACTION_IDS, forgetFactActionId } from '../../../src/bot/views/index.ts';
 import {
   appMentionEvent,
@@ -95,6 +95,28 @@ describe('alerts from the outbox', () => {
     expect(await pendingOutbox(t)).toBe(0);
   }, 240_000);
 
+  it('updates an exception alert in place once the exception is resolved, without posting again', async () => {
+    const t = await bot({ bot: { alertIntervalMs: 0 } });
+    const ours = aTrade({ tradeId: 'T-60001' });
+    await ingestTrades(t.rt.deps, rowsOf(ours, aCounterpartyRecordOf(ours, { price: '180.00' })));
+    await t.bot.notifier.runOnce();
+    const raised = t.emulator.messages(ALERTS);
+    expect(raised).toHaveLength(1);
+    expect(raised[0]?.text).toContain('T-60001');
+    expect(JSON.stringify(raised[0]?.blocks)).toContain('*Status*\\nESCALATED');
+    // The counterparty corrects its price: the trades match and the break is resolved.
+    await ingestTrades(t.rt.deps, rowsOf(aCounterpartyRecordOf(ours)));
+    const pass = await t.bot.notifier.runOnce();
+    expect(pass.updated).toBe(1);
+    const after = t.emulator.messages(ALERTS);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.ts).toBe(raised[0]?.ts);
+    expect(after[0]?.text).toContain('Resolved');
+    expect(JSON.stringify(after[0]?.blocks)).toContain('*Status*\\nRESOLVED');
+    expect(t.emulator.calls.filter((c) => c.method === 'chat.update')).toHaveLength(1);
+    expect(await pendingOutbox(t)).toBe(0);
+  }, 120_000);
+
   it('delivers each alert once when two notifiers (two processes) work the same outbox at once', async () => {
     const t = await bot({ bot: { alertIntervalMs: 0 } });
     const rows = Array.from({ length: 40 }, (_, i) => {
@@ -106,6 +128,7 @@ describe('alerts from the outbox', () => {
     // Each with its own Web API client, as a second process would have.
     const second = createNotifier({
       slack: new WebClient(BOT_TOKEN, { slackApiUrl: t.emulator.apiUrl }),
+      messages: new DynamoDbAlertMessages(t.rt.doc, t.rt.table),
       settlement: t.rt.deps,
       directory: principalDirectory(t.rt),
       channel: ALERTS,
@@ -134,6 +157,7 @@ describe('alerts from the outbox', () => {
     );
     const crashing = createNotifier({
       slack: first.bot.app.client,
+      messages: new DynamoDbAlertMessages(first.rt.doc, first.rt.table),
       settlement: {
         ...first.rt.deps,
         // The store as it is, except that recording a delivery never happens: the process "dies" there.
