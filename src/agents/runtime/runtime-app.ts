@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { BedrockAgentCoreApp, type RequestContext } from 'bedrock-agentcore/runtime';
@@ -21,6 +21,7 @@ import {
   settleOpsTracer,
   withInvocationSpan,
 } from '../traces/spans.ts';
+import { agentCoreFastify } from './agentcore-app-internals.ts';
 import type { Authentication, InvocationAuthenticator } from './authenticate.ts';
 
 /** The header AgentCore puts a request id in (the local endpoint does the same). */
@@ -63,36 +64,6 @@ export interface RuntimeApp {
   readonly app: BedrockAgentCoreApp<typeof AgentRequest>;
   start(options?: ListenOptions): Promise<RuntimeAppAddress>;
   stop(): Promise<void>;
-}
-
-/**
- * The part of the app's Fastify instance we need. `BedrockAgentCoreApp` keeps it private (`_app`)
- * and its `run()` returns nothing (and exits the process if listening fails), so without it we could
- * neither learn the port of a `port: 0` listener (tests), wait until the server listens, close it,
- * nor see the request's `Accept` header, which the invocation handler does not receive.
- */
-interface FastifyInternals {
-  readonly server: Server;
-  addHook(
-    name: 'onRequest' | 'onResponse' | 'preHandler',
-    hook: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>,
-  ): unknown;
-  close(): Promise<void>;
-}
-
-interface FastifyRequestLike {
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-}
-
-interface FastifyReplyLike {
-  code(status: number): FastifyReplyLike;
-  header(name: string, value: string): FastifyReplyLike;
-  send(body: unknown): FastifyReplyLike;
-}
-
-function fastifyOf(app: BedrockAgentCoreApp<typeof AgentRequest>): FastifyInternals {
-  return (app as unknown as { readonly _app: FastifyInternals })._app;
 }
 
 /**
@@ -149,7 +120,8 @@ export function createRuntimeApp(service: AgentService, options: RuntimeAppOptio
     config: { logging: { enabled: options.fastifyLogging === true } },
   });
 
-  const fastify = fastifyOf(app);
+  // The one place the app's Fastify instance is used; see agentcore-app-internals.ts for why.
+  const fastify = agentCoreFastify(app);
   fastify.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/invocations')) return;
     let id = headerValue(request.headers, REQUEST_ID_HEADER);
