@@ -9,6 +9,7 @@ import {
   createInvocationAuthenticator,
   DynamoDbInvocationLedger,
   type InvocationAuthenticator,
+  type InvocationLedger,
 } from '../../src/agents/runtime/index.ts';
 import { DynamoDbTraceStore } from '../../src/agents/traces/index.ts';
 import { type LocalAgentStack, startLocalAgentStack } from '../../src/app/local-agent-stack.ts';
@@ -107,6 +108,8 @@ export async function startTestAgentStack(options: {
   readonly settlement: SettlementDeps;
   readonly model?: ModelClient;
   readonly principals?: readonly NewPrincipal[];
+  /** Wraps the runtime's invocation ledger (a DynamoDB one on the table), e.g. to watch its claims. */
+  readonly observeInvocations?: (ledger: InvocationLedger) => InvocationLedger;
 }): Promise<TestAgentStack> {
   const { table, settlement } = options;
   const now = settlement.now;
@@ -146,7 +149,8 @@ export async function startTestAgentStack(options: {
     operator: LOCAL_ADMIN,
     now,
   });
-  const invocations = new DynamoDbInvocationLedger(table.doc, table.tableName);
+  const ledger = new DynamoDbInvocationLedger(table.doc, table.tableName);
+  const invocations = options.observeInvocations?.(ledger) ?? ledger;
   const stack = await startLocalAgentStack(service, { authenticator, issuer: tokens, invocations });
   const session = (principalId: string, thread: string) =>
     runtimeSessionId('T-TEAM', principalId, 'C-OPS', thread);
