@@ -13,7 +13,7 @@ export type TurnEnd =
 export class TurnFeed {
   readonly #events: AgentEvent[] = [];
   #end: { readonly error?: Error } | undefined;
-  #wake: (() => void) | undefined;
+  #waiting: (() => void)[] = [];
 
   constructor(source: AsyncIterable<AgentEvent>, finish: (end: TurnEnd) => Promise<Error | undefined>) {
     void this.#pump(source, finish);
@@ -32,7 +32,7 @@ export class TurnFeed {
         return;
       }
       await new Promise<void>((resolve) => {
-        this.#wake = resolve;
+        this.#waiting.push(resolve);
       });
     }
   }
@@ -73,8 +73,8 @@ export class TurnFeed {
   }
 
   #signal(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const wake of waiting) wake();
   }
 }

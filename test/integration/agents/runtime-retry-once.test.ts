@@ -3,7 +3,6 @@ import { createAgentRuntimeInvoker } from '../../../src/agents/client/agent-runt
 import type { AgentEvent, AgentResponse } from '../../../src/agents/contract.ts';
 import { OfflinePlanner } from '../../../src/agents/model/offline-planner.ts';
 import type { ModelClient, ModelRequest } from '../../../src/agents/model/types.ts';
-import type { InvocationLedger } from '../../../src/agents/runtime/index.ts';
 import { createAgentCoreClient } from '../../../src/app/aws-clients.ts';
 import { LOCAL_ADMIN } from '../../../src/identity/index.ts';
 import { LOCAL_AGENT_RUNTIME_ARN } from '../../../src/local/index.ts';
@@ -15,6 +14,7 @@ import { INGESTED_AT, QUESTIONS_AT, type SeededDay } from '../../support/offline
 import { type ResetProxy, startResetProxy } from '../../support/reset-proxy.ts';
 import { rowsOf, settlementDeps, TestClock } from '../../support/settlement.ts';
 import { aCounterpartyRecordOf, aTrade } from '../../support/trade-factory.ts';
+import { watchedClaims } from '../../support/watched-ledger.ts';
 
 /*
  * A retried InvokeAgentRuntime whose first attempt the runtime already served (or is serving) must
@@ -200,25 +200,5 @@ function pausableAfterTool(inner: ModelClient, tool: string) {
       });
     },
     resume: () => release(),
-  };
-}
-
-/** The runtime's ledger, watched: `nextRepeat` resolves when a claim finds its invocation taken. */
-function watchedClaims() {
-  let onRepeat: () => void = () => {};
-  return {
-    observe: (ledger: InvocationLedger): InvocationLedger => ({
-      async claim(input) {
-        const claim = await ledger.claim(input);
-        if (!claim.claimed) onRepeat();
-        return claim;
-      },
-      get: (key) => ledger.get(key),
-      finish: (key, principalId, outcome) => ledger.finish(key, principalId, outcome),
-    }),
-    nextRepeat: () =>
-      new Promise<void>((resolve) => {
-        onRepeat = resolve;
-      }),
   };
 }
