@@ -10,7 +10,21 @@ import type { RecordRef } from './tools/tool.ts';
 /** The longest question the agent takes (characters, after trimming). */
 export const MAX_QUESTION_LENGTH = 4000;
 
+/**
+ * The caller's id of one invocation: a lowercase UUID (what `randomUUID()` gives), the same on every
+ * retry of that invocation. The runtime runs an invocation of a session once; a repeat gets the stored
+ * answer (or waits for it), so a retried InvokeAgentRuntime never runs a turn — or a side-effecting
+ * tool such as rerun_matching — twice.
+ */
+export const REQUEST_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export const AgentRequest = z.strictObject({
+  /**
+   * Optional on the wire so that a request without one (an operator's hand-made call) is still
+   * served, once but unrecognisable when repeated; SettleOps' own callers always send one
+   * (`createAgentRuntimeInvoker`).
+   */
+  requestId: z.string().regex(REQUEST_ID_PATTERN, 'is not a lowercase UUID').optional(),
   question: z
     .string()
     .trim()
@@ -68,6 +82,7 @@ export type AgentEvent =
 
 export interface InvocationContext {
   readonly sessionId: string;
+  /** The caller's request id (`AgentRequest.requestId`), else the one AgentCore gave the HTTP request. */
   readonly requestId?: string;
   /** Who asks: verified by the runtime (token, session owner, directory) before the service runs. */
   readonly principal: Principal;

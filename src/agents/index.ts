@@ -8,6 +8,7 @@ export {
   type AgentService,
   agentRequestProblem,
   type InvocationContext,
+  REQUEST_ID_PATTERN,
 } from './contract.ts';
 export { BedrockConverseClient } from './model/bedrock-converse.ts';
 export { OfflinePlanner } from './model/offline-planner.ts';
@@ -16,7 +17,9 @@ export {
   createInvocationAuthenticator,
   createRuntimeApp,
   DEFAULT_AGENT_HOST,
+  DynamoDbInvocationLedger,
   type InvocationAuthenticator,
+  type InvocationLedger,
   type RuntimeApp,
   type RuntimeAppAddress,
 } from './runtime/index.ts';

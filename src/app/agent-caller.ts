@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AgentEvent, AgentResponse } from '../agents/index.ts';
 import { createAgentRuntimeInvoker, runtimeSessionId } from '../agents/index.ts';
 import type { Config } from '../config.ts';
@@ -40,7 +41,7 @@ export async function openAgentCaller(
 ): Promise<AgentCaller> {
   const registry = new DynamoDbSessionRegistry(rt.doc, rt.table, rt.deps.now);
   const runtimeArn = config.agentcore.runtimeArn;
-  let invoke: (call: AgentCall, sessionId: string) => Promise<AgentResponse>;
+  let invoke: (call: AgentCall, sessionId: string, requestId: string) => Promise<AgentResponse>;
   let close: () => Promise<void>;
   if (runtimeArn !== undefined) {
     const client = createAgentCoreClient({
@@ -48,12 +49,14 @@ export async function openAgentCaller(
       endpoint: config.agentcore.endpoint,
     });
     const invoker = createAgentRuntimeInvoker({ client, agentRuntimeArn: runtimeArn });
-    invoke = (call, sessionId) => invoker.ask({ question: call.question }, askOptions(call, sessionId));
+    invoke = (call, sessionId, requestId) =>
+      invoker.ask({ question: call.question, requestId }, askOptions(call, sessionId));
     close = async () => client.destroy();
   } else {
     const agent = await wireAgent(config, rt, logger);
     const stack = await startLocalAgentStack(agent.service, {
       authenticator: agent.authenticator,
+      invocations: agent.invocations,
       issuer: agent.identity.issuer,
       region: config.agentcore.region,
       logger,
@@ -61,7 +64,8 @@ export async function openAgentCaller(
       agent.close();
       throw error;
     });
-    invoke = (call, sessionId) => stack.invoker.ask({ question: call.question }, askOptions(call, sessionId));
+    invoke = (call, sessionId, requestId) =>
+      stack.invoker.ask({ question: call.question, requestId }, askOptions(call, sessionId));
     close = async () => {
       await stack.close();
       agent.close();
@@ -78,7 +82,9 @@ export async function openAgentCaller(
         at: rt.deps.now().toISOString(),
       });
       if (!claim.ok) throw new SessionTakenError(`session ${sessionId} belongs to another principal`);
-      return invoke(call, sessionId);
+      // One id per question, the same on every retry of it (the SDK's and the invoker's): the runtime
+      // runs it once, so a retry never runs a tool such as rerun_matching again.
+      return invoke(call, sessionId, randomUUID());
     },
     close,
   };

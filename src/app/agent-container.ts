@@ -27,7 +27,11 @@ export async function runAgentContainer(
   try {
     const agent = await wireAgent(config, settlement, logger);
     try {
-      const runtime = createRuntimeApp(agent.service, { logger, authenticator: agent.authenticator });
+      const runtime = createRuntimeApp(agent.service, {
+        logger,
+        authenticator: agent.authenticator,
+        invocations: agent.invocations,
+      });
       await runtime.start({
         port: options.port ?? config.agentcore.agentPort,
         host: options.host ?? DEFAULT_AGENT_HOST,

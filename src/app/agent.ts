@@ -1,5 +1,10 @@
 import type { AgentService, InvocationAuthenticator } from '../agents/index.ts';
-import { createAgentService, createInvocationAuthenticator, DynamoDbTraceStore } from '../agents/index.ts';
+import {
+  createAgentService,
+  createInvocationAuthenticator,
+  DynamoDbInvocationLedger,
+  DynamoDbTraceStore,
+} from '../agents/index.ts';
 import type { Config } from '../config.ts';
 import { lookupPrincipal } from '../identity/index.ts';
 import type { Logger } from '../logger.ts';
@@ -19,6 +24,8 @@ export interface AgentWiring {
   readonly identity: RuntimeIdentity;
   /** Proves who asks before the runtime app lets the service run. */
   readonly authenticator: InvocationAuthenticator;
+  /** Where the runtime app claims each invocation, so that a retried one runs once. */
+  readonly invocations: DynamoDbInvocationLedger;
   close(): void;
 }
 
@@ -60,6 +67,8 @@ export async function wireAgent(
     memory,
     identity,
     authenticator,
+    // Wall-clock leases and expiry, whatever clock the settlement keeps.
+    invocations: new DynamoDbInvocationLedger(settlement.doc, settlement.table),
     close() {
       memory.close();
       identity.close();

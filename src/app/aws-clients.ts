@@ -17,12 +17,21 @@ export interface ServiceEndpoint {
   readonly endpoint?: string | undefined;
 }
 
-/** The AgentCore data-plane client (`InvokeAgentRuntime`). */
+/**
+ * The AgentCore data-plane client (`InvokeAgentRuntime`). Retries: the SDK's standard ones, kept on
+ * purpose (3 attempts: throttling, 5xx, connection resets before the answer began). They used to be
+ * a hazard — a reset after the runtime had started a turn made the SDK send it again, and a tool such
+ * as rerun_matching ran twice — and are safe now: the invoker puts a request id in the payload, which
+ * the SDK resends byte for byte, and the runtime runs each (session, request id) once, answering a
+ * repeat with the first one's outcome. An answer cut off after it began (which the SDK does not retry)
+ * is asked for again by the invoker, with the same request id.
+ */
 export function createAgentCoreClient(target: ServiceEndpoint): BedrockAgentCoreClient {
   return new BedrockAgentCoreClient({
     region: target.region,
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
     ...(isLoopbackUrl(target.endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
+    maxAttempts: 3,
   });
 }
 

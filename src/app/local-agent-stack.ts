@@ -1,5 +1,5 @@
 import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
-import type { AgentService, InvocationAuthenticator } from '../agents/index.ts';
+import type { AgentService, InvocationAuthenticator, InvocationLedger } from '../agents/index.ts';
 import {
   type AgentRuntimeInvoker,
   createAgentRuntimeInvoker,
@@ -30,6 +30,8 @@ export interface LocalAgentStack {
 export interface LocalAgentStackOptions {
   /** Proves who asks (the runtime app refuses everything else). */
   readonly authenticator: InvocationAuthenticator;
+  /** Where the runtime app claims each invocation (a retried one runs once). */
+  readonly invocations: InvocationLedger;
   /** What the local endpoint puts in the `WorkloadAccessToken` header for a `runtimeUserId`. */
   readonly issuer: WorkloadTokenIssuer;
   readonly region?: string;
@@ -47,7 +49,11 @@ export async function startLocalAgentStack(
   options: LocalAgentStackOptions,
 ): Promise<LocalAgentStack> {
   const logger = options.logger ?? silentLogger;
-  const runtime = createRuntimeApp(service, { logger, authenticator: options.authenticator });
+  const runtime = createRuntimeApp(service, {
+    logger,
+    authenticator: options.authenticator,
+    invocations: options.invocations,
+  });
   const runtimeAddress = await runtime.start({ host: '127.0.0.1', port: 0 });
   let endpoint: LocalAgentCoreEndpoint;
   try {

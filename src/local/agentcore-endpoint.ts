@@ -208,7 +208,8 @@ export async function startLocalAgentCoreEndpoint(
         res.destroy();
       }
     });
-    // The caller went away mid-answer: stop the runtime's work too.
+    // The caller went away mid-answer: close the runtime's connection too (the runtime still finishes
+    // the turn and keeps its outcome for a retry of the same request id).
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });

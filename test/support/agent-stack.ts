@@ -7,7 +7,9 @@ import { OfflinePlanner } from '../../src/agents/model/offline-planner.ts';
 import type { ModelClient } from '../../src/agents/model/types.ts';
 import {
   createInvocationAuthenticator,
+  DynamoDbInvocationLedger,
   type InvocationAuthenticator,
+  type InvocationLedger,
 } from '../../src/agents/runtime/index.ts';
 import { DynamoDbTraceStore } from '../../src/agents/traces/index.ts';
 import { type LocalAgentStack, startLocalAgentStack } from '../../src/app/local-agent-stack.ts';
@@ -41,14 +43,19 @@ export function agentMemoryOn(table: Pick<TestTable, 'doc' | 'tableName'>, now: 
 }
 
 /**
- * The local signer and an authenticator that knows only the local operator (no directory): what the
- * embedded stack needs to serve `settleops ask` without --user, for benchmarks.
+ * The local signer, an authenticator that knows only the local operator (no directory) and the
+ * invocation ledger: what the embedded stack needs to serve `settleops ask` without --user, for
+ * benchmarks.
  */
 export async function operatorIdentity(
   now: () => Date,
   doc: TestTable['doc'],
   tableName = 'bench-agents',
-): Promise<{ authenticator: InvocationAuthenticator; issuer: LocalWorkloadTokens }> {
+): Promise<{
+  authenticator: InvocationAuthenticator;
+  issuer: LocalWorkloadTokens;
+  invocations: DynamoDbInvocationLedger;
+}> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const tokens = new LocalWorkloadTokens(await exportJWK(privateKey));
   const authenticator = createInvocationAuthenticator({
@@ -59,7 +66,7 @@ export async function operatorIdentity(
     operator: LOCAL_ADMIN,
     now,
   });
-  return { authenticator, issuer: tokens };
+  return { authenticator, issuer: tokens, invocations: new DynamoDbInvocationLedger(doc, tableName) };
 }
 
 export interface TestAgentStack {
@@ -101,6 +108,8 @@ export async function startTestAgentStack(options: {
   readonly settlement: SettlementDeps;
   readonly model?: ModelClient;
   readonly principals?: readonly NewPrincipal[];
+  /** Wraps the runtime's invocation ledger (a DynamoDB one on the table), e.g. to watch its claims. */
+  readonly observeInvocations?: (ledger: InvocationLedger) => InvocationLedger;
 }): Promise<TestAgentStack> {
   const { table, settlement } = options;
   const now = settlement.now;
@@ -140,7 +149,9 @@ export async function startTestAgentStack(options: {
     operator: LOCAL_ADMIN,
     now,
   });
-  const stack = await startLocalAgentStack(service, { authenticator, issuer: tokens });
+  const ledger = new DynamoDbInvocationLedger(table.doc, table.tableName);
+  const invocations = options.observeInvocations?.(ledger) ?? ledger;
+  const stack = await startLocalAgentStack(service, { authenticator, issuer: tokens, invocations });
   const session = (principalId: string, thread: string) =>
     runtimeSessionId('T-TEAM', principalId, 'C-OPS', thread);
   return {

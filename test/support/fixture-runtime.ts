@@ -1,6 +1,10 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { AgentService } from '../../src/agents/contract.ts';
-import { createInvocationAuthenticator } from '../../src/agents/runtime/index.ts';
+import {
+  createInvocationAuthenticator,
+  DynamoDbInvocationLedger,
+  type InvocationLedger,
+} from '../../src/agents/runtime/index.ts';
 import { type LocalAgentStack, startLocalAgentStack } from '../../src/app/local-agent-stack.ts';
 import {
   DynamoDbSessionRegistry,
@@ -19,6 +23,7 @@ export interface FixtureRuntime {
   /** The signer's private key (to sign tokens the runtime would otherwise accept, with other clocks). */
   readonly key: JWK;
   readonly registry: DynamoDbSessionRegistry;
+  readonly invocations: DynamoDbInvocationLedger;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,10 @@ export interface FixtureRuntime {
 export async function startFixtureRuntime(
   service: AgentService,
   principals: readonly NewPrincipal[],
+  options: {
+    /** Wraps the runtime's invocation ledger (a DynamoDB one on the table), e.g. to watch its claims. */
+    readonly observeInvocations?: (ledger: InvocationLedger) => InvocationLedger;
+  } = {},
 ): Promise<FixtureRuntime> {
   const table = await createTestTable();
   const directory = directoryOf(table);
@@ -46,6 +55,11 @@ export async function startFixtureRuntime(
     operator: LOCAL_ADMIN,
     now: () => new Date(),
   });
-  const stack = await startLocalAgentStack(service, { authenticator, issuer: tokens });
-  return { stack, tokens, key, registry, close: () => stack.close() };
+  const invocations = new DynamoDbInvocationLedger(table.doc, table.tableName);
+  const stack = await startLocalAgentStack(service, {
+    authenticator,
+    issuer: tokens,
+    invocations: options.observeInvocations?.(invocations) ?? invocations,
+  });
+  return { stack, tokens, key, registry, invocations, close: () => stack.close() };
 }

@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SpanKind, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import { BedrockAgentCoreApp, type RequestContext } from 'bedrock-agentcore/runtime';
 import type { Principal } from '../../identity/index.ts';
 import { type Logger, silentLogger } from '../../logger.ts';
-import {
-  type AgentEvent,
-  AgentRequest,
-  type AgentResponse,
-  type AgentService,
-  type InvocationContext,
-} from '../contract.ts';
-import {
-  INVOCATION_SPAN,
-  type InvocationSpanAttributes,
-  invocationAttributes,
-  setTraceId,
-  settleOpsTracer,
-  withInvocationSpan,
-} from '../traces/spans.ts';
+import { AgentRequest, type AgentService } from '../contract.ts';
+import { settleOpsTracer } from '../traces/spans.ts';
+import { agentCoreFastify } from './agentcore-app-internals.ts';
 import type { Authentication, InvocationAuthenticator } from './authenticate.ts';
+import { type Admission, createInvocationGuard } from './invocation-guard.ts';
+import { type InvocationLedger, requestFingerprint } from './invocation-ledger.ts';
+import { serveInvocation } from './serve-invocation.ts';
 
 /** The header AgentCore puts a request id in (the local endpoint does the same). */
 export const REQUEST_ID_HEADER = 'x-amzn-bedrock-agentcore-runtime-request-id';
@@ -40,6 +31,10 @@ export const DEFAULT_AGENT_HOST = '0.0.0.0';
 export interface RuntimeAppOptions {
   /** Proves who asks before anything runs: every invocation without a valid token is refused. */
   readonly authenticator: InvocationAuthenticator;
+  /** Where each invocation (session, request id) is claimed, so that it runs once. */
+  readonly invocations: InvocationLedger;
+  /** How long a repeat waits for the invocation it repeats before a 409 (default 5 minutes). */
+  readonly repeatWaitMs?: number;
   readonly logger?: Logger;
   readonly tracer?: Tracer;
   /** Fastify's own request logs (pino JSON on stdout); off by default, our logger covers invocations. */
@@ -66,90 +61,80 @@ export interface RuntimeApp {
 }
 
 /**
- * The part of the app's Fastify instance we need. `BedrockAgentCoreApp` keeps it private (`_app`)
- * and its `run()` returns nothing (and exits the process if listening fails), so without it we could
- * neither learn the port of a `port: 0` listener (tests), wait until the server listens, close it,
- * nor see the request's `Accept` header, which the invocation handler does not receive.
- */
-interface FastifyInternals {
-  readonly server: Server;
-  addHook(
-    name: 'onRequest' | 'onResponse' | 'preHandler',
-    hook: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>,
-  ): unknown;
-  close(): Promise<void>;
-}
-
-interface FastifyRequestLike {
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-}
-
-interface FastifyReplyLike {
-  code(status: number): FastifyReplyLike;
-  header(name: string, value: string): FastifyReplyLike;
-  send(body: unknown): FastifyReplyLike;
-}
-
-function fastifyOf(app: BedrockAgentCoreApp<typeof AgentRequest>): FastifyInternals {
-  return (app as unknown as { readonly _app: FastifyInternals })._app;
-}
-
-/**
  * The AgentCore Runtime app: `POST /invocations` validated by the `AgentRequest` zod schema (a bad
  * body is a 400 naming the field), answered as JSON (`AgentResponse`), or as SSE `AgentEvent`s when
- * the client sends `Accept: text/event-stream`; `GET /ping` answers Healthy, or HealthyBusy while
- * async tasks registered on `app` run. Before the body is looked at, the caller is authenticated
- * (workload access token, session owner, directory): a refusal is a 401 or 403 with only its reason,
- * logged, and the agent never runs.
+ * the client sends `Accept: text/event-stream`; `GET /ping` answers Healthy, or HealthyBusy while a
+ * turn or an async task registered on `app` runs. Before the body is looked at, the caller is
+ * authenticated (workload access token, session owner, directory): a refusal is a 401 or 403 with
+ * only its reason, logged, and the agent never runs. Then an invocation with a request id is claimed
+ * in the ledger: a repeat of it (a retry after a dropped connection) is answered with the first one's
+ * outcome — waiting while it runs — and runs nothing; a conflicting one is a 409.
  */
 export function createRuntimeApp(service: AgentService, options: RuntimeAppOptions): RuntimeApp {
   const logger = options.logger ?? silentLogger;
   const tracer = options.tracer ?? settleOpsTracer();
-  // Request id → whether the client asked for SSE. The handler sees the request id but not the
-  // headers, so an onRequest hook records the choice under it.
+  const guard = createInvocationGuard({
+    ledger: options.invocations,
+    logger,
+    ...(options.repeatWaitMs === undefined ? {} : { repeatWaitMs: options.repeatWaitMs }),
+  });
+  // Request id → what the hooks learnt of the request, for the handler, which sees the request id
+  // but neither the headers (the Accept choice) nor the preHandler's outcome.
   const wantsStream = new Map<string, boolean>();
-  // Request id → the principal the preHandler proved; the handler takes it from here.
   const principals = new Map<string, Principal>();
+  const admissions = new Map<string, Exclude<Admission, { kind: 'refuse' }>>();
 
-  const app = new BedrockAgentCoreApp({
+  const app: BedrockAgentCoreApp<typeof AgentRequest> = new BedrockAgentCoreApp({
     invocationHandler: {
       requestSchema: AgentRequest,
       process: (request: AgentRequest, context: RequestContext) => {
-        const requestId = context.requestId ?? randomUUID();
-        const stream = wantsStream.get(requestId) === true;
-        wantsStream.delete(requestId);
-        const principal = principals.get(requestId);
-        principals.delete(requestId);
+        const httpRequestId = context.requestId ?? randomUUID();
+        const stream = wantsStream.get(httpRequestId) === true;
+        const principal = principals.get(httpRequestId);
+        const admission = admissions.get(httpRequestId);
+        forget(httpRequestId);
         // Unreachable while the preHandler runs first; fail closed if that ever changes.
         if (principal === undefined) throw new Error('invocation without an authenticated principal');
-        const ctx = { sessionId: context.sessionId, requestId, principal };
-        const log = logger.child({ sessionId: context.sessionId, requestId });
-        const attrs = {
+        const requestId = request.requestId ?? httpRequestId;
+        const log = logger.child({
           sessionId: context.sessionId,
-          requestId,
-          principalId: principal.principalId,
-          streaming: stream,
-        };
-        log.info('invocation', { principalId: principal.principalId, streaming: stream });
-        if (stream) return streamEvents(service, request, ctx, log, tracer, attrs);
-        return withInvocationSpan(tracer, attrs, async (span) => {
-          const started = performance.now();
-          try {
-            const response = await service.answer(request, ctx);
-            setTraceId(span, response.traceId);
-            logDone(log, response, started);
-            return response;
-          } catch (error) {
-            throw failure(log, error, requestId);
-          }
+          requestId: httpRequestId,
+          ...(request.requestId === undefined ? {} : { callerRequestId: request.requestId }),
         });
+        log.info('invocation', { principalId: principal.principalId, streaming: stream });
+        return serveInvocation(
+          {
+            service,
+            tracer,
+            busy: (id) => {
+              const task = app.addAsyncTask('invocation', { requestId: id });
+              return () => {
+                app.completeAsyncTask(task);
+              };
+            },
+          },
+          {
+            request,
+            ctx: { sessionId: context.sessionId, requestId, principal },
+            httpRequestId,
+            stream,
+            admission,
+            log,
+          },
+        );
       },
     },
     config: { logging: { enabled: options.fastifyLogging === true } },
   });
 
-  const fastify = fastifyOf(app);
+  const forget = (id: string) => {
+    wantsStream.delete(id);
+    principals.delete(id);
+    admissions.delete(id);
+  };
+
+  // The one place the app's Fastify instance is used; see agentcore-app-internals.ts for why.
+  const fastify = agentCoreFastify(app);
   fastify.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/invocations')) return;
     let id = headerValue(request.headers, REQUEST_ID_HEADER);
@@ -167,16 +152,15 @@ export function createRuntimeApp(service: AgentService, options: RuntimeAppOptio
       (v) => v !== undefined,
     );
     const sessionId = headerValue(request.headers, SESSION_ID_HEADER);
+    const answer = (status: number, body: object) =>
+      // Fastify: an async hook that answers early returns the reply, so nothing else runs.
+      reply.code(status).header('content-type', 'application/json').send(body);
     let outcome: Authentication;
     try {
       outcome = await options.authenticator.authenticate({ token, sessionId });
     } catch (error) {
       logger.error('authentication failed', { requestId: id, sessionId, error });
-      // Fastify: an async hook that answers early returns the reply, so nothing else runs.
-      return reply
-        .code(503)
-        .header('content-type', 'application/json')
-        .send({ error: 'identity unavailable' });
+      return answer(503, { error: 'identity unavailable' });
     }
     if (!outcome.ok) {
       logger.warn('invocation refused', {
@@ -186,20 +170,55 @@ export function createRuntimeApp(service: AgentService, options: RuntimeAppOptio
         reason: outcome.reason,
         detail: outcome.message,
       });
-      return reply
-        .code(outcome.status)
-        .header('content-type', 'application/json')
-        .send({ error: outcome.status === 401 ? 'unauthenticated' : 'forbidden', reason: outcome.reason });
+      return answer(outcome.status, {
+        error: outcome.status === 401 ? 'unauthenticated' : 'forbidden',
+        reason: outcome.reason,
+      });
     }
-    principals.set(id, outcome.principal);
+    const { principal } = outcome;
+    principals.set(id, principal);
+    // A bad body is the handler's to refuse (a 400 naming the field); one without a request id is
+    // served as it comes, once, but cannot be recognised when repeated.
+    const parsed = AgentRequest.safeParse(request.body);
+    if (sessionId === undefined || !parsed.success || parsed.data.requestId === undefined) return undefined;
+    const key = { sessionId, requestId: parsed.data.requestId };
+    let admission: Admission;
+    try {
+      admission = await guard.admit({
+        key,
+        principalId: principal.principalId,
+        fingerprint: requestFingerprint(parsed.data),
+      });
+    } catch (error) {
+      logger.error('invocation ledger unavailable', {
+        requestId: id,
+        sessionId,
+        callerRequestId: key.requestId,
+        error,
+      });
+      return answer(503, { error: 'invocation ledger unavailable' });
+    }
+    if (admission.kind === 'refuse') {
+      logger.warn('repeat refused', {
+        requestId: id,
+        sessionId,
+        callerRequestId: key.requestId,
+        reason: admission.reason,
+      });
+      return answer(409, { error: admission.reason, requestId: key.requestId });
+    }
+    admissions.set(id, admission);
     return undefined;
   });
-  // Requests refused before the handler ran (bad body) leave their entries behind otherwise.
+  // Requests refused before the handler ran (bad body, a caller gone) leave their entries behind
+  // otherwise; a claim the handler never took is settled as failed, so its repeats are not left waiting.
   fastify.addHook('onResponse', async (request) => {
     const id = headerValue(request.headers, REQUEST_ID_HEADER);
-    if (id !== undefined) {
-      wantsStream.delete(id);
-      principals.delete(id);
+    if (id === undefined) return;
+    const admission = admissions.get(id);
+    forget(id);
+    if (admission?.kind === 'run') {
+      await admission.settle({ ok: false, message: `internal error; see the logs for request ${id}` });
     }
   });
 
@@ -238,53 +257,6 @@ export function createRuntimeApp(service: AgentService, options: RuntimeAppOptio
       await fastify.close();
     },
   };
-}
-
-async function* streamEvents(
-  service: AgentService,
-  request: AgentRequest,
-  ctx: InvocationContext & { readonly requestId: string },
-  log: Logger,
-  tracer: Tracer,
-  attrs: InvocationSpanAttributes,
-): AsyncGenerator<{ readonly data: AgentEvent }> {
-  // A generator cannot yield from inside a callback, so the span is started and ended by hand.
-  const span = tracer.startSpan(INVOCATION_SPAN, {
-    kind: SpanKind.SERVER,
-    attributes: invocationAttributes(attrs),
-  });
-  const started = performance.now();
-  try {
-    for await (const event of service.stream(request, ctx)) {
-      if (event.type === 'done') {
-        setTraceId(span, event.response.traceId);
-        logDone(log, event.response, started);
-      }
-      // `{ data }` makes @fastify/sse write one `data: <json>` event per AgentEvent.
-      yield { data: event };
-    }
-  } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    throw failure(log, error, ctx.requestId);
-  } finally {
-    span.end();
-  }
-}
-
-function logDone(log: Logger, response: AgentResponse, started: number): void {
-  log.info('answered', {
-    traceId: response.traceId,
-    answeredBy: response.answeredBy,
-    records: response.records.length,
-    latencyMs: Math.round(performance.now() - started),
-    ...(response.stoppedBy === undefined ? {} : { stoppedBy: response.stoppedBy }),
-  });
-}
-
-/** Logs the real error and returns one safe to send: internals stay in the logs. */
-function failure(log: Logger, error: unknown, requestId: string): Error {
-  log.error('invocation failed', { error });
-  return new Error(`internal error; see the logs for request ${requestId}`);
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
