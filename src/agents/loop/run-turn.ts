@@ -471,6 +471,7 @@ class Turn {
     const sent = this.#history.length - this.#historyDropped;
     if (this.#withoutHistory || sent === 0) return false;
     this.#withoutHistory = true;
+    this.#historyDropped = this.#history.length;
     this.#trace.record({
       type: 'limit',
       at: this.#at(),

@@ -2,7 +2,6 @@ import {
   createServer,
   type Http2ServerRequest,
   type Http2ServerResponse,
-  type Http2Session,
   type ServerHttp2Session,
 } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
@@ -94,8 +93,8 @@ export async function startConverseServer(options: ConverseServerOptions = {}): 
   const requests: RecordedRequest[] = [];
   const cache = new PromptCache();
   const sessions = new Set<ServerHttp2Session>();
-  const sockets = new Map<Http2Session, Socket>();
-  let lastSocket: Socket | undefined;
+  // Raw sockets by the client's port: a session's own `socket` is a proxy that may not be destroyed.
+  const sockets = new Map<number, Socket>();
   const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
 
   const rulesFor = (modelId: string): FamilyRules | undefined => {
@@ -105,7 +104,8 @@ export async function startConverseServer(options: ConverseServerOptions = {}): 
   };
 
   const resetConnection = (req: Http2ServerRequest): void => {
-    sockets.get(req.stream.session as Http2Session)?.resetAndDestroy();
+    const port = req.stream.session?.socket.remotePort;
+    if (port !== undefined) sockets.get(port)?.resetAndDestroy();
   };
 
   async function handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
@@ -318,16 +318,14 @@ export async function startConverseServer(options: ConverseServerOptions = {}): 
     });
   });
   server.on('connection', (socket: Socket) => {
-    lastSocket = socket;
+    const port = socket.remotePort;
+    if (port === undefined) return;
+    sockets.set(port, socket);
+    socket.on('close', () => sockets.delete(port));
   });
   server.on('session', (session) => {
     sessions.add(session);
-    // 'connection' fires for the raw socket just before its session: keep them together for resets.
-    if (lastSocket !== undefined) sockets.set(session, lastSocket);
-    session.on('close', () => {
-      sessions.delete(session);
-      sockets.delete(session);
-    });
+    session.on('close', () => sessions.delete(session));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
