@@ -214,6 +214,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('names the model and the field of a bad BEDROCK_MODEL_CAPABILITIES', () => {
+    expect(
+      problemsOf({ BEDROCK_MODEL_CAPABILITIES: '{"us.amazon.nova-pro": {"cachePoints": ["tool"]}}' }),
+    ).toStrictEqual([
+      'BEDROCK_MODEL_CAPABILITIES.us.amazon.nova-pro.cachePoints.0: Invalid option: expected one of "system"|"messages"|"tools"',
+    ]);
+    expect(problemsOf({ BEDROCK_MODEL_CAPABILITIES: 'cache everything' })).toStrictEqual([
+      'BEDROCK_MODEL_CAPABILITIES: must be JSON',
+    ]);
+  });
+
   it('lists the problems in the message', () => {
     expect(() =>
       loadConfig({ SETTLEOPS_SWEEP_INTERVAL_SECONDS: '3601', SETTLEOPS_TABLE: 'a b c' }, CWD),
