@@ -134,6 +134,19 @@ describe('the Converse stand-in refuses what Bedrock refuses', () => {
       'must be 1-64 characters of [a-zA-Z0-9_-]',
     ],
     [
+      'a toolConfig without tools',
+      { messages: [user('q')], toolConfig: { tools: [] } },
+      "Value at 'toolConfig.tools' failed to satisfy constraint",
+    ],
+    [
+      'a toolChoice naming a tool not offered',
+      {
+        messages: [user('q')],
+        toolConfig: { tools: [TOOL], toolChoice: { tool: { name: 'rerun_matching' } } },
+      },
+      'The tool named in toolConfig.toolChoice.tool is not in toolConfig.tools.',
+    ],
+    [
       'more than four cache points',
       {
         messages: [user('q')],
@@ -189,6 +202,19 @@ describe('the Converse stand-in refuses what Bedrock refuses', () => {
     expect(await refusal({ messages: [user('q')] }, 'us.example.unknown-model-v1:0')).toBe(
       '400 ValidationException: The provided model identifier is invalid.',
     );
+  });
+
+  it('refuses a request body over its size limit', async () => {
+    const small = await startConverseServer({ maxRequestBytes: 2_000 });
+    const smallClient = converseClientFor(small);
+    try {
+      await expect(
+        smallClient.send(new ConverseCommand({ modelId: STRONG, messages: [user('x'.repeat(3_000))] })),
+      ).rejects.toThrow(/exceeds the stand-in's limit of 2000 bytes/);
+    } finally {
+      smallClient.destroy();
+      await small.close();
+    }
   });
 
   it('refuses tool use over ConverseStream for a family that only takes it through Converse', async () => {
