@@ -1,8 +1,10 @@
 /**
  * Agent benchmarks (loopback only, no model): per-question latency of the offline planner over a
  * seeded day in DynamoDB Local, in process and through the local AgentCore endpoint with the real
- * SDK client; and the input tokens of the Bedrock Converse request each specialist would send for
- * a simple status question, with the share before the last cache point.
+ * SDK client; the input tokens of the Bedrock Converse request each specialist would send for a
+ * simple status question, with the share before the cache point; and, per specialist and model
+ * family, whether that cache point is effective (the prefix before it at or above the family's
+ * minimum, from the capability table).
  *
  * Tokens are counted with the cl100k_base BPE (gpt-tokenizer, bundled, no download) as a proxy:
  * Anthropic does not publish the tokenizer of its current models. The chars/4 estimate the offline
@@ -21,6 +23,7 @@ import {
   screenRates,
 } from '../src/agents/guardrails/screen-evaluation.ts';
 import { toConverseInput } from '../src/agents/model/bedrock-converse.ts';
+import { capabilitiesFor } from '../src/agents/model/model-capabilities.ts';
 import { OfflinePlanner } from '../src/agents/model/offline-planner.ts';
 import { TOOL_CATALOG, toolSpecs } from '../src/agents/tools/catalog.ts';
 import { InMemoryTraceStore } from '../src/agents/traces/index.ts';
@@ -175,21 +178,57 @@ async function evaluationReport(): Promise<string[]> {
   }
 }
 
-function tokenReport(): string[] {
+/** Model families the cache report covers: a representative id each (capabilities from the table). */
+const CACHE_FAMILIES: ReadonlyArray<readonly [string, string]> = [
+  ['Claude Sonnet 4 (3.7, 4.5 alike)', 'anthropic.claude-sonnet-4-20250514-v1:0'],
+  ['Claude 3.5 Haiku', 'anthropic.claude-3-5-haiku-20241022-v1:0'],
+  ['Claude Haiku 4.5', 'anthropic.claude-haiku-4-5-20251001-v1:0'],
+  ['Amazon Nova Pro (Lite, Micro alike)', 'amazon.nova-pro-v1:0'],
+];
+
+/**
+ * Tokens before the request's cache point, in the order the cache reads the prefix: tool specs, then
+ * system (Claude). Nova takes cache points in system and messages only, and its docs do not say the
+ * tool configuration is part of the cached prefix, so only the system blocks are counted for it.
+ */
+function cachePrefix(
+  input: ReturnType<typeof toConverseInput>,
+  toolsInPrefix: boolean,
+): { bpe: number; chars4: number } | undefined {
+  const ordered: object[] = [
+    ...(toolsInPrefix ? (input.toolConfig?.tools ?? []) : []),
+    ...(input.system ?? []),
+  ];
+  const before: object[] = [];
+  for (const block of ordered) {
+    if ('cachePoint' in block && block.cachePoint !== undefined) {
+      const text = before.map((b) => JSON.stringify(b)).join('');
+      return { bpe: encode(text).length, chars4: Math.ceil(text.length / 4) };
+    }
+    before.push(block);
+  }
+  return undefined;
+}
+
+export function tokenReport(): string[] {
   const lines = ['Bedrock request size per specialist for "what\'s the status of T-10042?" (no memory yet):'];
   lines.push(
     '  specialist            tools  system  tool specs  question  total (cl100k)  cacheable  chars/4 total',
   );
   const question = "what's the status of T-10042?";
-  for (const s of Object.values(SPECIALISTS)) {
+  const requests = Object.values(SPECIALISTS).map((s) => {
     const tools = TOOL_CATALOG.filter((t) => s.tools.includes(t.name));
-    const input = toConverseInput('model', {
+    const request = {
       system: s.instructions,
-      messages: [{ role: 'user', content: [{ text: question }] }],
+      messages: [{ role: 'user' as const, content: [{ text: question }] }],
       tools: toolSpecs(tools),
       tier: s.tier,
       maxTokens: 1024,
-    });
+    };
+    return { specialist: s, tools, request };
+  });
+  for (const { specialist: s, tools, request } of requests) {
+    const input = toConverseInput(CACHE_FAMILIES[0]?.[1] ?? 'model', request);
     const systemText = JSON.stringify(input.system);
     const toolsText = JSON.stringify(input.toolConfig);
     const messagesText = JSON.stringify(input.messages);
@@ -207,7 +246,37 @@ function tokenReport(): string[] {
   const routed = routeByRules(question);
   lines.push(
     `  a status question is routed to ${routed} (goal: ≤ 3,000 input tokens, ≥ 70 % before the cache point)`,
+    '',
+    'Prompt cache per specialist and model family: tokens before the cache point (cl100k / chars÷4) against',
+    "the family's minimum per checkpoint; below it Bedrock caches nothing and reports no cache reads.",
+    'With BEDROCK_FAST_MODEL_ID unset every specialist runs on BEDROCK_MODEL_ID; otherwise the fast ones',
+    '(settlement_qa, ingestion_help) on the fast model:',
   );
+  for (const [family, modelId] of CACHE_FAMILIES) {
+    const caps = capabilitiesFor(modelId);
+    lines.push(
+      `  ${family}: minimum ${caps.minCacheTokens.toLocaleString('en-US')} tokens, cache points in ${caps.cachePoints.join(', ')}`,
+    );
+    for (const { specialist: s, request } of requests) {
+      const prefix = cachePrefix(
+        toConverseInput(modelId, request, { capabilities: caps }),
+        caps.family === 'claude',
+      );
+      const verdict =
+        prefix === undefined
+          ? 'no cache point sent'
+          : Math.min(prefix.bpe, prefix.chars4) >= caps.minCacheTokens
+            ? 'effective'
+            : Math.max(prefix.bpe, prefix.chars4) >= caps.minCacheTokens
+              ? 'borderline (the counts disagree)'
+              : 'NOT effective (below the minimum)';
+      const size =
+        prefix === undefined
+          ? ''
+          : `${String(prefix.bpe).padStart(5)} / ${String(prefix.chars4).padStart(5)}`;
+      lines.push(`    ${s.name.padEnd(22)} ${s.tier.padEnd(6)} ${size.padEnd(13)}  ${verdict}`);
+    }
+  }
   return lines;
 }
 

@@ -138,6 +138,41 @@ const EnvSchema = z
         .regex(/^(DRAFT|[1-9][0-9]{0,7})$/, 'must be DRAFT or a version number')
         .optional(),
     ),
+    BEDROCK_MODEL_CAPABILITIES: blankAsUnset(
+      z
+        .string()
+        .transform((text, ctx) => {
+          try {
+            return JSON.parse(text) as unknown;
+          } catch {
+            ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+            return z.NEVER;
+          }
+        })
+        .pipe(
+          z.record(
+            z.string().min(1),
+            z.strictObject(
+              {
+                family: z.string().min(1).optional(),
+                cachePoints: z.array(z.enum(['system', 'messages', 'tools'])).optional(),
+                minCacheTokens: z.number().int().nonnegative().optional(),
+                maxCachePoints: z.number().int().min(0).max(4).optional(),
+                streamingToolUse: z.boolean().optional(),
+                toolChoice: z.array(z.enum(['auto', 'any', 'tool'])).optional(),
+                guardrails: z.boolean().optional(),
+                contextWindowTokens: z.number().int().positive().optional(),
+                maxOutputTokens: z.number().int().positive().optional(),
+              },
+              {
+                message:
+                  'must map model ids (or id prefixes) to capabilities: {cachePoints?, minCacheTokens?, maxCachePoints?, streamingToolUse?, toolChoice?, guardrails?, contextWindowTokens?, maxOutputTokens?, family?}',
+              },
+            ),
+          ),
+        )
+        .optional(),
+    ),
     SETTLEOPS_MODEL_PRICES: blankAsUnset(
       z
         .string()
@@ -298,6 +333,11 @@ export interface Config {
     readonly region: string;
     /** Bedrock Guardrails; unset → only the local screens. */
     readonly guardrail: { readonly id: string; readonly version: string } | undefined;
+    /**
+     * Per-model capability overrides (BEDROCK_MODEL_CAPABILITIES), keyed by model id or id prefix,
+     * over the built-in table (src/agents/model/model-capabilities.ts).
+     */
+    readonly capabilities: Readonly<Record<string, ModelCapabilityOverride>>;
   };
   /**
    * Model prices overriding the built-in defaults (src/agents/traces/cost.ts), keyed by model id or
@@ -318,6 +358,23 @@ export interface SlackConfig {
   /** The HTTP receiver's port and interface (loopback unless HOST says otherwise). */
   readonly port: number;
   readonly host: string;
+}
+
+/** What a model can do on Converse, as BEDROCK_MODEL_CAPABILITIES overrides it (every field optional). */
+export interface ModelCapabilityOverride {
+  readonly family?: string;
+  /** Where cache points may go; `[]` turns prompt caching off. */
+  readonly cachePoints?: readonly ('system' | 'messages' | 'tools')[];
+  /** Tokens a prefix needs before a cache point caches anything. */
+  readonly minCacheTokens?: number;
+  readonly maxCachePoints?: number;
+  /** Tool use over ConverseStream (otherwise tool-using calls go through Converse). */
+  readonly streamingToolUse?: boolean;
+  readonly toolChoice?: readonly ('auto' | 'any' | 'tool')[];
+  /** Bedrock Guardrails with Converse. */
+  readonly guardrails?: boolean;
+  readonly contextWindowTokens?: number;
+  readonly maxOutputTokens?: number;
 }
 
 /** USD per million tokens. Cache prices default to the input price when not given. */
@@ -403,6 +460,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
         e.BEDROCK_GUARDRAIL_ID === undefined || e.BEDROCK_GUARDRAIL_VERSION === undefined
           ? undefined
           : { id: e.BEDROCK_GUARDRAIL_ID, version: e.BEDROCK_GUARDRAIL_VERSION },
+      capabilities: Object.fromEntries(
+        Object.entries(e.BEDROCK_MODEL_CAPABILITIES ?? {}).map(([id, c]) => [
+          id,
+          Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as ModelCapabilityOverride,
+        ]),
+      ),
     },
     modelPrices: Object.fromEntries(
       Object.entries(e.SETTLEOPS_MODEL_PRICES ?? {}).map(([id, p]) => [

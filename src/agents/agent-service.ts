@@ -21,7 +21,14 @@ import {
 import type { AgentEvent, AgentRequest, AgentResponse, AgentService, InvocationContext } from './contract.ts';
 import { type Guardrails, LocalGuardrails } from './guardrails/index.ts';
 import { createTurnLimits, type TurnLimits } from './limits/index.ts';
-import { type RunTurnOptions, runTurn, streamTurn, type TraceSink, type TurnResult } from './loop/index.ts';
+import {
+  BLOCKED_QUESTION,
+  type RunTurnOptions,
+  runTurn,
+  streamTurn,
+  type TraceSink,
+  type TurnResult,
+} from './loop/index.ts';
 import type { ModelClient } from './model/types.ts';
 import { rememberReply } from './remember-reply.ts';
 import { asksAboutMemory, historyOf, isExplicitMemoryRequest, memoryContext } from './session-context.ts';
@@ -31,6 +38,11 @@ import { type ModelPrice, TraceRecorder, type TraceStore } from './traces/index.
 
 /** Turns of one session given back as context with the next question. */
 const HISTORY_TURNS = 6;
+/**
+ * Estimated tokens of earlier turns sent at most: the thread's context, not its archive (the loop
+ * also keeps within the model's context window).
+ */
+const HISTORY_TOKENS = 8_000;
 /** The asker's own facts put into the context, most relevant first. */
 const FACTS_IN_CONTEXT = 5;
 /** Facts given when the question is about what is remembered (the most recent). */
@@ -124,6 +136,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       system: specialist.instructions,
       ...(context === undefined ? {} : { context }),
       history: historyOf(events),
+      historyLimits: { maxTurns: HISTORY_TURNS, maxTokens: HISTORY_TOKENS },
       question: request.question,
       tools,
       toolSpecs: toolSpecs(tools),
@@ -151,7 +164,13 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       answeredBy: result.answeredBy,
       ...(stoppedBy === undefined ? {} : { stoppedBy }),
     });
-    await recordTurn(prepared.ctx, prepared.turnKey, question, result.text);
+    // A question the guardrail blocked is not kept as asked: the thread must not carry it on.
+    await recordTurn(
+      prepared.ctx,
+      prepared.turnKey,
+      result.questionBlocked ? BLOCKED_QUESTION : question,
+      result.text,
+    );
     return {
       answer: result.text,
       records: result.records,

@@ -13,6 +13,8 @@ export const MEMORY_CONTEXT_CLOSE = '</user_memory>';
 export function historyOf(events: readonly SessionEvent[]): Message[] {
   const messages: { role: 'user' | 'assistant'; texts: string[] }[] = [];
   for (const e of events) {
+    // Converse refuses blank text; an empty stored answer is as good as none.
+    if (e.text.trim() === '') continue;
     const role = e.role === 'USER' ? 'user' : 'assistant';
     const last = messages.at(-1);
     if (last === undefined && role === 'assistant') continue;

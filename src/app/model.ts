@@ -5,7 +5,10 @@ import { createBedrockRuntimeClient } from './aws-clients.ts';
 
 /**
  * The model the agents run on: Bedrock Converse when `BEDROCK_MODEL_ID` is set (its client built here,
- * in Bedrock's region), otherwise the offline planner — never presented as a language model.
+ * in Bedrock's region, with the SDK's own retries off: the model client retries as the Bedrock docs
+ * ask, with full jitter and a retry budget), otherwise the offline planner — never presented as a
+ * language model. Each model's capabilities come from the built-in table with
+ * BEDROCK_MODEL_CAPABILITIES on top.
  */
 export function createModelClient(config: Config): ModelClient {
   const bedrock = config.bedrock;
@@ -15,6 +18,7 @@ export function createModelClient(config: Config): ModelClient {
     strongModelId: bedrock.modelId,
     fastModelId: bedrock.fastModelId ?? bedrock.modelId,
     guardrail: bedrock.guardrail,
+    capabilities: bedrock.capabilities,
     retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4000 },
   });
 }

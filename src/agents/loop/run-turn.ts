@@ -7,19 +7,22 @@ import { collectAccountIds, type Redaction } from '../guardrails/redactor.ts';
 import { StreamRedactor } from '../guardrails/stream-redactor.ts';
 import { delimitToolData, untrustedTag } from '../guardrails/untrusted-data.ts';
 import { createTurnLimits, type TurnLimits } from '../limits/session-limits.ts';
-import type {
-  ContentBlock,
-  Message,
-  ModelClient,
-  ModelRequest,
-  ModelResponse,
-  ModelTier,
-  ToolResult,
-  ToolSpec,
-  ToolUse,
-  Usage,
+import { messagesTokens, prefixTokens } from '../model/token-estimate.ts';
+import {
+  type ContentBlock,
+  type Message,
+  type ModelClient,
+  type ModelRequest,
+  type ModelResponse,
+  type ModelTier,
+  modelFailureOf,
+  type ToolResult,
+  type ToolSpec,
+  type ToolUse,
+  type Usage,
 } from '../model/types.ts';
 import type { AgentTool, RecordRef, ToolContext, ToolOutcome } from '../tools/tool.ts';
+import { fitHistory, type HistoryLimits, wholeTurns } from './history.ts';
 import { describeIssues, progressMessage, toolSpecOf } from './tool-specs.ts';
 import { type LimitKind, NOOP_TRACE_SINK, type TraceSink, traceArgs } from './trace.ts';
 
@@ -44,8 +47,13 @@ export interface RunTurnOptions {
   readonly system: string;
   /** Per-person context after the system prompt (the asker's remembered facts). */
   readonly context?: string;
-  /** The conversation so far (earlier turns' messages). */
+  /**
+   * The conversation so far (earlier turns' messages, e.g. each turn's `TurnResult.messages`). Sent
+   * by whole turns only: the most recent that fit `historyLimits` and the model's context window.
+   */
   readonly history: readonly Message[];
+  /** Earlier turns and their estimated tokens kept at most (within the context window in any case). */
+  readonly historyLimits?: HistoryLimits;
   readonly question: string;
   /** This agent's tool subset; any other tool the model names is refused. */
   readonly tools: readonly AgentTool[];
@@ -89,10 +97,19 @@ export interface TurnResult {
   readonly answeredBy: string;
   /**
    * This turn's messages to append to the conversation: the question, tool exchanges, and a final
-   * assistant message holding `text`. Every tool use has its result, so the history stays valid.
+   * assistant message holding `text`. Every tool use has its result, so the history stays valid. A
+   * question the guardrail blocked is kept as `BLOCKED_QUESTION`, so it never reaches a model again.
    */
   readonly messages: readonly Message[];
+  /** Set when Bedrock Guardrails blocked the question itself (its input assessment). */
+  readonly questionBlocked?: true;
 }
+
+/** Stands in for a question the guardrail blocked, in the turn's messages and the stored thread. */
+export const BLOCKED_QUESTION = '(A question the guardrail blocked.)';
+
+/** Share of the context window the request may fill by the estimate: tokenizers count differently. */
+const WINDOW_MARGIN = 0.9;
 
 const ZERO_USAGE: Usage = {
   inputTokens: 0,
@@ -164,6 +181,12 @@ class Turn {
   readonly #stream: { shown: string; readonly redactions: Map<Redaction['kind'], number> } | undefined;
   #usage: Usage = ZERO_USAGE;
   #iterations = 0;
+  readonly #history: ReturnType<typeof wholeTurns>;
+  /** Earlier turns dropped so far (recorded in the trace each time it grows). */
+  #historyDropped = 0;
+  /** Set after the context window was exceeded: the retry sends no earlier turns. */
+  #withoutHistory = false;
+  #questionBlocked = false;
   #answeredBy: string;
   #span: Span | undefined;
 
@@ -177,6 +200,7 @@ class Turn {
     this.#now = () => clock().getTime();
     this.#tools = new Map(options.tools.map((t) => [t.name, t]));
     this.#specs = options.toolSpecs ?? options.tools.map(toolSpecOf);
+    this.#history = wholeTurns(options.history);
     this.#answeredBy = options.model.label;
     this.#stream =
       options.onProgress !== undefined && options.model.converseStream !== undefined
@@ -265,21 +289,25 @@ class Turn {
 
       this.#iterations++;
       let response: ModelResponse;
+      const shownBefore = this.#stream?.shown.length ?? 0;
       try {
         response = await this.#callModel();
         modelBreaker.recordSuccess();
       } catch (error) {
-        modelBreaker.recordFailure();
-        if (this.#o.signal?.aborted) return this.#finish('aborted', 'The request was cancelled.');
-        const transient = error instanceof Error && 'transient' in error && error.transient === true;
+        if (this.#o.signal?.aborted) {
+          modelBreaker.recordFailure();
+          return this.#finish('aborted', 'The request was cancelled.');
+        }
+        const failure = modelFailureOf(error);
         const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        return this.#limitStop(
-          'model_error',
-          transient
-            ? 'The model service is busy right now (throttled on every model I can use). Please try again in a minute.'
-            : 'The model service could not answer this request. The details are in the trace.',
-          detail,
-        );
+        if (failure.reason === 'context_window') {
+          // The service answered: the request was too long, which is the thread's, not the service's.
+          modelBreaker.recordSuccess();
+          if (this.#retryWithoutHistory(detail)) continue;
+          return this.#contextFull(detail);
+        }
+        modelBreaker.recordFailure();
+        return this.#limitStop('model_error', modelErrorMessage(failure), detail);
       }
 
       this.#answeredBy = response.modelId;
@@ -288,13 +316,15 @@ class Turn {
       this.#messages.push(response.message);
 
       if (response.guardrail !== undefined) {
+        const { source, action, stage, detail } = response.guardrail;
         this.#trace.record({
           type: 'guardrail',
           at: this.#at(),
-          stage: 'model',
+          stage: stage === 'input' ? 'input' : 'model',
           kind: response.stopReason === 'content_filtered' ? 'content_filter' : 'bedrock_guardrail',
-          detail: `${response.guardrail.source}: ${response.guardrail.action}`,
+          detail: `${source}: ${action}${detail === undefined ? '' : ` (${detail})`}`,
         });
+        if (response.stopReason === 'guardrail_intervened' && stage === 'input') this.#questionBlocked = true;
       }
 
       switch (response.stopReason) {
@@ -321,13 +351,37 @@ class Turn {
             'content_filtered',
             'The model service filtered this answer, so I cannot show it.',
           );
+        case 'context_window_exceeded': {
+          const emitted = (this.#stream?.shown.length ?? 0) > shownBefore;
+          const detail = 'stopReason model_context_window_exceeded';
+          if (!emitted) {
+            this.#messages.pop();
+            if (this.#retryWithoutHistory(detail)) continue;
+          }
+          return this.#contextFull(detail);
+        }
+        case 'malformed_output':
+          return this.#limitStop(
+            'model_error',
+            'The model produced an answer I could not read (malformed output). Please ask again.',
+            'stopReason malformed_model_output or malformed_tool_use',
+          );
         case 'max_tokens': {
+          const cut = response.cutToolUse === true || toolUsesOf(response.message).length > 0;
           this.#trace.record({
             type: 'limit',
             at: this.#at(),
             limit: 'max_tokens',
-            detail: `maxTokens=${this.#maxTokens()}`,
+            detail: `maxTokens=${this.#maxTokens()}${cut ? '; a tool call was cut short and not run' : ''}`,
           });
+          if (cut) {
+            return this.#finishAnswer(
+              'max_tokens',
+              { role: 'assistant', content: [] },
+              'I was cut off at the output length limit while preparing a look-up, so I ran nothing. Please ask a narrower question.',
+              '(Cut off at the output length limit while preparing a look-up: nothing was run. Ask a narrower question.)',
+            );
+          }
           return this.#finishAnswer(
             'max_tokens',
             response.message,
@@ -370,6 +424,71 @@ class Turn {
     return this.#o.maxTokens ?? 1024;
   }
 
+  /**
+   * The earlier turns this call can carry: whole turns, the most recent first, within the history
+   * limits and what the model's context window leaves after the prompt, the tools, this turn and the
+   * output. Each time more turns are dropped, the trace says how many.
+   */
+  #historyForCall(tier: ModelTier): Message[] {
+    const limits = this.#o.historyLimits ?? {};
+    let maxTokens = limits.maxTokens ?? Number.POSITIVE_INFINITY;
+    const window = this.#o.model.limits?.(tier);
+    if (window !== undefined) {
+      const fixed =
+        prefixTokens(`${this.#o.system}\n${this.#o.context ?? ''}`, this.#specs) +
+        messagesTokens(this.#messages) +
+        Math.min(this.#maxTokens(), window.maxOutputTokens);
+      maxTokens = Math.min(
+        maxTokens,
+        Math.max(0, Math.floor(window.contextWindowTokens * WINDOW_MARGIN) - fixed),
+      );
+    }
+    const fitted = fitHistory(this.#history, {
+      maxTokens,
+      ...(this.#withoutHistory
+        ? { maxTurns: 0 }
+        : limits.maxTurns === undefined
+          ? {}
+          : { maxTurns: limits.maxTurns }),
+    });
+    if (fitted.dropped > this.#historyDropped) {
+      this.#historyDropped = fitted.dropped;
+      this.#trace.record({
+        type: 'limit',
+        at: this.#at(),
+        limit: 'history_trimmed',
+        detail: `dropped ${fitted.dropped} of ${fitted.turns} earlier turns (kept ${fitted.turns - fitted.dropped}, ≈${fitted.tokens} tokens${Number.isFinite(maxTokens) ? ` of ≈${maxTokens} available` : ''})`,
+      });
+    }
+    return fitted.messages;
+  }
+
+  /**
+   * After the context window was exceeded: once, and only when earlier turns were sent, the call is
+   * made again without them. False when there is nothing left to drop.
+   */
+  #retryWithoutHistory(detail: string): boolean {
+    const sent = this.#history.length - this.#historyDropped;
+    if (this.#withoutHistory || sent === 0) return false;
+    this.#withoutHistory = true;
+    this.#historyDropped = this.#history.length;
+    this.#trace.record({
+      type: 'limit',
+      at: this.#at(),
+      limit: 'history_trimmed',
+      detail: `context window exceeded (${detail}): retrying without the ${sent} earlier turns`,
+    });
+    return true;
+  }
+
+  #contextFull(detail: string): TurnResult {
+    return this.#limitStop(
+      'context_full',
+      'This thread’s context is full: the conversation is now too long for the model. Start a new thread to continue.',
+      detail,
+    );
+  }
+
   async #callModel(): Promise<ModelResponse> {
     const tier = this.#o.tier ?? 'strong';
     const span = tracer().startSpan(
@@ -380,7 +499,7 @@ class Turn {
     const request = {
       system: this.#o.system,
       ...(this.#o.context === undefined ? {} : { context: this.#o.context }),
-      messages: [...this.#o.history, ...this.#messages],
+      messages: [...this.#historyForCall(tier), ...this.#messages],
       tools: this.#specs,
       tier,
       maxTokens: this.#maxTokens(),
@@ -693,6 +812,7 @@ class Turn {
     }
     const finalBlock: ContentBlock = { text };
     this.#messages.push({ role: 'assistant', content: [finalBlock] });
+    if (this.#questionBlocked) this.#messages[0] = { role: 'user', content: [{ text: BLOCKED_QUESTION }] };
     if (stream === undefined) this.#o.onProgress?.({ type: 'text', delta: text });
     return {
       text,
@@ -702,6 +822,7 @@ class Turn {
       iterations: this.#iterations,
       answeredBy: this.#answeredBy,
       messages: this.#messages,
+      ...(this.#questionBlocked ? { questionBlocked: true as const } : {}),
     };
   }
 }
@@ -710,6 +831,17 @@ class Turn {
 function asJsonObject(value: unknown): Record<string, unknown> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return { ...value };
   return { result: value };
+}
+
+function modelErrorMessage(failure: ReturnType<typeof modelFailureOf>): string {
+  switch (failure.reason) {
+    case 'incomplete':
+      return 'The model’s answer stopped before it was complete (its stream ended early), so what is shown is incomplete. Please ask again.';
+    case 'busy':
+      return 'The model service is busy right now (throttled or failing on every model I can use). Please try again in a minute.';
+    default:
+      return 'The model service could not answer this request. The details are in the trace.';
+  }
 }
 
 function budgetMessage(budget: { readonly used: number; readonly limit: number }): string {

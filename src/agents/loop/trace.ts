@@ -12,7 +12,12 @@ export type LimitKind =
   | 'loop_detected'
   | 'circuit_open'
   | 'max_tokens'
-  | 'model_error';
+  | 'model_error'
+  /** The thread's history no longer fits the model's context window, even trimmed. */
+  | 'context_full';
+
+/** What a `limit` trace event can name: a limit that ended the turn, or history dropped to fit. */
+export type TraceLimit = LimitKind | 'history_trimmed';
 
 export type GuardrailKind =
   | 'prompt_injection'
@@ -63,7 +68,7 @@ export type TraceEvent =
   | {
       readonly type: 'limit';
       readonly at: string;
-      readonly limit: LimitKind;
+      readonly limit: TraceLimit;
       readonly detail: string;
     };
 

@@ -36,6 +36,9 @@ export interface ToolSpec {
 /** Which model a call wants: a fast one for routing and look-ups, a strong one for multi-step work. */
 export type ModelTier = 'fast' | 'strong';
 
+/** Converse `toolChoice`: sent only to models whose capabilities list it (else the model decides). */
+export type ToolChoice = 'auto' | 'any' | { readonly tool: string };
+
 export interface ModelRequest {
   readonly system: string;
   /**
@@ -47,15 +50,22 @@ export interface ModelRequest {
   readonly tools: readonly ToolSpec[];
   readonly tier: ModelTier;
   readonly maxTokens: number;
+  readonly toolChoice?: ToolChoice;
 }
 
+/**
+ * Why the model stopped, as Converse says it (`model_context_window_exceeded` shortened;
+ * `malformed_model_output` and `malformed_tool_use` are both `malformed_output`).
+ */
 export type StopReason =
   | 'end_turn'
   | 'tool_use'
   | 'max_tokens'
   | 'stop_sequence'
   | 'guardrail_intervened'
-  | 'content_filtered';
+  | 'content_filtered'
+  | 'context_window_exceeded'
+  | 'malformed_output';
 
 export interface Usage {
   readonly inputTokens: number;
@@ -74,7 +84,41 @@ export interface ModelResponse {
   readonly modelId: string;
   readonly latencyMs: number;
   /** Set when a guardrail intervened (Bedrock Guardrails or a local screen). */
-  readonly guardrail?: { readonly source: string; readonly action: string };
+  readonly guardrail?: GuardrailOutcome;
+  /**
+   * Set when the output limit cut a tool use short (`max_tokens`): its input was incomplete, so it was
+   * left out of `message` and must not run.
+   */
+  readonly cutToolUse?: boolean;
+}
+
+export interface GuardrailOutcome {
+  readonly source: string;
+  readonly action: string;
+  /** Which side it stopped: the question (input) or the model's answer (output), when it says. */
+  readonly stage?: 'input' | 'output';
+  /** What it found (policies, topics, filters), from its trace. */
+  readonly detail?: string;
+}
+
+/** What the loop needs to tell the context window's size and the output limit of a tier's model. */
+export interface ModelLimits {
+  readonly contextWindowTokens: number;
+  readonly maxOutputTokens: number;
+}
+
+/** Why a model call failed, for the loop: `ModelCallError` carries it; any other error is `refused`. */
+export type ModelFailureReason = 'busy' | 'context_window' | 'incomplete' | 'refused';
+
+export function modelFailureOf(error: unknown): {
+  readonly reason: ModelFailureReason;
+  readonly transient: boolean;
+} {
+  if (error instanceof Error && 'reason' in error && typeof error.reason === 'string') {
+    const reason = error.reason as ModelFailureReason;
+    return { reason, transient: 'transient' in error && error.transient === true };
+  }
+  return { reason: 'refused', transient: false };
 }
 
 /**
@@ -95,4 +139,6 @@ export interface ModelClient {
     onText: (delta: string) => void,
     signal?: AbortSignal,
   ): Promise<ModelResponse>;
+  /** The context window and output limit of the tier's model; absent when unbounded (the offline planner). */
+  limits?(tier: ModelTier): ModelLimits;
 }

@@ -7,14 +7,14 @@ import {
   type ConverseServer,
   FAST,
   field,
+  reportedUsage,
   STRONG,
   startConverseServer,
   streamedTextTurn,
   streamedToolUseTurn,
   testBedrockClient,
   throttled,
-  usage,
-} from '../../support/converse-server.ts';
+} from '../../support/converse/index.ts';
 import { principal, toolContext, tradeStatusTool } from '../../unit/agents/loop/test-tools.ts';
 
 /*
@@ -27,6 +27,7 @@ let server: ConverseServer;
 
 beforeAll(async () => {
   server = await startConverseServer();
+  server.guardrail('gr-settleops', { deniedTopics: [] });
 });
 
 afterAll(async () => {
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  server.requests.length = 0;
+  server.reset();
 });
 
 const bedrock = (overrides: Partial<BedrockConverseOptions> = {}) => testBedrockClient(server, overrides);
@@ -81,7 +82,7 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
     expect(result.text).toBe('T-10042 is UNMATCHED: exception X-1 (price mismatch) is open.');
     expect(deltas.join('')).toBe(result.text);
     expect(result.stopReason).toBe('end_turn');
-    expect(result.usage).toMatchObject({ inputTokens: 100, outputTokens: 20, estimated: false });
+    expect(result.usage).toStrictEqual(reportedUsage(server.requests));
     expect(server.requests.map((r) => r.path)).toStrictEqual([
       `/model/${encodeURIComponent(STRONG)}/converse-stream`,
     ]);
@@ -97,10 +98,7 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
         ['{"trade', 'Id": "T-1', '0042"}'],
         { textDeltas: ['Let me ', 'check.'] },
       ),
-      streamedTextTurn(
-        ['T-10042 settles to EQUS-GRO', 'WTH-01 and pays account 12345', '67890 on T+2.'],
-        usage(300, 40, { read: 900, write: 12 }),
-      ),
+      streamedTextTurn(['T-10042 settles to EQUS-GRO', 'WTH-01 and pays account 12345', '67890 on T+2.']),
     );
     const { client } = bedrock();
     const trace = new MemoryTraceSink();
@@ -141,13 +139,7 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
     expect(trace.ofType('guardrail')).toMatchObject([
       { stage: 'output', kind: 'redaction', detail: 'account×2' },
     ]);
-    expect(result.usage).toStrictEqual({
-      inputTokens: 400,
-      outputTokens: 70,
-      cacheReadInputTokens: 900,
-      cacheWriteInputTokens: 12,
-      estimated: false,
-    });
+    expect(result.usage).toStrictEqual(reportedUsage(server.requests));
   });
 
   it('retries a 429 before the stream starts, then falls back to the other model', async () => {

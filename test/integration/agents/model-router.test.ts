@@ -12,7 +12,7 @@ import {
   STRONG,
   startConverseServer,
   textTurn,
-} from '../../support/converse-server.ts';
+} from '../../support/converse/index.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
 import { settlementDeps, TestClock } from '../../support/settlement.ts';
 

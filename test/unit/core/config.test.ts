@@ -30,6 +30,7 @@ const DEFAULTS: Config = {
     endpoint: undefined,
     region: 'us-east-1',
     guardrail: undefined,
+    capabilities: {},
   },
   modelPrices: {},
 };
@@ -86,6 +87,8 @@ describe('loadConfig', () => {
           BEDROCK_GUARDRAIL_ID: 'gr-123',
           BEDROCK_GUARDRAIL_VERSION: '3',
           SETTLEOPS_MODEL_PRICES: '{"us.example.model": {"input": 1.5, "output": 6}}',
+          BEDROCK_MODEL_CAPABILITIES:
+            '{"us.example.model": {"cachePoints": ["system"], "minCacheTokens": 2048}}',
         },
         CWD,
       ),
@@ -125,6 +128,7 @@ describe('loadConfig', () => {
         endpoint: 'http://127.0.0.1:9191',
         region: 'us-west-2',
         guardrail: { id: 'gr-123', version: '3' },
+        capabilities: { 'us.example.model': { cachePoints: ['system'], minCacheTokens: 2048 } },
       },
       modelPrices: { 'us.example.model': { input: 1.5, output: 6 } },
     });
@@ -207,6 +211,17 @@ describe('loadConfig', () => {
       'SETTLEOPS_REVIEW_THRESHOLD: must be a number',
       'SETTLEOPS_SWEEP_INTERVAL_SECONDS: must be at least 1',
       'SETTLEOPS_LOG_LEVEL: Invalid option: expected one of "debug"|"info"|"warn"|"error"',
+    ]);
+  });
+
+  it('names the model and the field of a bad BEDROCK_MODEL_CAPABILITIES', () => {
+    expect(
+      problemsOf({ BEDROCK_MODEL_CAPABILITIES: '{"us.amazon.nova-pro": {"cachePoints": ["tool"]}}' }),
+    ).toStrictEqual([
+      'BEDROCK_MODEL_CAPABILITIES.us.amazon.nova-pro.cachePoints.0: Invalid option: expected one of "system"|"messages"|"tools"',
+    ]);
+    expect(problemsOf({ BEDROCK_MODEL_CAPABILITIES: 'cache everything' })).toStrictEqual([
+      'BEDROCK_MODEL_CAPABILITIES: must be JSON',
     ]);
   });
 
