@@ -152,6 +152,7 @@ async function evaluationReport(): Promise<string[]> {
     ];
     const all: number[] = [];
     const byIntent = new Map<string, number[]>();
+    const slowestOf = new Map<string, [number, string]>();
     for (const name of ['ops-questions.json', 'ops-questions-heldout.json']) {
       const set = loadSet(name);
       const questions = set.questions.map((q) => fillPlaceholders(q, day));
@@ -167,6 +168,7 @@ async function evaluationReport(): Promise<string[]> {
         times.push(ms);
         slow.push([ms, q.question]);
         byIntent.set(q.intent, [...(byIntent.get(q.intent) ?? []), ms]);
+        if (ms > (slowestOf.get(q.intent)?.[0] ?? -1)) slowestOf.set(q.intent, [ms, q.question]);
         if ((await judge(q, { answer: turn.answer, messages: turn.result.messages }, deps, day)).ok) right++;
       }
       all.push(...times);
@@ -181,7 +183,9 @@ async function evaluationReport(): Promise<string[]> {
     }
     lines.push(`  both sets:                   ${summary(all)}`, '  by intent (both sets):');
     for (const [intent, times] of [...byIntent].sort((a, b) => b[1].length - a[1].length))
-      lines.push(`    ${intent.padEnd(18)} ${String(times.length).padStart(3)}  ${summary(times)}`);
+      lines.push(
+        `    ${intent.padEnd(18)} ${String(times.length).padStart(3)}  ${summary(times)}  (slowest "${slowestOf.get(intent)?.[1] ?? ''}")`,
+      );
     // For the record: the all-desk report when nothing kept its snapshot warm (older than a minute).
     now += 2 * 60_000;
     const c0 = performance.now();

@@ -104,6 +104,12 @@ export const getTradeStatus = defineTool({
   },
 });
 
+/**
+ * Trade ids in their natural order (T-9 before T-10). One collator for every comparison: a
+ * `localeCompare` with options builds one per call, which cost ~50 ms sorting a firm's 500 trades.
+ */
+const BY_ID = new Intl.Collator('en', { numeric: true });
+
 /** The most business days one search looks back over (`lastBusinessDays`). */
 export const MAX_SEARCH_BUSINESS_DAYS = 10;
 
@@ -239,7 +245,7 @@ export const findTrades = defineTool({
         (a, b) =>
           b.tradeDate.localeCompare(a.tradeDate) ||
           b.source.localeCompare(a.source) ||
-          a.tradeId.localeCompare(b.tradeId, 'en', { numeric: true }),
+          BY_ID.compare(a.tradeId, b.tradeId),
       );
     const shownRefs = hits.slice(0, input.limit).map((t) => `${t.source}#${t.tradeId}`);
     const full = new Map(

@@ -389,6 +389,9 @@ export class DynamoDbSettlementStore implements SettlementStore {
       const found = headersOnly ? await this.#getTradeHeaders(refs) : await this.getTrades(refs);
       return found.filter(keep);
     }
+    // A search that counts reads only each trade's header (the engine projects it; no full parse).
+    const projection = headersOnly ? HEADER_FIELDS : undefined;
+    const read: (item: Item) => TradeHeader = headersOnly ? tradeHeaderOf : parseItem.trade;
     if (filters.status === 'UNMATCHED') {
       // Unmatched trades are exactly the due lists: ours waiting for a record, their records orphaned.
       const lists =
@@ -399,14 +402,14 @@ export class DynamoDbSettlementStore implements SettlementStore {
             : [keys.due.match, keys.due.orphan];
       const found = await Promise.all(
         lists.map((pk) =>
-          this.#queryAll('byDue', pk, undefined, undefined, {
+          this.#queryAll('byDue', pk, undefined, projection, {
             expression: '#td = :td',
             names: { '#td': 'tradeDate' },
             values: { ':td': tradeDate },
           }),
         ),
       );
-      return found.flat().map(parseItem.trade).filter(keep);
+      return found.flat().map(read).filter(keep);
     }
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -432,12 +435,12 @@ export class DynamoDbSettlementStore implements SettlementStore {
           'byDay',
           keys.day(tradeDate),
           `${d}#TRADE#`,
-          undefined,
+          projection,
           conditions.length === 0 ? undefined : { expression: conditions.join(' AND '), names, values },
         ),
       ),
     );
-    return found.flat().map(parseItem.trade).filter(keep);
+    return found.flat().map(read).filter(keep);
   }
 
   /** Every exception of a date: one Query per desk on the day index, narrowed to exceptions by key. */
