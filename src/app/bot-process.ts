@@ -2,17 +2,20 @@ import type { Config, SlackConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { consolidateIdleSessions } from '../memory/index.ts';
 import { generateSettlementDay } from '../seed/index.ts';
-import { ingestTrades, sweepSla } from '../settlement/index.ts';
+import { ingestTrades, refreshReportSnapshots, sweepSla } from '../settlement/index.ts';
 import { startBot } from './bot.ts';
 import { openSettlement } from './settlement.ts';
 
 const NOTIFY_EVERY_MS = 2000;
 const CONSOLIDATE_EVERY_MS = 60_000;
+/** Report snapshots older than 45 s are rebuilt on this beat, so a question finds one under a minute old. */
+const REFRESH_REPORTS_EVERY_MS = 10_000;
 
 /**
  * `settleops start` with Slack credentials: the bot (HTTP or Socket Mode), the outbox notifier, the
- * SLA sweeper and memory consolidation on their schedules, against the configured store, until
- * SIGINT/SIGTERM. With `demo`, a generated day is ingested first (otherwise nothing is played).
+ * SLA sweeper (keeping the day report snapshots warm) and memory consolidation on their schedules,
+ * against the configured store, until SIGINT/SIGTERM. With `demo`, a generated day is ingested first
+ * (otherwise nothing is played).
  */
 export async function runBotProcess(
   config: Config,
@@ -41,13 +44,23 @@ export async function runBotProcess(
         });
       }
       let nextSweep = 0;
+      let nextRefresh = 0;
+      // The dates with open work the last sweep met: their reports are kept warm besides today's.
+      let openDates: readonly string[] = [];
       let nextConsolidation = Date.now() + CONSOLIDATE_EVERY_MS;
       while (!stopping) {
         const now = Date.now();
         try {
           if (now >= nextSweep) {
-            await sweepSla(rt.deps);
+            openDates = (await sweepSla(rt.deps)).tradeDates;
             nextSweep = now + config.sweepIntervalSeconds * 1000;
+          }
+          if (now >= nextRefresh) {
+            nextRefresh = now + REFRESH_REPORTS_EVERY_MS;
+            // A failed refresh only leaves the next question to build its report: alerts go on.
+            await refreshReportSnapshots(rt.deps, { tradeDates: openDates }).catch((error: unknown) =>
+              logger.error('report snapshot refresh failed', { error }),
+            );
           }
           await bot.notifier.runOnce();
           if (now >= nextConsolidation) {

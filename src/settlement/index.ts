@@ -62,7 +62,19 @@ export type { SettlementDeps } from './services/deps.ts';
 export { exceptionsOfTrade, isOpen } from './services/exception-sync.ts';
 export { type IngestSummary, ingestTrades } from './services/ingest-trades.ts';
 export { type MatchTally, matchTrade } from './services/match-trade.ts';
-export { snapshotDeskReports, snapshotReport } from './services/report-snapshots.ts';
+export {
+  MAX_REFRESH_DATES,
+  REFRESH_OLDER_THAN_MS,
+  type ReportRefresh,
+  refreshReportSnapshots,
+  reportDatesThatMatter,
+} from './services/refresh-report-snapshots.ts';
+export {
+  ALL_DESKS,
+  REPORT_MAX_AGE_MS,
+  snapshotDeskReports,
+  snapshotReport,
+} from './services/report-snapshots.ts';
 export { type SweepResult, sweepSla } from './services/sweep-sla.ts';
 export { type TradeView, viewTrade } from './services/trade-view.ts';
 export { type DigestOutcome, writeAuditDigest } from './services/write-audit-digest.ts';

@@ -128,6 +128,11 @@ export class SlaPolicy {
     return (desk === undefined ? undefined : this.config.deskTimeZones[desk]) ?? this.config.defaultTimeZone;
   }
 
+  /** Every time zone a desk's "today" is taken in (the desks listed and the default), once each. */
+  timeZones(): string[] {
+    return [...new Set([this.config.defaultTimeZone, ...Object.values(this.config.deskTimeZones)])];
+  }
+
   /**
    * The instant (ISO, UTC) by which a trade of this market must be matched. A settlement-date anchor
    * is never later than the standard cycle's date: a trade stating T+10 without an allowance is still

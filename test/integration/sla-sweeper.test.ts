@@ -54,6 +54,7 @@ describe('the SLA sweeper', () => {
       nearMisses: 0,
       skipped: 0,
       orphans: NO_ORPHANS,
+      tradeDates: [],
     });
   });
 
@@ -79,6 +80,8 @@ describe('the SLA sweeper', () => {
         byAge: { under1h: 0, from1hTo4h: 0, over4h: 1 },
         oldest: [{ ref: 'COUNTERPARTY#C-T-1', counterpartyBic: 'DEUTDEFF', receivedAt: RAISED }],
       },
+      // The date with open work: the report snapshots the sweep schedule keeps warm.
+      tradeDates: ['2026-11-24'],
     });
 
     expect(await alerts('SLA_WARNING')).toHaveLength(exceptionCount);

@@ -25,6 +25,7 @@ export function inputPools(
     entityId: [...take(trades.map((t) => `${t.source}#${t.tradeId}`)), ...matchIds, ...exceptionIds],
     desk: options.desks,
     tradeDate: [options.tradeDate],
+    lastBusinessDays: [4],
     isin: take(trades.map((t) => t.isin)),
     counterpartyBic: take(trades.map((t) => t.counterpartyBic)),
     status: TradeStatus.options,

@@ -124,3 +124,25 @@ export async function readPermittedTradeHeaders(
     mayViewDesk(principal, d) && (scope.kind === 'all' || scope.desks.includes(d));
   return { trades: found.flat().filter((t) => allowed(t.desk)), scope };
 }
+
+/**
+ * The headers of the trades under an ISIN or a counterparty firm over a range of trade dates that the
+ * principal may see: one search (`searchTradeHeaders`), narrowed in the store to the permitted desks,
+ * anything of another desk dropped again after reading.
+ */
+export async function searchPermittedTradeHeaders(
+  store: SettlementStore,
+  range: { readonly fromDate: string; readonly toDate: string },
+  principal: Pick<Principal, 'desks'>,
+  desk: string | undefined,
+  filters: NonNullable<DayQuery['trades']>,
+): Promise<{ readonly trades: readonly TradeHeader[]; readonly scope: DeskScope }> {
+  const scope = deskScope(principal, desk);
+  const found = await store.searchTradeHeaders(
+    filters,
+    scope.kind === 'all' ? range : { ...range, desks: scope.desks },
+  );
+  const allowed = (d: string) =>
+    mayViewDesk(principal, d) && (scope.kind === 'all' || scope.desks.includes(d));
+  return { trades: found.filter((t) => allowed(t.desk)), scope };
+}

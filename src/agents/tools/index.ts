@@ -59,9 +59,12 @@ export { type ResolvedEntitiesData, type ResolvedTrade, resolveEntities } from '
 export { type Instant, instant, NEW_YORK, newYorkDate } from './time.ts';
 export type { AgentTool, RecordRef, ToolContext, ToolOutcome } from './tool.ts';
 export {
+  businessDaysTo,
   type FindTradesData,
+  type FindTradesDay,
   findTrades,
   getTradeStatus,
+  MAX_SEARCH_BUSINESS_DAYS,
   type TradeStatusData,
   type TradeStatusRecord,
 } from './trade-tools.ts';

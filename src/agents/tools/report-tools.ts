@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ALL_DESKS,
   buildReport,
   isOpen,
   type SettlementReport,
@@ -37,7 +38,8 @@ export const settlementReport = defineTool({
     // The whole day is the expensive read: reports come from a snapshot at most a minute old.
     const report = await snapshotReport(ctx.settlement.store, {
       tradeDate,
-      scope: scope.kind === 'all' ? '*' : scope.desks.length === 0 ? '-' : [...scope.desks].sort().join(','),
+      scope:
+        scope.kind === 'all' ? ALL_DESKS : scope.desks.length === 0 ? '-' : [...scope.desks].sort().join(','),
       now: ctx.settlement.now(),
       build: async () => {
         const { day } = await readPermittedDay(ctx.settlement.store, tradeDate, ctx.principal, input.desk);

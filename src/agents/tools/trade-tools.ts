@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { mayViewDesk } from '../../identity/index.ts';
 import {
@@ -6,11 +7,17 @@ import {
   isOpen,
   isValidBic,
   type Trade,
+  type TradeHeader,
   TradeStatus,
   tradeRefsOf,
 } from '../../settlement/index.ts';
 import { defineTool, fields } from './define-tool.ts';
-import { describeScope, notFoundOrNotPermitted, readPermittedTradeHeaders } from './entitlements.ts';
+import {
+  describeScope,
+  notFoundOrNotPermitted,
+  readPermittedTradeHeaders,
+  searchPermittedTradeHeaders,
+} from './entitlements.ts';
 import { newYorkDate } from './time.ts';
 import type { RecordRef } from './tool.ts';
 import {
@@ -97,6 +104,15 @@ export const getTradeStatus = defineTool({
   },
 });
 
+/**
+ * Trade ids in their natural order (T-9 before T-10). One collator for every comparison: a
+ * `localeCompare` with options builds one per call, which cost ~50 ms sorting a firm's 500 trades.
+ */
+const BY_ID = new Intl.Collator('en', { numeric: true });
+
+/** The most business days one search looks back over (`lastBusinessDays`). */
+export const MAX_SEARCH_BUSINESS_DAYS = 10;
+
 const FindTradesInput = z
   .object({
     isin: Isin.optional().describe('ISIN, 12 characters, e.g. US0378331005.'),
@@ -113,6 +129,16 @@ const FindTradesInput = z
       .optional()
       .describe('Only our bookings or only their records.'),
     tradeDate: fields.tradeDate.optional(),
+    lastBusinessDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SEARCH_BUSINESS_DAYS)
+      .optional()
+      .describe(
+        'Instead of one trade date: today in New York and the business days (Monday to Friday) before ' +
+          'it, this many in all, searched at once, with counts per day. Needs isin or counterpartyBic.',
+      ),
     desk: fields.desk.optional(),
     limit: fields.limit(50, 20),
   })
@@ -125,18 +151,41 @@ const FindTradesInput = z
       i.tradeDate !== undefined ||
       i.desk !== undefined,
     { message: 'give at least one filter: isin, counterpartyBic, status, tradeDate or desk' },
+  )
+  .refine((i) => i.lastBusinessDays === undefined || i.tradeDate === undefined, {
+    message: 'give either tradeDate or lastBusinessDays, not both',
+    path: ['lastBusinessDays'],
+  })
+  .refine(
+    (i) => i.lastBusinessDays === undefined || i.isin !== undefined || i.counterpartyBic !== undefined,
+    { message: 'lastBusinessDays needs isin or counterpartyBic', path: ['lastBusinessDays'] },
   );
 
-export interface FindTradesData {
-  readonly tradeDate: string;
-  readonly desks: string | readonly string[];
-  readonly filters: Readonly<Record<string, string>>;
-  /** How many trades of that day matched the filters (the list holds at most `limit`). */
+/** Counts of the trades a search found. */
+export interface FindTradesCounts {
+  /** How many trades matched the filters (the list holds at most `limit`). */
   readonly total: number;
   readonly byStatus: Readonly<Partial<Record<Trade['status'], number>>>;
   /** Our bookings and the counterparties' records among them (both carry the counterparty BIC). */
   readonly bySource: { readonly INTERNAL: number; readonly COUNTERPARTY: number };
-  /** Ours first, then theirs, by id. */
+}
+
+/** One trade date of a search over several business days. */
+export interface FindTradesDay extends FindTradesCounts {
+  readonly tradeDate: string;
+}
+
+export interface FindTradesData extends FindTradesCounts {
+  /** The trade date searched; over several business days, the newest of them (today). */
+  readonly tradeDate: string;
+  /**
+   * Only for a search over several business days (`lastBusinessDays`): every day searched, newest
+   * first, empty ones included; the counts above are their sum.
+   */
+  readonly days?: readonly FindTradesDay[];
+  readonly desks: string | readonly string[];
+  readonly filters: Readonly<Record<string, string>>;
+  /** Newest trade date first, then ours first, then theirs, by id. */
   readonly trades: readonly TradeListRow[];
 }
 
@@ -145,33 +194,47 @@ export const findTrades = defineTool({
   description:
     'Trades of one trade date (default: today in New York) filtered by ISIN, counterparty BIC, ' +
     'status, source and desk. Returns the total count, counts by status and up to `limit` trades. ' +
-    'Searches one trade date at a time through the day index.',
+    'With `lastBusinessDays` instead of a date, an ISIN or BIC search covers today and the business ' +
+    'days before it in one look-up, with counts per day.',
   input: FindTradesInput,
   risk: 'read',
   requiredRole: 'viewer',
   sessionCallCap: 20,
   auditLevel: 'full',
   async execute(input, ctx) {
-    const tradeDate = input.tradeDate ?? newYorkDate(ctx.settlement.now());
+    const today = newYorkDate(ctx.settlement.now());
+    const tradeDate = input.tradeDate ?? today;
     const bic = input.counterpartyBic;
     // The store filters (a BIC of 8 matches every branch); the exact checks below stay as the rule.
     // Headers of every hit for the counts; only the trades shown are read in full.
-    const { trades: found, scope } = await readPermittedTradeHeaders(
-      ctx.settlement.store,
-      tradeDate,
-      ctx.principal,
-      input.desk,
-      {
-        ...(input.isin === undefined ? {} : { isin: input.isin }),
-        ...(bic === undefined ? {} : { counterpartyBicPrefix: bic.slice(0, 8) }),
-        ...(input.status === undefined ? {} : { status: input.status }),
-        ...(input.source === undefined ? {} : { source: input.source }),
-      },
-    );
+    const storeFilters = {
+      ...(input.isin === undefined ? {} : { isin: input.isin }),
+      ...(bic === undefined ? {} : { counterpartyBicPrefix: bic.slice(0, 8) }),
+      ...(input.status === undefined ? {} : { status: input.status }),
+      ...(input.source === undefined ? {} : { source: input.source }),
+    };
+    const dates =
+      input.lastBusinessDays === undefined ? [tradeDate] : businessDaysTo(today, input.lastBusinessDays);
+    const { trades: found, scope } =
+      input.lastBusinessDays === undefined
+        ? await readPermittedTradeHeaders(
+            ctx.settlement.store,
+            tradeDate,
+            ctx.principal,
+            input.desk,
+            storeFilters,
+          )
+        : await searchPermittedTradeHeaders(
+            ctx.settlement.store,
+            { fromDate: dates.at(-1) ?? today, toDate: today },
+            ctx.principal,
+            input.desk,
+            storeFilters,
+          );
     const hits = found
       .filter(
         (t) =>
-          t.tradeDate === tradeDate &&
+          (input.lastBusinessDays === undefined ? t.tradeDate === tradeDate : t.tradeDate <= today) &&
           (input.isin === undefined || t.isin === input.isin) &&
           (bic === undefined ||
             (bic.length === 8 ? t.counterpartyBic.slice(0, 8) === bic : t.counterpartyBic === bic)) &&
@@ -180,10 +243,10 @@ export const findTrades = defineTool({
       )
       .sort(
         (a, b) =>
-          b.source.localeCompare(a.source) || a.tradeId.localeCompare(b.tradeId, 'en', { numeric: true }),
+          b.tradeDate.localeCompare(a.tradeDate) ||
+          b.source.localeCompare(a.source) ||
+          BY_ID.compare(a.tradeId, b.tradeId),
       );
-    const byStatus: Partial<Record<Trade['status'], number>> = {};
-    for (const t of hits) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
     const shownRefs = hits.slice(0, input.limit).map((t) => `${t.source}#${t.tradeId}`);
     const full = new Map(
       (await ctx.settlement.store.getTrades(shownRefs))
@@ -197,18 +260,44 @@ export const findTrades = defineTool({
     if (input.status !== undefined) filters.status = input.status;
     if (input.source !== undefined) filters.source = input.source;
     if (input.desk !== undefined) filters.desk = input.desk;
+    // A day with hits outside the business days (a weekend booking) is listed too.
+    const days = [...new Set([...dates, ...hits.map((t) => t.tradeDate)])].sort((a, b) => b.localeCompare(a));
     const data: FindTradesData = {
       tradeDate,
+      ...(input.lastBusinessDays === undefined
+        ? {}
+        : {
+            days: days.map((d) => ({ tradeDate: d, ...countsOf(hits.filter((t) => t.tradeDate === d)) })),
+          }),
       desks: describeScope(scope),
       filters,
-      total: hits.length,
-      byStatus,
-      bySource: {
-        INTERNAL: hits.filter((t) => t.source === 'INTERNAL').length,
-        COUNTERPARTY: hits.filter((t) => t.source === 'COUNTERPARTY').length,
-      },
+      ...countsOf(hits),
       trades: shown.map((t) => tradeListRow(t, ctx.principal)),
     };
     return { ok: true, data, records: shown.map((t) => ({ kind: 'trade', id: `${t.source}#${t.tradeId}` })) };
   },
 });
+
+function countsOf(hits: readonly TradeHeader[]): FindTradesCounts {
+  const byStatus: Partial<Record<Trade['status'], number>> = {};
+  for (const t of hits) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
+  return {
+    total: hits.length,
+    byStatus,
+    bySource: {
+      INTERNAL: hits.filter((t) => t.source === 'INTERNAL').length,
+      COUNTERPARTY: hits.filter((t) => t.source === 'COUNTERPARTY').length,
+    },
+  };
+}
+
+/** `today` and the business days (Monday to Friday) before it, `n` in all, newest first. */
+export function businessDaysTo(today: string, n: number): string[] {
+  const out = [today];
+  let d = DateTime.fromISO(today, { zone: 'UTC' });
+  while (out.length < n) {
+    d = d.minus({ days: 1 });
+    if (d.weekday <= 5) out.push(d.toISODate() ?? '');
+  }
+  return out;
+}

@@ -4,6 +4,9 @@ import type { DayRecords, SettlementStore } from '../store/settlement-store.ts';
 /** How old a stored report may be before it is rebuilt from the day's records. */
 export const REPORT_MAX_AGE_MS = 60_000;
 
+/** The scope of a report over every desk. */
+export const ALL_DESKS = '*';
+
 /**
  * The day's report through a snapshot: a report built less than `maxAgeMs` ago for the same trade
  * date and scope is served as stored (one GetItem); otherwise it is rebuilt from the day's records

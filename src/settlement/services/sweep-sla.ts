@@ -22,6 +22,11 @@ export interface SweepResult {
   readonly skipped: number;
   /** Counterparty records still unmatched past their deadline (reported on every pass until matched). */
   readonly orphans: OrphanSummary;
+  /**
+   * The trade dates of everything the pass met (trades and exceptions due, orphans), sorted: the
+   * dates with open work, whose report snapshots `refreshReportSnapshots` keeps warm.
+   */
+  readonly tradeDates: readonly string[];
 }
 
 const ORPHANS_LISTED = 10;
@@ -92,9 +97,11 @@ export async function sweepSla(
   let matchedAtDeadline = 0;
   let nearMisses = 0;
   let skipped = 0;
+  const tradeDates = new Set<string>();
 
   for await (const due of drain((cursor) => deps.store.listMatchDue(now, pageOptions(cursor)))) {
     if (due.source !== 'INTERNAL' || due.status !== 'UNMATCHED') continue;
+    tradeDates.add(due.tradeDate);
     const found = await matchedFirst(deps, due);
     if (found === 'decided') matchedAtDeadline++;
     if (found === 'gone') skipped++;
@@ -134,6 +141,7 @@ export async function sweepSla(
   }
 
   for await (const e of drain((cursor) => deps.store.listSlaDue(now, pageOptions(cursor)))) {
+    tradeDates.add(e.tradeDate);
     const breach = e.breachedAt === undefined && now >= e.slaDeadline;
     const warn = !breach && e.warnedAt === undefined && now >= e.slaWarnAt;
     if (!breach && !warn) continue;
@@ -156,15 +164,31 @@ export async function sweepSla(
       skipped++;
     }
   }
-  const orphans = await orphansDue(deps, now);
-  return { warned, breached, missingCounterparty, matchedAtDeadline, nearMisses, skipped, orphans };
+  const orphans = await orphansDue(deps, now, tradeDates);
+  return {
+    warned,
+    breached,
+    missingCounterparty,
+    matchedAtDeadline,
+    nearMisses,
+    skipped,
+    orphans,
+    tradeDates: [...tradeDates].sort(),
+  };
 }
 
 /** Counterparty records unmatched past their deadline, by age since received (the byDue index). */
-async function orphansDue(deps: Pick<SettlementDeps, 'store'>, now: string): Promise<OrphanSummary> {
+async function orphansDue(
+  deps: Pick<SettlementDeps, 'store'>,
+  now: string,
+  tradeDates: Set<string>,
+): Promise<OrphanSummary> {
   const all: Trade[] = [];
   for await (const t of drain((cursor) => deps.store.listOrphansDue(now, pageOptions(cursor))))
-    if (t.status === 'UNMATCHED') all.push(t);
+    if (t.status === 'UNMATCHED') {
+      all.push(t);
+      tradeDates.add(t.tradeDate);
+    }
   return summariseOrphans(all, Date.parse(now), ORPHANS_LISTED);
 }
 

@@ -14,6 +14,7 @@ import {
 import type { z } from 'zod';
 import { fullJitterDelay, realSleep } from '../../retry.ts';
 import { describeMalformedRecord } from '../audit-chain.ts';
+import { shiftDays } from '../calendar.ts';
 import { type ChainKey, recordMacMessage } from '../chain-key.ts';
 import {
   AuditReceipt,
@@ -54,8 +55,15 @@ import type {
   TradeHeader,
   UnreadableRecord,
 } from './settlement-store.ts';
+import { MAX_SEARCH_DAYS } from './settlement-store.ts';
 import { type IndexName, TTL_ATTRIBUTE } from './table.ts';
-import { type IndexedTradeFields, tradeIndexItem, tradeIndexKeys, tradeIndexMoves } from './trade-index.ts';
+import {
+  type IndexedTradeFields,
+  TRADE_INDEX_VERSION,
+  tradeIndexItem,
+  tradeIndexKeys,
+  tradeIndexMoves,
+} from './trade-index.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -63,6 +71,8 @@ const MAX_TRANSACTION_ITEMS = 100;
 const REPORT_TTL_SECONDS = 7 * 24 * 3600;
 const BATCH_GET_LIMIT = 100;
 const BACKFILL_CONCURRENCY = 16;
+/** The most values a filter's `IN` takes (a longer desk list is checked on the trades read only). */
+const MAX_FILTER_VALUES = 100;
 /** The kinds of the day index's sort keys (`<desk>#<kind>#<id>`), in their sort order. */
 const DAY_KINDS = ['EXC', 'MATCH', 'SI', 'TRADE'] as const;
 
@@ -77,8 +87,11 @@ export interface DynamoDbSettlementStoreOptions {
 /** The settlement store on DynamoDB (`@aws-sdk/lib-dynamodb`), one table with sparse indexes. */
 export class DynamoDbSettlementStore implements SettlementStore {
   readonly #chainKey: ChainKey | undefined;
-  /** Once seen complete, the trade index stays complete (every write maintains it). */
-  #indexComplete = false;
+  /**
+   * The trade index's completeness as last read: 0 none, 1 the dated keys (a table indexed by the
+   * version before), `TRADE_INDEX_VERSION` every key. Only ever rises (every write maintains the index).
+   */
+  #indexVersion = 0;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -267,6 +280,75 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return this.#dayTrades(tradeDate, desk, filters, true);
   }
 
+  async searchTradeHeaders(
+    filters: NonNullable<DayQuery['trades']>,
+    range: { readonly fromDate: string; readonly toDate: string; readonly desks?: readonly string[] },
+  ): Promise<TradeHeader[]> {
+    const { isin, counterpartyBicPrefix: bic } = filters;
+    if (isin === undefined && bic === undefined)
+      throw new RangeError('a search over several trade dates needs an isin or a counterpartyBicPrefix');
+    const { fromDate, toDate, desks } = range;
+    const days = datesFrom(fromDate, toDate);
+    if (days.length > MAX_SEARCH_DAYS)
+      throw new RangeError(
+        `a search covers at most ${MAX_SEARCH_DAYS} trade dates (${fromDate} to ${toDate})`,
+      );
+    if (days.length === 0 || desks?.length === 0) return [];
+    const keep = (t: TradeHeader) =>
+      t.tradeDate >= fromDate &&
+      t.tradeDate <= toDate &&
+      (desks === undefined || desks.includes(t.desk)) &&
+      (isin === undefined || t.isin === isin) &&
+      (bic === undefined || t.counterpartyBic.startsWith(bic)) &&
+      (filters.status === undefined || t.status === filters.status) &&
+      (filters.source === undefined || t.source === filters.source);
+    const newestFirst = (a: TradeHeader, b: TradeHeader) =>
+      b.tradeDate.localeCompare(a.tradeDate) ||
+      `${a.source}#${a.tradeId}`.localeCompare(`${b.source}#${b.tradeId}`);
+    if ((await this.#tradeIndexVersion()) < TRADE_INDEX_VERSION) {
+      // Not indexed yet (a table from before, until its backfill): each date as a day's search does.
+      const found = await Promise.all(
+        days.flatMap((d) => (desks ?? [undefined]).map((desk) => this.#dayTrades(d, desk, filters, true))),
+      );
+      return found.flat().filter(keep).sort(newestFirst);
+    }
+    const [index, pk]: [IndexName, string] =
+      isin !== undefined
+        ? ['byDay', tradeIndexKeys.isinUndated(isin)]
+        : ['byDue', tradeIndexKeys.bicFirmUndated(bic ?? '')];
+    const names: Record<string, string> = { '#pk': `${index}Pk`, '#sk': `${index}Sk`, '#ref': 'ref' };
+    const values: Record<string, unknown> = { ':pk': pk, ':from': `${fromDate}#`, ':to': `${toDate}#\uffff` };
+    let filter: string | undefined;
+    if (desks !== undefined && desks.length <= MAX_FILTER_VALUES) {
+      // Entries of other desks stay in the engine: not returned, not counted.
+      names['#desk'] = 'desk';
+      desks.forEach((d, i) => {
+        values[`:d${i}`] = d;
+      });
+      filter = `#desk IN (${desks.map((_, i) => `:d${i}`).join(', ')})`;
+    }
+    const refs: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ...(filter === undefined ? {} : { FilterExpression: filter }),
+          ProjectionExpression: '#ref',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) if (typeof item.ref === 'string') refs.push(item.ref);
+      start = out.LastEvaluatedKey;
+    } while (start !== undefined);
+    return (await this.#getTradeHeaders(refs)).filter(keep).sort(newestFirst);
+  }
+
   async #dayTrades(
     tradeDate: string,
     desk: string | undefined,
@@ -296,7 +378,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
     const prefix = desk === undefined ? undefined : `${desk}#`;
     if (
       (filters.isin !== undefined || filters.counterpartyBicPrefix !== undefined) &&
-      (await this.tradeIndexComplete())
+      (await this.#tradeIndexVersion()) >= 1
     ) {
       const [index, pk]: [IndexName, string] =
         filters.isin !== undefined
@@ -307,6 +389,9 @@ export class DynamoDbSettlementStore implements SettlementStore {
       const found = headersOnly ? await this.#getTradeHeaders(refs) : await this.getTrades(refs);
       return found.filter(keep);
     }
+    // A search that counts reads only each trade's header (the engine projects it; no full parse).
+    const projection = headersOnly ? HEADER_FIELDS : undefined;
+    const read: (item: Item) => TradeHeader = headersOnly ? tradeHeaderOf : parseItem.trade;
     if (filters.status === 'UNMATCHED') {
       // Unmatched trades are exactly the due lists: ours waiting for a record, their records orphaned.
       const lists =
@@ -317,14 +402,14 @@ export class DynamoDbSettlementStore implements SettlementStore {
             : [keys.due.match, keys.due.orphan];
       const found = await Promise.all(
         lists.map((pk) =>
-          this.#queryAll('byDue', pk, undefined, undefined, {
+          this.#queryAll('byDue', pk, undefined, projection, {
             expression: '#td = :td',
             names: { '#td': 'tradeDate' },
             values: { ':td': tradeDate },
           }),
         ),
       );
-      return found.flat().map(parseItem.trade).filter(keep);
+      return found.flat().map(read).filter(keep);
     }
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -350,12 +435,12 @@ export class DynamoDbSettlementStore implements SettlementStore {
           'byDay',
           keys.day(tradeDate),
           `${d}#TRADE#`,
-          undefined,
+          projection,
           conditions.length === 0 ? undefined : { expression: conditions.join(' AND '), names, values },
         ),
       ),
     );
-    return found.flat().map(parseItem.trade).filter(keep);
+    return found.flat().map(read).filter(keep);
   }
 
   /** Every exception of a date: one Query per desk on the day index, narrowed to exceptions by key. */
@@ -398,9 +483,16 @@ export class DynamoDbSettlementStore implements SettlementStore {
   }
 
   async tradeIndexComplete(): Promise<boolean> {
-    if (this.#indexComplete) return true;
-    this.#indexComplete = (await this.#get(tradeIndexKeys.complete)) !== undefined;
-    return this.#indexComplete;
+    return (await this.#tradeIndexVersion()) >= TRADE_INDEX_VERSION;
+  }
+
+  async #tradeIndexVersion(): Promise<number> {
+    if (this.#indexVersion >= TRADE_INDEX_VERSION) return this.#indexVersion;
+    const marker = await this.#get(tradeIndexKeys.complete);
+    // A marker from before the undated keys has no version: it vouches for the dated keys only.
+    const version = marker === undefined ? 0 : typeof marker.version === 'number' ? marker.version : 1;
+    this.#indexVersion = Math.max(this.#indexVersion, version);
+    return this.#indexVersion;
   }
 
   async backfillTradeIndex(): Promise<number> {
@@ -430,16 +522,22 @@ export class DynamoDbSettlementStore implements SettlementStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...tradeIndexKeys.complete, itemType: 'META', completedBy: 'backfill' },
+        Item: {
+          ...tradeIndexKeys.complete,
+          itemType: 'META',
+          completedBy: 'backfill',
+          version: TRADE_INDEX_VERSION,
+        },
       }),
     );
-    this.#indexComplete = true;
+    this.#indexVersion = TRADE_INDEX_VERSION;
     return written;
   }
 
   /**
-   * Writes a trade's index item unless it has one: an amendment committed meanwhile wrote a newer
-   * one, which the backfill's older reading must not overwrite.
+   * Writes a trade's index item unless it has a current one (with its undated keys): an amendment
+   * committed meanwhile wrote a newer one, which the backfill's older reading must not overwrite. An
+   * item of the version before (dated keys only) is replaced.
    */
   async #putMissingIndex(t: IndexedTradeFields): Promise<boolean> {
     try {
@@ -447,7 +545,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
         new PutCommand({
           TableName: this.tableName,
           Item: tradeIndexItem(t),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(byDuePk)',
         }),
       );
       return true;
@@ -1046,3 +1144,10 @@ function decodeCursor(cursor: string): Record<string, unknown> {
 
 /** Waits between attempts of a transaction that lost a race: full jitter, 50 ms doubling up to 2 s. */
 const CONFLICT_BACKOFF = { baseDelayMs: 50, maxDelayMs: 2_000 } as const;
+
+/** Every calendar date from `fromDate` to `toDate`, both included (none when `toDate` is earlier). */
+function datesFrom(fromDate: string, toDate: string): string[] {
+  const out: string[] = [];
+  for (let d = fromDate; d <= toDate && out.length <= MAX_SEARCH_DAYS; d = shiftDays(d, 1)) out.push(d);
+  return out;
+}

@@ -58,6 +58,9 @@ export interface DayQuery {
   readonly exceptions?: boolean;
 }
 
+/** The longest range of trade dates `searchTradeHeaders` takes. */
+export const MAX_SEARCH_DAYS = 31;
+
 /** What a search needs of every trade it finds: enough to filter, count and order them. */
 export type TradeHeader = Pick<
   Trade,
@@ -128,13 +131,26 @@ export interface SettlementStore {
     filters: NonNullable<DayQuery['trades']>,
   ): Promise<TradeHeader[]>;
   /**
-   * True once every trade has its trade-index entry: always for a table created by this version; for
-   * an older table, once `backfillTradeIndex` has run. Until then, searches read the trade date.
+   * The headers of the trades filed under an ISIN or a counterparty firm (`filters` must name one)
+   * whose trade date lies in `[fromDate, toDate]`, newest trade date first, of `desks` only when given:
+   * one Query on the undated trade index, whatever the number of dates; the desks narrow it before
+   * anything is returned. Until the index is complete, one read per date of the range (at most
+   * `MAX_SEARCH_DAYS`). Every filter is checked again on the trades read.
+   */
+  searchTradeHeaders(
+    filters: NonNullable<DayQuery['trades']>,
+    range: { readonly fromDate: string; readonly toDate: string; readonly desks?: readonly string[] },
+  ): Promise<TradeHeader[]>;
+  /**
+   * True once every trade has its trade-index entry, dated and undated keys: always for a table
+   * created by this version; for an older table, once `backfillTradeIndex` has run. Until then,
+   * searches read the trade date (or, for the dated keys alone, use them when an earlier version
+   * completed them).
    */
   tradeIndexComplete(): Promise<boolean>;
   /**
-   * Gives every trade stored before the trade index its entry (never overwriting one), then marks the
-   * index complete. Idempotent; a Scan, so run once when a data directory from before is opened.
+   * Gives every trade stored before the trade index (or before its undated keys) its entry, never
+   * overwriting a current one, then marks the index complete. Idempotent; a Scan, so run once when a data directory from before is opened.
    * Returns how many entries it wrote (0 when the index was complete already).
    */
   backfillTradeIndex(): Promise<number>;

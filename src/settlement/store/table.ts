@@ -9,7 +9,7 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { tradeIndexKeys } from './trade-index.ts';
+import { TRADE_INDEX_VERSION, tradeIndexKeys } from './trade-index.ts';
 
 const TRADE_INDEX_COMPLETE = tradeIndexKeys.complete;
 
@@ -69,6 +69,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           sk: { S: TRADE_INDEX_COMPLETE.sk },
           itemType: { S: 'META' },
           completedBy: { S: 'create-table' },
+          version: { N: String(TRADE_INDEX_VERSION) },
         },
       }),
     );

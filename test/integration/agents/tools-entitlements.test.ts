@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SettlementReportData } from '../../../src/agents/tools/report-tools.ts';
 import type { ToolOutcome } from '../../../src/agents/tools/tool.ts';
+import type { FindTradesData } from '../../../src/agents/tools/trade-tools.ts';
 import type { Principal } from '../../../src/identity/index.ts';
 import { buildReport } from '../../../src/settlement/report.ts';
 import { runTool, SEEDED_DATE, type SeededDay, seedDay, toolContext } from '../../support/offline-driver.ts';
@@ -83,6 +84,39 @@ describe('a viewer of desk A asking about desk B', () => {
         const trades = (out.data as { trades: Array<{ desk: string }> }).trades;
         expect(trades.every((t) => t.desk === 'EQ-EU')).toBe(true);
       }
+    }
+  });
+
+  it('finds nothing of desk B over several business days either, not even in a count', async () => {
+    const byIsin = await asA('find_trades', { isin: deskB.isin, lastBusinessDays: 4 });
+    expect(byIsin.ok).toBe(true);
+    if (byIsin.ok) {
+      const data = byIsin.data as FindTradesData;
+      expect(data.total).toBe(0);
+      expect(data.days?.map((d) => [d.tradeDate, d.total])).toStrictEqual([
+        [SEEDED_DATE, 0],
+        ['2026-11-23', 0],
+        ['2026-11-20', 0],
+        ['2026-11-19', 0],
+      ]);
+    }
+    const viaDeskB = await asA('find_trades', {
+      counterpartyBic: 'GSCMUS33',
+      desk: 'EQ-US',
+      lastBusinessDays: 4,
+    });
+    expect(viaDeskB.ok && (viaDeskB.data as FindTradesData).total).toBe(0);
+    const shared = await asA('find_trades', { counterpartyBic: 'GSCMUS33', lastBusinessDays: 4, limit: 50 });
+    const mine = (await seeded.table.store.listDay(SEEDED_DATE, 'EQ-EU')).trades.filter((t) =>
+      t.counterpartyBic.startsWith('GSCMUS33'),
+    );
+    expect(mine.length).toBeGreaterThan(0);
+    expect(shared.ok).toBe(true);
+    if (shared.ok) {
+      const data = shared.data as FindTradesData;
+      expect(data.total).toBe(mine.length);
+      expect(data.days?.find((d) => d.tradeDate === SEEDED_DATE)?.total).toBe(mine.length);
+      expect(data.trades.every((t) => t.desk === 'EQ-EU')).toBe(true);
     }
   });
 

@@ -11,6 +11,7 @@ function aSweep(overrides: Partial<SweepResult> = {}): SweepResult {
     nearMisses: 0,
     skipped: 0,
     orphans: { count: 0, byAge: { under1h: 0, from1hTo4h: 0, over4h: 0 }, oldest: [] },
+    tradeDates: [],
     ...overrides,
   };
 }

@@ -61,6 +61,7 @@ export function followUps(
         r.name === 'find_trades' &&
         r.ok &&
         (r.data as FindTradesData).total === 0 &&
+        (r.data as FindTradesData).days === undefined &&
         (r.data as FindTradesData).tradeDate === e.today,
     );
     if (!empty) return [];
@@ -132,12 +133,14 @@ export function compose(
     lines.push(APPROVALS);
     for (const r of asked) lines.push(...describeResult(r, question));
   } else if (intent === 'find_trades' && asked.length > 1) {
-    // Looked back from an empty today: the days with trades, and which days were empty.
+    // Looked back from an empty today: the days with trades, and which days were empty. (A search
+    // over several days says its own empty days.)
+    const oneDay = (r: CallResult) => r.ok && (r.data as FindTradesData).days === undefined;
     const total = (r: CallResult) => (r.ok ? (r.data as FindTradesData).total : 0);
     const empty = asked.flatMap((r) =>
-      r.ok && total(r) === 0 ? [(r.data as FindTradesData).tradeDate] : [],
+      r.ok && oneDay(r) && total(r) === 0 ? [(r.data as FindTradesData).tradeDate] : [],
     );
-    const found = asked.filter((r) => !r.ok || total(r) > 0);
+    const found = asked.filter((r) => !oneDay(r) || total(r) > 0);
     if (found.length === 0) for (const r of asked) lines.push(...describeResult(r, question));
     else {
       if (empty.length > 0) lines.push(`Nothing on trade date ${[...new Set(empty)].join(', ')}.`);

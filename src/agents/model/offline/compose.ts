@@ -5,7 +5,12 @@ import type { ApprovalRequest } from '../../tools/propose-resolution.ts';
 import type { SettlementReportData, SlaStatusData } from '../../tools/report-tools.ts';
 import { type Instant, instant } from '../../tools/time.ts';
 import type { RecordRef } from '../../tools/tool.ts';
-import type { FindTradesData, TradeStatusData, TradeStatusRecord } from '../../tools/trade-tools.ts';
+import type {
+  FindTradesData,
+  FindTradesDay,
+  TradeStatusData,
+  TradeStatusRecord,
+} from '../../tools/trade-tools.ts';
 import type { ExceptionRow, FieldRow } from '../../tools/views.ts';
 import type { CallResult } from './results.ts';
 
@@ -95,12 +100,35 @@ function findTradesText(d: FindTradesData): string[] {
   const filters = Object.entries(d.filters)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
+  if (d.days !== undefined) return recentTradesText(d, d.days, filters);
   const lines = [
     `${plural(d.total, 'trade')} on trade date ${d.tradeDate} with ${filters === '' ? 'no filter' : filters} (${scope(d.desks)}): ${d.bySource.INTERNAL} ours, ${d.bySource.COUNTERPARTY} counterparty records. By status: ${counts(d.byStatus)}.`,
   ];
   for (const t of d.trades.slice(0, LIST))
     lines.push(
       `- ${t.tradeId} (${t.source === 'INTERNAL' ? 'ours' : 'theirs'}, ${t.desk}): ${t.status}, ${t.side} ${t.quantity} ${t.isin} @ ${t.price} ${t.currency}, counterparty ${t.counterpartyBic}`,
+    );
+  if (d.total > Math.min(LIST, d.trades.length))
+    lines.push(`(${d.total - Math.min(LIST, d.trades.length)} more not listed)`);
+  return lines;
+}
+
+/** A search over several business days: the dates covered, the empty ones, then each day with trades. */
+function recentTradesText(d: FindTradesData, days: readonly FindTradesDay[], filters: string): string[] {
+  const newest = days[0]?.tradeDate ?? d.tradeDate;
+  const oldest = days.at(-1)?.tradeDate ?? d.tradeDate;
+  const empty = days.filter((x) => x.total === 0).map((x) => x.tradeDate);
+  const lines = [
+    `Searched trade dates ${oldest} to ${newest} (${plural(days.length, 'day')}) for ${filters === '' ? 'no filter' : filters} (${scope(d.desks)}): ${plural(d.total, 'trade')} found.`,
+  ];
+  if (empty.length > 0) lines.push(`Nothing on trade date ${empty.join(', ')}.`);
+  for (const x of days.filter((y) => y.total > 0))
+    lines.push(
+      `${plural(x.total, 'trade')} on trade date ${x.tradeDate}: ${x.bySource.INTERNAL} ours, ${x.bySource.COUNTERPARTY} counterparty records. By status: ${counts(x.byStatus)}.`,
+    );
+  for (const t of d.trades.slice(0, LIST))
+    lines.push(
+      `- ${t.tradeId} (${t.source === 'INTERNAL' ? 'ours' : 'theirs'}, ${t.desk}, ${t.tradeDate}): ${t.status}, ${t.side} ${t.quantity} ${t.isin} @ ${t.price} ${t.currency}, counterparty ${t.counterpartyBic}`,
     );
   if (d.total > Math.min(LIST, d.trades.length))
     lines.push(`(${d.total - Math.min(LIST, d.trades.length)} more not listed)`);

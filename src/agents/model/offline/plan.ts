@@ -33,6 +33,9 @@ export const NO_ENTITIES: ResolvedEntitiesData = {
   unresolved: [],
 };
 
+/** How far a search by ISIN or firm with no date looks: today and the three business days before. */
+const SEARCH_BUSINESS_DAYS = 4;
+
 const TYPE_PHRASES: ReadonlyArray<readonly [readonly string[], ExceptionType]> = [
   [
     [
@@ -255,9 +258,18 @@ export function planFor(
       };
     }
     case 'find_trades': {
+      // An ISIN or a firm with no date ("today" is one here): today and the business days before it,
+      // in one search.
+      const recent =
+        date === undefined &&
+        e.today !== '' &&
+        e.isins.length + e.bics.length > 0 &&
+        !e.dates.some((d) => TODAY.test(d.typed));
       const base = {
         status: tradeStatusOf(reading),
-        tradeDate: date ?? (e.today === '' ? undefined : e.today),
+        ...(recent
+          ? { lastBusinessDays: SEARCH_BUSINESS_DAYS }
+          : { tradeDate: date ?? (e.today === '' ? undefined : e.today) }),
         limit: 20,
       };
       const desks = deskList(e);
@@ -278,9 +290,11 @@ export function planFor(
       return {
         calls,
         scope:
-          date === undefined
-            ? `trade date ${e.today} (today in New York; name a date, e.g. "yesterday" or "24 Nov", for another day)`
-            : `trade date ${date} (the date you gave)`,
+          date !== undefined
+            ? `trade date ${date} (the date you gave)`
+            : recent
+              ? `the last ${SEARCH_BUSINESS_DAYS} business days up to ${e.today} (today in New York; name a date, e.g. "yesterday" or "24 Nov", for one day)`
+              : `trade date ${e.today} (today in New York; name a date, e.g. "yesterday" or "24 Nov", for another day)`,
       };
     }
   }

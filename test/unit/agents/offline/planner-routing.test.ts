@@ -179,7 +179,14 @@ const ROUTES: ReadonlyArray<readonly [string, ResolvedEntitiesData, readonly Cal
   [
     'trades in US02079K3059',
     entities({ isins: ['US02079K3059'] }),
-    [{ name: 'find_trades', input: { tradeDate: TODAY, limit: 20, isin: 'US02079K3059' } }],
+    // No date: today and the three business days before, in one search.
+    [{ name: 'find_trades', input: { lastBusinessDays: 4, limit: 20, isin: 'US02079K3059' } }],
+  ],
+  [
+    // "today" said: that trade date only.
+    'trades with cpty gscmus33 today',
+    entities({ bics: ['GSCMUS33'], dates: [{ typed: 'today', date: TODAY }] }),
+    [{ name: 'find_trades', input: { tradeDate: TODAY, limit: 20, counterpartyBic: 'GSCMUS33' } }],
   ],
   [
     'trades with cpty gscmus33 yesterday',

@@ -74,6 +74,7 @@ describe('the tool catalog', () => {
       'status',
       'source',
       'tradeDate',
+      'lastBusinessDays',
       'desk',
       'limit',
     ]);
