@@ -403,6 +403,27 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return this.#indexComplete;
   }
 
+  /**
+   * Records that every trade of the table has its index item, without a backfill: for a table that
+   * infrastructure created empty for this version (it has written index items from the first trade).
+   * Idempotent; a GetItem when the mark is there.
+   */
+  async markTradeIndexComplete(by: string): Promise<void> {
+    if (await this.tradeIndexComplete()) return;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...tradeIndexKeys.complete, itemType: 'META', completedBy: by },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    this.#indexComplete = true;
+  }
+
   async backfillTradeIndex(): Promise<number> {
     if (await this.tradeIndexComplete()) return 0;
     let written = 0;
