@@ -12,7 +12,7 @@ import type { ServiceFunction } from './constructs/service-function.ts';
 import { SlackIngress } from './constructs/slack-ingress.ts';
 import { SlackSecrets } from './constructs/slack-secrets.ts';
 import { modelResourceArns } from './model-arns.ts';
-import { addNagSuppressions } from './nag-suppressions.ts';
+import { acceptFinding } from './nag.ts';
 import type { Settings } from './settings.ts';
 
 export interface SettleOpsStackProps extends StackProps {
@@ -84,9 +84,16 @@ export class SettleOpsStack extends Stack {
       SETTLEOPS_LOG_LEVEL: 'info',
       ...models,
     };
-    const grantModels = (grantee: iam.IGrantable) => {
+    const grantModels = (grantee: iam.IRole) => {
       if (settings.modelId === undefined) return;
       const ids = [...new Set([settings.modelId, settings.fastModelId ?? settings.modelId])];
+      for (const id of ids.filter((i) => modelResourceArns(i, bedrockRegion).length > 1)) {
+        acceptFinding(
+          grantee,
+          `IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${id.replace(/^[a-z-]+\./, '')}]`,
+          'A cross-region inference profile may route to its model in any of its regions; the model is named.',
+        );
+      }
       grantee.grantPrincipal.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'InvokeModels',
@@ -186,7 +193,5 @@ export class SettleOpsStack extends Stack {
     new CfnOutput(this, 'SlackSigningSecretArn', { value: secrets.signingSecret.secretArn });
     new CfnOutput(this, 'SlackBotTokenArn', { value: secrets.botToken.secretArn });
     new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
-
-    addNagSuppressions(this);
   }
 }
