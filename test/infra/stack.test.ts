@@ -49,6 +49,8 @@ const logicalIdOf = (type: string, match: (props: Record<string, unknown>) => bo
   return (found[0] as [string, unknown])[0];
 };
 
+const propsOf = (resource: { Properties?: Record<string, unknown> } | undefined): Record<string, unknown> =>
+  resource?.Properties ?? {};
 const runtimeId = () => logicalIdOf('AWS::BedrockAgentCore::Runtime', () => true);
 const roleOfFunction = (entryDescription: string): string => {
   const fn = resourcesOfType(json, 'AWS::Lambda::Function').find(([, r]) =>
@@ -89,7 +91,7 @@ describe('the SettleOps stack', () => {
 
     it('encrypts the table with a rotated customer-managed key, with PITR and deletion protection', () => {
       const table = resourcesOfType(json, 'AWS::DynamoDB::Table')[0]?.[1];
-      const keyId = refOf((table?.Properties?.SSESpecification as Record<string, unknown>).KMSMasterKeyId);
+      const keyId = refOf((propsOf(table).SSESpecification as Record<string, unknown>).KMSMasterKeyId);
       expect(table?.Properties?.SSESpecification).toStrictEqual({
         KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
         SSEEnabled: true,
@@ -218,7 +220,7 @@ describe('the SettleOps stack', () => {
       expect(resources).toContain('inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0');
       expect(resources).toContain('foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0');
       expect(resources).toContain(`foundation-model/${FAST}`);
-      expect((statements[0]?.Resource as unknown[]).length).toBe(3);
+      expect(statements[0]?.Resource).toHaveLength(3);
     });
 
     it('gives every table user the actions the code sends, on this table and its indexes: no Scan, no administration', () => {
@@ -293,8 +295,7 @@ describe('the SettleOps stack', () => {
         expect(secret.Properties?.GenerateSecretString).toStrictEqual({});
       }
       for (const [, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
-        const env =
-          ((fn.Properties?.Environment as { Variables?: Record<string, unknown> }) ?? {}).Variables ?? {};
+        const env = (propsOf(fn).Environment as { Variables?: Record<string, unknown> }).Variables ?? {};
         expect(
           Object.keys(env).filter((k) => /^SLACK_(BOT_TOKEN|SIGNING_SECRET|APP_TOKEN)$/.test(k)),
         ).toStrictEqual([]);
@@ -302,7 +303,7 @@ describe('the SettleOps stack', () => {
       const worker = resourcesOfType(json, 'AWS::Lambda::Function').find(([, r]) =>
         String(r.Properties?.Description).startsWith('SettleOps Slack ingress'),
       )?.[1];
-      const env = (worker?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const env = (propsOf(worker).Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env.SLACK_SIGNING_SECRET_ARN).toStrictEqual({
         Ref: expect.stringMatching(/^SlackSigningSecret/),
       });
@@ -362,8 +363,8 @@ describe('the SettleOps stack', () => {
     it('runs the SLA sweeper every minute, and gauges, consolidation and a notifier pass on schedules', () => {
       const schedules = resourcesOfType(json, 'AWS::Scheduler::Schedule').map(([, r]) => ({
         rate: r.Properties?.ScheduleExpression,
-        input: (r.Properties?.Target as { Input?: string }).Input,
-        retries: (r.Properties?.Target as { RetryPolicy?: { MaximumRetryAttempts?: number } }).RetryPolicy
+        input: (propsOf(r).Target as { Input?: string }).Input,
+        retries: (propsOf(r).Target as { RetryPolicy?: { MaximumRetryAttempts?: number } }).RetryPolicy
           ?.MaximumRetryAttempts,
       }));
       expect(schedules).toStrictEqual([
@@ -449,9 +450,7 @@ describe('the SettleOps stack', () => {
 
     it('turns the JSON log lines into the metrics', () => {
       const filters = resourcesOfType(json, 'AWS::Logs::MetricFilter').map(([, f]) => {
-        const t = (
-          f.Properties?.MetricTransformations as Array<{ MetricName: string; MetricValue: string }>
-        )[0];
+        const t = (propsOf(f).MetricTransformations as Array<{ MetricName: string; MetricValue: string }>)[0];
         return `${t?.MetricName} ${f.Properties?.FilterPattern} ${t?.MetricValue}`;
       });
       expect(filters).toContain('QuestionsAnswered { $.msg = "answered" } 1');
