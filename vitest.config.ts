@@ -11,6 +11,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Timeouts are a safety net, not a speed check (benchmarks live in bench/): generous enough
+          // for a CI machine that is busy with the integration files at the same time.
+          testTimeout: 20_000,
         },
       },
       {
@@ -20,8 +23,8 @@ export default defineConfig({
           environment: 'node',
           // One DynamoDB Local for the whole run; each test file creates its own tables.
           globalSetup: ['test/support/dynamodb-global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

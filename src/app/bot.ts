@@ -1,6 +1,7 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
 import { type App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { DynamoDbTraceStore } from '../agents/index.ts';
 import {
   type BotJob,
@@ -40,6 +41,11 @@ export interface BotOptions {
   readonly alertIntervalMs?: number;
   /** Web API retries (tests shorten them); the WebClient's defaults otherwise. */
   readonly retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /**
+   * Told how long each Slack request took from its arrival to the end of the HTTP response (the
+   * ack as Slack's clock sees it, less the network); HTTP receiver only. For metrics and benchmarks.
+   */
+  readonly observeAck?: (ms: number) => void;
   /** Wraps the worker (tests slow it down to show ingress never waits for it). */
   readonly decorateWorker?: (worker: (job: BotJob) => Promise<void>) => (job: BotJob) => Promise<void>;
 }
@@ -65,13 +71,19 @@ export async function startBot(
   let ready = false;
   const receiver = receiverOf(slack, () => ready);
   const queueRef: { queue?: InProcessJobQueue<BotJob> } = {};
+  const clientOptions: WebClientOptions = {
+    ...(slack.apiUrl === undefined ? {} : { slackApiUrl: slack.apiUrl }),
+    ...(options.retryConfig === undefined ? {} : { retryConfig: options.retryConfig }),
+  };
+  // One auth.test at start-up: a bad token fails here, and the bot's ids go to Bolt.
+  const auth = await new WebClient(slack.botToken, clientOptions).auth.test();
+  if (auth.user_id === undefined || auth.bot_id === undefined)
+    throw new Error('auth.test did not name the bot (user_id, bot_id): is SLACK_BOT_TOKEN a bot token?');
   const app = createBotApp({
     token: slack.botToken,
+    identity: { botId: auth.bot_id, botUserId: auth.user_id },
     receiver,
-    clientOptions: {
-      ...(slack.apiUrl === undefined ? {} : { slackApiUrl: slack.apiUrl }),
-      ...(options.retryConfig === undefined ? {} : { retryConfig: options.retryConfig }),
-    },
+    clientOptions,
     ingress: {
       ledger: new DynamoDbDeliveryLedger(rt.doc, rt.table),
       queue: { enqueue: async (job) => queueRef.queue?.enqueue(job) },
@@ -79,7 +91,6 @@ export async function startBot(
     },
   });
   try {
-    const auth = await app.client.auth.test();
     agent = await openAgentCaller(config, rt, logger);
     const caller = agent;
     const worker = createWorker({
@@ -90,7 +101,7 @@ export async function startBot(
       facts: memory.facts,
       traces: new DynamoDbTraceStore(rt.doc, rt.table, rt.deps.now),
       agent: caller,
-      botUserId: auth.user_id ?? '',
+      botUserId: auth.user_id,
       logger,
     });
     const queue = new InProcessJobQueue<BotJob>(options.decorateWorker?.(worker) ?? worker, logger);
@@ -107,7 +118,16 @@ export async function startBot(
       ? app.start({ port: slack.port, host: slack.host })
       : app.start())) as unknown;
     ready = true;
-    const address = slack.appToken === undefined ? (started as Server).address() : null;
+    const server = slack.appToken === undefined ? (started as Server) : undefined;
+    const observeAck = options.observeAck;
+    if (server !== undefined && observeAck !== undefined) {
+      server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        if (req.method !== 'POST') return;
+        const arrived = performance.now();
+        res.once('finish', () => observeAck(performance.now() - arrived));
+      });
+    }
+    const address = server?.address() ?? null;
     const url =
       address !== null && typeof address === 'object' ? `http://${slack.host}:${address.port}` : undefined;
     logger.info('slack bot started', { receiver: slack.appToken === undefined ? 'http' : 'socket', url });

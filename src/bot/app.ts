@@ -15,6 +15,12 @@ export interface ListenerTracker {
 
 export interface BotAppOptions {
   readonly token: string;
+  /**
+   * Who the bot is (from one `auth.test` at start-up). Bolt needs both ids: without them, when token
+   * verification is off, Bolt 5.1 calls `auth.test` again for every incoming request, before the
+   * ack — a Web API round trip on Slack's 3-second clock, and a rate-limited method.
+   */
+  readonly identity: { readonly botId: string; readonly botUserId: string };
   /** HTTP, Socket Mode or Lambda: chosen by the composition root. */
   readonly receiver: Receiver;
   readonly clientOptions?: WebClientOptions;
@@ -28,9 +34,13 @@ export interface BotAppOptions {
 export function createBotApp(options: BotAppOptions): App & { readonly tracker: ListenerTracker } {
   const app = new App({
     token: options.token,
+    botId: options.identity.botId,
+    botUserId: options.identity.botUserId,
     receiver: options.receiver,
+    // No conversation context is used; Bolt's default in-memory store would run on every request.
+    convoStore: false,
     ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
-    // The bot's token is checked by the first Web API call, not by an auth.test at construction.
+    // The composition root checked the token (its auth.test gave `identity`).
     tokenVerificationEnabled: false,
   });
   let running = 0;

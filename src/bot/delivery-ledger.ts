@@ -12,6 +12,8 @@ export const DELIVERY_TTL_SECONDS = 15 * 60;
  */
 export interface DeliveryLedger {
   firstDelivery(keys: readonly string[]): Promise<boolean>;
+  /** Forgets `keys` (the delivery could not be enqueued, so Slack's retry must be taken). */
+  release(keys: readonly string[]): Promise<void>;
 }
 
 /**
@@ -32,8 +34,7 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
   ) {}
 
   async firstDelivery(keys: readonly string[]): Promise<boolean> {
-    const unique = [...new Set(keys)].filter((k) => k !== '');
-    if (unique.length === 0) throw new Error('a delivery needs at least one key');
+    const unique = uniqueKeys(keys);
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
     try {
       await this.doc.send(
@@ -65,4 +66,21 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
       throw error;
     }
   }
+
+  async release(keys: readonly string[]): Promise<void> {
+    const unique = uniqueKeys(keys);
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: unique.map((key) => ({
+          Delete: { TableName: this.tableName, Key: { pk: `SLACKDELIVERY#${key}`, sk: '#' } },
+        })),
+      }),
+    );
+  }
+}
+
+function uniqueKeys(keys: readonly string[]): string[] {
+  const unique = [...new Set(keys)].filter((k) => k !== '');
+  if (unique.length === 0) throw new Error('a delivery needs at least one key');
+  return unique;
 }

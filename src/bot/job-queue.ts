@@ -26,7 +26,8 @@ export class InProcessJobQueue<J> implements JobQueue<J> {
 
   async enqueue(job: J): Promise<void> {
     this.#queue.push(job);
-    this.#pump();
+    // Jobs start after pending I/O (Slack's requests waiting to be acked), never inside the caller.
+    setImmediate(() => this.#pump());
   }
 
   /** Resolves once every job enqueued so far has finished (shutdown, tests). */

@@ -2,6 +2,11 @@
 export type BotJob = QuestionJob | DecisionJob | ReportJob | MemoryJob | ForgetJob | WhyJob;
 
 interface FromUser {
+  /**
+   * Slack's id for the delivery that made this job (the event id, or the trigger id of a click,
+   * submission or command): what a queue deduplicates on (SQS FIFO's MessageDeduplicationId).
+   */
+  readonly deliveryId: string;
   readonly teamId: string;
   readonly userId: string;
   readonly channelId: string;

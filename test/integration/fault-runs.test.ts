@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSettlementDay, Prng, toCsv } from '../../src/seed/index.ts';
 import { verifyAllAudit } from '../../src/settlement/index.ts';
@@ -13,6 +14,11 @@ import { createTestTable, type TestTable } from '../support/dynamodb.ts';
  * Fault runs: the real `settleops` killed with SIGKILL at seeded random points of an ingest, a review
  * decision and an SLA sweep, then run again. Each run must end exactly where an uninterrupted run
  * ends: nothing lost, nothing twice, every audit chain intact.
+ *
+ * An uninterrupted run of the three steps is recorded once, with a copy of its table after each step.
+ * A fault run starts from a copy of the table as the step before its victim left it, kills the victim
+ * part-way, runs it again, and must then equal the uninterrupted run after that step — item for item
+ * in the day's picture and the outbox, with every audit chain verifying.
  */
 const SEED = 20261202;
 const DAY = generateSettlementDay({ trades: 150, seed: 23, date: '2026-11-24' });
@@ -20,9 +26,14 @@ const DAY = generateSettlementDay({ trades: 150, seed: 23, date: '2026-11-24' })
 const RECORDS = [...DAY.internal, ...DAY.counterparty.filter((_, i) => i % 10 !== 0)];
 const REVIEWER = 'ops-reviewer';
 
+type Step = 'ingest' | 'review' | 'sweep';
+
 let file: string;
 let clean: TestTable;
 let reviewMs: number;
+/** The clean table's items before each step, and its day picture and outbox after it. */
+const before = new Map<Step, Record<string, unknown>[]>();
+const after = new Map<Step, { picture: ReturnType<typeof dayPicture>; outbox: string[] }>();
 /** Progress lines an uninterrupted run prints (`stored N/M`, `matched N/M`, `swept N`): the kill points. */
 let ingestPoints: string[];
 let sweepPoints: string[];
@@ -30,6 +41,36 @@ let sweepPoints: string[];
 async function outboxKinds(table: TestTable): Promise<string[]> {
   const items = (await table.store.listPendingOutbox({ limit: 10_000 })).items;
   return items.map((o) => `${o.kind}:${o.entityId}`).sort();
+}
+
+/** Every item of a table (small tables: one day of 150 trades a side). */
+async function allItems(table: TestTable): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new ScanCommand({
+        TableName: table.tableName,
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+}
+
+/** Writes `items` into an empty table, as they are. */
+async function putItems(table: TestTable, items: readonly Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests: Record<string, Record<string, unknown>[]> = {
+      [table.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+    };
+    while (Object.keys(requests).length > 0) {
+      const out = await table.doc.send(new BatchWriteCommand({ RequestItems: requests }));
+      requests = (out.UnprocessedItems ?? {}) as Record<string, Record<string, unknown>[]>;
+    }
+  }
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -81,17 +122,29 @@ beforeAll(async () => {
   await writeFile(file, toCsv(RECORDS));
   clean = await createTestTable();
   await enrol(directoryOf(clean), anApprover(REVIEWER, { desks: '*' }));
+  const snapshot = async (step: Step) => {
+    after.set(step, {
+      picture: dayPicture(await clean.store.listDay(DAY.tradeDate)),
+      outbox: await outboxKinds(clean),
+    });
+  };
+  before.set('ingest', await allItems(clean));
   const ingest = await runCli(['ingest', file, '--progress'], cliEnvFor(clean));
   expect(ingest.code).toBe(0);
   ingestPoints = progressLines(ingest.stderr);
+  await snapshot('ingest');
+  before.set('review', await allItems(clean));
   const review = await timed(async () =>
     runCli(['review', 'approve', await pendingReview(clean), '--as', REVIEWER], cliEnvFor(clean)),
   );
   expect(review.value.code).toBe(0);
   reviewMs = review.ms;
+  await snapshot('review');
+  before.set('sweep', await allItems(clean));
   const sweep = await runCli(['sweep', '--progress'], cliEnvFor(clean));
   expect(sweep.code).toBe(0);
   sweepPoints = progressLines(sweep.stderr);
+  await snapshot('sweep');
   // Enough places to stop each command part-way.
   expect(ingestPoints.length).toBeGreaterThan(4);
   expect(sweepPoints.length).toBeGreaterThan(4);
@@ -103,7 +156,7 @@ describe('20 fault runs with kill -9 at random points', () => {
   // a review decision is one transaction, so it is killed at a random moment of its clean duration.
   const runs = Array.from({ length: 20 }, (_, i) => ({
     run: i + 1,
-    victim: (['ingest', 'sweep', 'review'] as const)[i % 3] ?? 'ingest',
+    victim: (['ingest', 'sweep', 'review'] as const)[i % 3] ?? ('ingest' as Step),
     at: random.next(),
   }));
   let reviewsKilled = 0;
@@ -112,33 +165,32 @@ describe('20 fault runs with kill -9 at random points', () => {
     'run $run: $victim killed part-way ends as the uninterrupted run',
     async ({ victim, at }) => {
       const crashed = await createTestTable();
-      await enrol(directoryOf(crashed), anApprover(REVIEWER, { desks: '*' }));
-      for (const step of ['ingest', 'review', 'sweep'] as const) {
-        const args =
-          step === 'ingest'
-            ? ['ingest', file, '--progress']
-            : step === 'review'
-              ? ['review', 'approve', await pendingReview(crashed), '--as', REVIEWER]
-              : ['sweep', '--progress'];
-        if (step === victim && step === 'review') {
-          const result = await killedAfter(args, crashed, reviewMs * at);
-          if (result.signal === 'SIGKILL') reviewsKilled++;
-        } else if (step === victim) {
-          const points = step === 'ingest' ? ingestPoints : sweepPoints;
-          // Never the last line: the command is still working when it is killed.
-          const point = points[Math.floor(at * (points.length - 1))] ?? '';
-          const result = await killedAtProgress(args, crashed, point);
-          expect(result.signal).toBe('SIGKILL');
-        }
-        // Run again (or for the first time): the result must not depend on the kill.
-        const again = await runCli(args, cliEnvFor(crashed));
-        expect([0, 1]).toContain(again.code);
-        if (step !== 'review') expect(again.code).toBe(0);
+      await putItems(crashed, before.get(victim) ?? []);
+      const args =
+        victim === 'ingest'
+          ? ['ingest', file, '--progress']
+          : victim === 'review'
+            ? ['review', 'approve', await pendingReview(crashed), '--as', REVIEWER]
+            : ['sweep', '--progress'];
+      if (victim === 'review') {
+        const result = await killedAfter(args, crashed, reviewMs * at);
+        if (result.signal === 'SIGKILL') reviewsKilled++;
+      } else {
+        const points = victim === 'ingest' ? ingestPoints : sweepPoints;
+        // Never the last line: the command is still working when it is killed.
+        const point = points[Math.floor(at * (points.length - 1))] ?? '';
+        const result = await killedAtProgress(args, crashed, point);
+        expect(result.signal).toBe('SIGKILL');
       }
+      // Run again: the result must not depend on the kill. A decision that did land before the kill
+      // is refused the second time (exit 1, "already decided"), changing nothing.
+      const again = await runCli(args, cliEnvFor(crashed));
+      expect([0, 1]).toContain(again.code);
+      if (victim !== 'review') expect(again.code).toBe(0);
 
-      const expected = await clean.store.listDay(DAY.tradeDate);
-      expect(dayPicture(await crashed.store.listDay(DAY.tradeDate))).toStrictEqual(dayPicture(expected));
-      expect(await outboxKinds(crashed)).toStrictEqual(await outboxKinds(clean));
+      const expected = after.get(victim);
+      expect(dayPicture(await crashed.store.listDay(DAY.tradeDate))).toStrictEqual(expected?.picture);
+      expect(await outboxKinds(crashed)).toStrictEqual(expected?.outbox);
       expect((await verifyAllAudit(crashed.store)).failures).toStrictEqual([]);
     },
     180_000,

@@ -8,6 +8,7 @@ export function registerAnswerActions(app: App, deps: IngressDeps): void {
     await ack();
     await deps.queue.enqueue({
       kind: 'why',
+      deliveryId: body.trigger_id,
       traceId: action.value ?? '',
       teamId: body.team?.id ?? body.user.team_id ?? '',
       userId: body.user.id,
@@ -22,6 +23,7 @@ export function registerAnswerActions(app: App, deps: IngressDeps): void {
     const factId = all ? undefined : (parseForgetFactActionId(action.action_id) ?? action.value);
     await deps.queue.enqueue({
       kind: 'forget',
+      deliveryId: body.trigger_id,
       all,
       ...(factId === undefined ? {} : { factId }),
       teamId: body.team?.id ?? body.user.team_id ?? '',

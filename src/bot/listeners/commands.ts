@@ -10,6 +10,7 @@ export function registerCommands(app: App, deps: IngressDeps): void {
     await ack();
     await deps.queue.enqueue({
       kind: 'report',
+      deliveryId: command.trigger_id,
       args: command.text ?? '',
       teamId: command.team_id,
       userId: command.user_id,
@@ -21,6 +22,7 @@ export function registerCommands(app: App, deps: IngressDeps): void {
     await ack();
     await deps.queue.enqueue({
       kind: 'memory',
+      deliveryId: command.trigger_id,
       teamId: command.team_id,
       userId: command.user_id,
       channelId: command.channel_id,

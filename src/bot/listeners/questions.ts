@@ -45,6 +45,7 @@ async function take(deps: IngressDeps, body: unknown, raw: unknown, direct: bool
     [...(eventId === undefined ? [] : [`event:${eventId}`]), `message:${e.channel}:${e.ts}`],
     {
       kind: 'question',
+      deliveryId: eventId ?? `${e.channel}:${e.ts}`,
       teamId,
       userId: e.user,
       channelId: e.channel,

@@ -32,6 +32,7 @@ export function registerReviewActions(app: App, deps: IngressDeps): void {
     if (value === undefined) return;
     await deps.queue.enqueue({
       kind: 'decision',
+      deliveryId: body.trigger_id,
       decision: 'APPROVE',
       matchId: value.matchId,
       ...clickOf(body),
@@ -76,6 +77,7 @@ export function registerReviewActions(app: App, deps: IngressDeps): void {
     await ack();
     await deps.queue.enqueue({
       kind: 'decision',
+      deliveryId: 'trigger_id' in body ? body.trigger_id : `${view.id}:${view.hash}`,
       decision: 'REJECT',
       reason,
       matchId: metadata.matchId,

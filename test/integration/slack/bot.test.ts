@@ -114,6 +114,23 @@ describe('ingress', () => {
     expect(buttonsOf(replies[0])).toContain(`"action_id":"${ACTION_IDS.why}"`);
   });
 
+  it('asks Slack who it is once, at start-up, never per request', async () => {
+    for (let i = 0; i < 3; i++) {
+      await t.slack.sendEvent(
+        t.eventsUrl,
+        appMentionEvent({
+          user: slackUserOf('vic'),
+          channel: 'C0OPS',
+          text: 'report',
+          ts: nextTs(),
+          team: TEAM,
+        }),
+      );
+    }
+    await t.bot.idle();
+    expect(t.emulator.calls.filter((c) => c.method === 'auth.test')).toHaveLength(1);
+  });
+
   it('acks within 3 seconds, before the slow part runs', async () => {
     const ts = nextTs();
     const delivered = await t.slack.sendEvent(
