@@ -145,6 +145,8 @@ export class SettleOpsStack extends Stack {
       removal,
     });
     secrets.grantRead(this.slack.ingress.role, ['signingSecret', 'botToken']);
+    // The delivery ledger (SLACKDELIVERY# items) is claimed at ingress; no audit key, no agent.
+    this.data.grantData(this.slack.ingress.role);
     grantCore(this.slack.worker.role);
     secrets.grantRead(this.slack.worker.role, ['botToken']);
     memory.grant(this.slack.worker.role, MEMORY_ACTIONS.worker);

@@ -20,19 +20,24 @@ export interface BotWorker {
 
 /**
  * Puts the worker together — the same for `settleops start` (src/app/bot.ts) and the worker function
- * (src/app/lambda/slack-worker.ts): the bot's user id (auth.test), the agent caller (AgentCore as the
- * asker), the principal directory and approval gate, memory, traces, over the settlement runtime.
+ * (src/app/lambda/slack-worker.ts): the agent caller (AgentCore as the asker), the principal directory
+ * and approval gate, memory, traces, over the settlement runtime.
  */
 export async function openBotWorker(
   config: Config,
   rt: SettlementRuntime,
-  slack: WebClient,
-  logger: Logger,
+  options: {
+    /** The bot's Web API client. */
+    readonly slack: WebClient;
+    /** The bot's own user id (from the composition root's one auth.test). */
+    readonly botUserId: string;
+    readonly logger: Logger;
+  },
 ): Promise<BotWorker> {
+  const { slack, botUserId, logger } = options;
   const memory = wireMemory(config, rt, createModelClient(config));
   let agent: AgentCaller | undefined;
   try {
-    const auth = await slack.auth.test();
     agent = await openAgentCaller(config, rt, logger);
     const caller = agent;
     const directory = principalDirectory(rt);
@@ -44,7 +49,7 @@ export async function openBotWorker(
       facts: memory.facts,
       traces: new DynamoDbTraceStore(rt.doc, rt.table, rt.deps.now),
       agent: caller,
-      botUserId: auth.user_id ?? '',
+      botUserId,
       logger,
     });
     return {

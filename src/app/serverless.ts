@@ -74,3 +74,17 @@ export function functionSlackClient(slack: SlackConfig): WebClient {
     retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
   });
 }
+
+/** Who the bot is: its user id and bot id, as Bolt needs them (see createBotApp). */
+export interface BotIdentity {
+  readonly botId: string;
+  readonly botUserId: string;
+}
+
+/** One auth.test (per cold start): a bad token fails here, before any request is taken. */
+export async function botIdentity(slack: SlackConfig): Promise<BotIdentity> {
+  const auth = await functionSlackClient(slack).auth.test();
+  if (auth.user_id === undefined || auth.bot_id === undefined)
+    throw new ConfigError(['SLACK_BOT_TOKEN_ARN: auth.test did not name the bot (user_id, bot_id)']);
+  return { botId: auth.bot_id, botUserId: auth.user_id };
+}

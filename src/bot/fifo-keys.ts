@@ -4,10 +4,11 @@ import type { FifoKeys } from './sqs-job-queue.ts';
 /**
  * A job's place on the FIFO queue: its conversation as the message group — the thread for a question
  * (`thread_ts ?? ts`), the alert message for a decision, the person for a command — so one
- * conversation's jobs are worked in order while others run beside them; and its first Slack delivery
- * key (the event id, else channel + ts) as the deduplication id, so a redelivery is sent once.
+ * conversation's jobs are worked in order while other conversations run beside them; and Slack's id
+ * for the delivery (event id or trigger id) as the deduplication id, so a job sent twice (a retry
+ * racing its first delivery past the ledger) is queued once.
  */
-export function botJobFifoKeys(job: BotJob & { readonly deliveryKeys: readonly string[] }): FifoKeys {
+export function botJobFifoKeys(job: BotJob): FifoKeys {
   const team = job.teamId === '' ? '-' : job.teamId;
   const groupId =
     job.kind === 'question'
@@ -15,8 +16,6 @@ export function botJobFifoKeys(job: BotJob & { readonly deliveryKeys: readonly s
       : job.kind === 'decision'
         ? `${team}:${job.channelId}:${job.messageTs}`
         : `${team}:${job.userId}`;
-  const deduplicationId = job.deliveryKeys[0];
-  if (deduplicationId === undefined || deduplicationId === '')
-    throw new Error('a queued job needs at least one delivery key');
-  return { groupId, deduplicationId };
+  if (job.deliveryId === '') throw new Error(`a ${job.kind} job needs its Slack delivery id to be queued`);
+  return { groupId, deduplicationId: job.deliveryId };
 }

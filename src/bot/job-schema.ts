@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BotJob } from './jobs.ts';
 
 const fromUser = {
+  deliveryId: z.string().min(1),
   teamId: z.string(),
   userId: z.string().min(1),
   channelId: z.string().min(1),

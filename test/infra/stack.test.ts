@@ -232,6 +232,7 @@ describe('the SettleOps stack', () => {
       expect(holders).toStrictEqual(
         [
           runtimeRole(),
+          roleOfFunction('SettleOps Slack ingress'),
           roleOfFunction('SettleOps Slack worker'),
           roleOfFunction('SettleOps outbox notifier'),
           roleOfFunction('SettleOps SLA sweeper'),

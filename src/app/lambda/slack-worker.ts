@@ -4,6 +4,7 @@ import { type Config, loadConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { type BotWorker, openBotWorker } from '../bot-worker.ts';
 import {
+  botIdentity,
   coldStart,
   functionLogger,
   functionSlackClient,
@@ -55,7 +56,9 @@ export async function openFunctionWorker(config: Config): Promise<{ worker: BotW
   const logger = functionLogger(config, 'slack-worker');
   const rt = await openFunctionSettlement(config, logger);
   const slack = await readSlackSecrets(config, { signing: false });
-  return { worker: await openBotWorker(config, rt, functionSlackClient(slack), logger), logger };
+  const { botUserId } = await botIdentity(slack);
+  const worker = await openBotWorker(config, rt, { slack: functionSlackClient(slack), botUserId, logger });
+  return { worker, logger };
 }
 
 export const handler = createSlackWorkerHandler(coldStart(() => openFunctionWorker(loadConfig())));
