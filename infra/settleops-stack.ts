@@ -176,6 +176,7 @@ export class SettleOpsStack extends Stack {
       dashboardName: `${name}-operations`,
       runtimeLogs: this.runtime.logGroup,
       sweeperLogs: this.background.sweeper.logGroup,
+      workerLogs: this.slack.worker.logGroup,
       ingress: this.slack.ingress,
       functions,
       jobQueue: this.slack.queue,
@@ -192,6 +193,10 @@ export class SettleOpsStack extends Stack {
     });
     new CfnOutput(this, 'AgentRuntimeArn', { value: this.runtime.runtimeArn });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'AuditKeyArn', {
+      description: 'AUDIT_KMS_KEY_ID for settleops commands run against this table',
+      value: this.data.auditKey.keyArn,
+    });
     new CfnOutput(this, 'SlackSigningSecretArn', { value: secrets.signingSecret.secretArn });
     new CfnOutput(this, 'SlackBotTokenArn', { value: secrets.botToken.secretArn });
     new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });

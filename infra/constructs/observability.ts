@@ -20,6 +20,8 @@ export interface ObservabilityProps {
   readonly runtimeLogs: logs.ILogGroup;
   /** The sweeper's log group ("sla swept", "settlement gauges" lines). */
   readonly sweeperLogs: logs.ILogGroup;
+  /** The worker's log group: a failed or unreadable job is an error line, not a function error. */
+  readonly workerLogs: logs.ILogGroup;
   readonly ingress: ServiceFunction;
   readonly functions: readonly ServiceFunction[];
   readonly jobQueue: sqs.IQueue;
@@ -34,8 +36,8 @@ export interface ObservabilityProps {
 /**
  * What the operators watch: metric filters over the structured logs, a dashboard (questions answered,
  * tokens and estimated cost, tool calls and breaker trips, match rate, open exceptions, SLA breaches,
- * Slack ack latency, queue and DLQ depth), alarms (function errors, agent errors, DLQ depth, SLA
- * breaches, token spend, slow acks) to an encrypted SNS topic, and a monthly AWS Budgets budget with
+ * Slack ack latency, queue and DLQ depth), alarms (function errors, agent errors, failed jobs, DLQ
+ * depth, SLA breaches, token spend, slow acks) to an encrypted SNS topic, and a monthly AWS Budgets budget with
  * 80 % and 100 % notifications.
  */
 export class Observability extends Construct {
@@ -69,6 +71,7 @@ export class Observability extends Construct {
       this.#alarm(`DeadLetters${i}`, depth(q, 'dead letters'), 1, 'messages in a dead-letter queue');
     });
     this.#alarm('AgentErrors', m.agentErrors, 5, 'agent runtime errors in 5 minutes');
+    this.#alarm('JobErrors', m.jobErrors, 1, 'Slack jobs failed or dropped by the worker');
     this.#alarm('SlaBreaches', m.slaBreaches, 1, 'SLA breaches');
     this.#alarm(
       'TokenSpend',
@@ -202,6 +205,7 @@ export class Observability extends Construct {
         '1',
       ),
       agentErrors: fromLog(runtime, 'AgentErrors', '{ $.level = "error" }', '1'),
+      jobErrors: fromLog(props.workerLogs, 'JobErrors', '{ $.level = "error" }', '1'),
       slaBreaches: fromLog(props.sweeperLogs, 'SlaBreaches', '{ $.msg = "sla swept" }', '$.breached'),
       slaWarnings: fromLog(props.sweeperLogs, 'SlaWarnings', '{ $.msg = "sla swept" }', '$.warned'),
       matchRate: fromLog(props.sweeperLogs, 'MatchRate', gauges, '$.matchRate', 'Average'),

@@ -57,7 +57,7 @@ const roleOfFunction = (entryDescription: string): string => {
     String(r.Properties?.Description ?? '').startsWith(entryDescription),
   );
   if (fn === undefined) throw new Error(`no function "${entryDescription}"`);
-  return refOf((fn[1].Properties ?? {}).Role);
+  return refOf(propsOf(fn[1]).Role);
 };
 const runtimeRole = () => refOf(json.Resources[runtimeId()]?.Properties?.RoleArn);
 const statementsWith = (statements: PolicyStatement[], action: string) =>
@@ -407,7 +407,7 @@ describe('the SettleOps stack', () => {
   });
 
   describe('observability and cost', () => {
-    it('alarms on function errors, agent errors, dead letters, SLA breaches, token spend and slow acks', () => {
+    it('alarms on function errors, agent errors, failed jobs, dead letters, SLA breaches, token spend and slow acks', () => {
       const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
       const described = alarms.map((a) => String(a.AlarmDescription)).sort();
       expect(described).toStrictEqual(
@@ -416,6 +416,7 @@ describe('the SettleOps stack', () => {
           'SettleOps: messages in a dead-letter queue',
           'SettleOps: messages in a dead-letter queue',
           'SettleOps: agent runtime errors in 5 minutes',
+          'SettleOps: Slack jobs failed or dropped by the worker',
           'SettleOps: SLA breaches',
           'SettleOps: estimated model spend above 20 USD in an hour',
           'SettleOps: Slack ack p99 above 2.5 s (Slack gives 3 s)',
