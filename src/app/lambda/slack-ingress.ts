@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AwsLambdaReceiver } from '@slack/bolt';
+import { AwsLambdaReceiver, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { botJobFifoKeys, createBotApp, DynamoDbDeliveryLedger, SqsJobQueue } from '../../bot/index.ts';
 import { ConfigError, loadConfig, type SlackConfig } from '../../config.ts';
@@ -38,7 +38,10 @@ export function createSlackIngressHandler(deps: SlackIngressDeps): FunctionUrlHa
   const { slack } = deps;
   if (slack.signingSecret === undefined)
     throw new ConfigError(['SLACK_SIGNING_SECRET_ARN: is required for the ingress']);
-  const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret });
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: slack.signingSecret,
+    logger: boltLogger(deps.logger),
+  });
   createBotApp({
     token: slack.botToken,
     identity: deps.identity,
@@ -53,6 +56,21 @@ export function createSlackIngressHandler(deps: SlackIngressDeps): FunctionUrlHa
   const bolt = receiver.toHandler();
   return async (event, context) =>
     (await bolt(utf8Body(event) as unknown as Parameters<typeof bolt>[0], context)) as FunctionUrlResponse;
+}
+
+/** Bolt's receiver logs (a refused signature, an unhandled request) as this function's JSON lines. */
+function boltLogger(logger: Logger): BoltLogger {
+  const text = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  return {
+    debug: (...m) => logger.debug(text(m), { source: 'bolt' }),
+    info: (...m) => logger.info(text(m), { source: 'bolt' }),
+    warn: (...m) => logger.warn(text(m), { source: 'bolt' }),
+    error: (...m) => logger.error(text(m), { source: 'bolt' }),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
+  };
 }
 
 /**
