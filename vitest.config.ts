@@ -27,6 +27,15 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          environment: 'node',
+          // Each file synthesizes the stack once in beforeAll (CloudFormation validation included).
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

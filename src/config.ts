@@ -44,6 +44,27 @@ const optionalInt = (min: number, max: number) =>
       .optional(),
   );
 
+/** Slack's credentials, whether from the environment or from Secrets Manager (`slackConfigWithSecrets`). */
+const botTokenSchema = z
+  .string()
+  .trim()
+  .regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)');
+const signingSecretSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{16,128}$/, "must be the app's signing secret");
+
+const secretArn = blankAsUnset(
+  z
+    .string()
+    .trim()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+      'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)',
+    )
+    .optional(),
+);
+
 const EnvSchema = z
   .object({
     DYNAMODB_ENDPOINT: optionalUrl,
@@ -56,6 +77,9 @@ const EnvSchema = z
         .string()
         .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)')
         .default('settleops'),
+    ),
+    SETTLEOPS_TABLE_PROVISIONED: blankAsUnset(
+      z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
     ),
     SETTLEOPS_DATA_DIR: optionalString,
     SETTLEOPS_CACHE_DIR: optionalString,
@@ -96,20 +120,11 @@ const EnvSchema = z
     SETTLEOPS_MEMORY_IDLE_MINUTES: blankAsUnset(intIn(1, 10_080, 15)),
     SETTLEOPS_MEMORY_MAX_FACTS: blankAsUnset(intIn(1, 1000, 50)),
     SETTLEOPS_AGENT_PORT: blankAsUnset(intIn(1, 65535, 8080)),
-    SLACK_BOT_TOKEN: blankAsUnset(
-      z
-        .string()
-        .trim()
-        .regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')
-        .optional(),
-    ),
-    SLACK_SIGNING_SECRET: blankAsUnset(
-      z
-        .string()
-        .trim()
-        .regex(/^[A-Za-z0-9]{16,128}$/, "must be the app's signing secret")
-        .optional(),
-    ),
+    SLACK_BOT_TOKEN: blankAsUnset(botTokenSchema.optional()),
+    SLACK_SIGNING_SECRET: blankAsUnset(signingSecretSchema.optional()),
+    SLACK_BOT_TOKEN_ARN: secretArn,
+    SLACK_SIGNING_SECRET_ARN: secretArn,
+    SETTLEOPS_JOB_QUEUE_URL: optionalUrl,
     SLACK_APP_TOKEN: blankAsUnset(
       z
         .string()
@@ -219,6 +234,22 @@ const EnvSchema = z
         });
       }
       const set = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'] as const) {
+        if (set(e[name]) && set(e[`${name}_ARN`])) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [`${name}_ARN`],
+            message: `set either ${name} or ${name}_ARN, not both`,
+          });
+        }
+      }
+      if ((set(e.SLACK_BOT_TOKEN_ARN) || set(e.SLACK_SIGNING_SECRET_ARN)) && !set(e.SLACK_ALERT_CHANNEL)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_ALERT_CHANNEL'],
+          message: 'is required with Slack (the channel alerts are posted to)',
+        });
+      }
       const slack = [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN].some(set);
       if (slack && !set(e.SLACK_BOT_TOKEN)) {
         ctx.addIssue({
@@ -227,7 +258,12 @@ const EnvSchema = z
           message: 'is required to run the Slack bot',
         });
       }
-      if (slack && !set(e.SLACK_APP_TOKEN) && !set(e.SLACK_SIGNING_SECRET)) {
+      if (
+        slack &&
+        !set(e.SLACK_APP_TOKEN) &&
+        !set(e.SLACK_SIGNING_SECRET) &&
+        !set(e.SLACK_SIGNING_SECRET_ARN)
+      ) {
         ctx.addIssue({
           code: 'custom',
           path: ['SLACK_SIGNING_SECRET'],
@@ -278,6 +314,11 @@ export interface Config {
     readonly endpoint: string | undefined;
     readonly region: string;
     readonly table: string;
+    /**
+     * The table is provisioned by infrastructure (the CDK stack): processes neither create nor alter
+     * it, so they need no table administration rights.
+     */
+    readonly provisioned: boolean;
   };
   /** Where embedded data persists (`./.settleops` by default). */
   readonly dataDir: string;
@@ -317,6 +358,13 @@ export interface Config {
   };
   /** The Slack bot; undefined without Slack credentials (`npm start` plays the embedded day). */
   readonly slack: SlackConfig | undefined;
+  /**
+   * Where the Slack credentials are on AWS (Secrets Manager ARNs), for processes that read them at cold
+   * start (`slackConfigWithSecrets`); undefined when neither ARN is set.
+   */
+  readonly slackSecrets: SlackSecretsConfig | undefined;
+  /** The SQS FIFO queue ingress hands jobs to the worker through (the Lambda deployment). */
+  readonly jobQueueUrl: string | undefined;
   readonly memory: {
     /** A session idle this long is consolidated into long-term memory. */
     readonly idleMinutes: number;
@@ -377,6 +425,13 @@ export interface ModelCapabilityOverride {
   readonly maxOutputTokens?: number;
 }
 
+export interface SlackSecretsConfig {
+  readonly botTokenArn: string | undefined;
+  readonly signingSecretArn: string | undefined;
+  readonly alertChannel: string;
+  readonly apiUrl: string | undefined;
+}
+
 /** USD per million tokens. Cache prices default to the input price when not given. */
 export interface ModelPrice {
   readonly input: number;
@@ -412,6 +467,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       endpoint: e.DYNAMODB_ENDPOINT,
       region,
       table: e.SETTLEOPS_TABLE,
+      provisioned: e.SETTLEOPS_TABLE_PROVISIONED === 'true',
     },
     dataDir: resolve(cwd, e.SETTLEOPS_DATA_DIR ?? '.settleops'),
     cacheDir: resolve(cwd, e.SETTLEOPS_CACHE_DIR ?? join(cacheHome, 'settleops')),
@@ -451,6 +507,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
             port: e.PORT,
             host: e.HOST,
           },
+    slackSecrets:
+      (e.SLACK_BOT_TOKEN_ARN === undefined && e.SLACK_SIGNING_SECRET_ARN === undefined) ||
+      e.SLACK_ALERT_CHANNEL === undefined
+        ? undefined
+        : {
+            botTokenArn: e.SLACK_BOT_TOKEN_ARN,
+            signingSecretArn: e.SLACK_SIGNING_SECRET_ARN,
+            alertChannel: e.SLACK_ALERT_CHANNEL,
+            apiUrl: e.SLACK_API_URL,
+          },
+    jobQueueUrl: e.SETTLEOPS_JOB_QUEUE_URL,
     bedrock: {
       modelId: e.BEDROCK_MODEL_ID,
       fastModelId: e.BEDROCK_FAST_MODEL_ID,
@@ -478,5 +545,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
         },
       ]),
     ),
+  };
+}
+
+/**
+ * The Slack configuration of a process whose credentials come from Secrets Manager: the values read at
+ * cold start, checked like the environment's (a bad secret is named, never echoed), on top of the
+ * channel and API URL from the environment. The HTTP receiver's port and host do not apply.
+ */
+export function slackConfigWithSecrets(
+  secrets: SlackSecretsConfig,
+  values: { readonly botToken: string; readonly signingSecret?: string | undefined },
+): SlackConfig {
+  const problems: string[] = [];
+  const token = botTokenSchema.safeParse(values.botToken);
+  if (!token.success)
+    problems.push(`secret ${secrets.botTokenArn ?? 'SLACK_BOT_TOKEN_ARN'}: must be a bot token (xoxb-…)`);
+  const signing =
+    values.signingSecret === undefined ? undefined : signingSecretSchema.safeParse(values.signingSecret);
+  if (signing !== undefined && !signing.success)
+    problems.push(
+      `secret ${secrets.signingSecretArn ?? 'SLACK_SIGNING_SECRET_ARN'}: must be the app's signing secret`,
+    );
+  if (problems.length > 0 || !token.success) throw new ConfigError(problems);
+  return {
+    botToken: token.data,
+    signingSecret: signing?.success === true ? signing.data : undefined,
+    appToken: undefined,
+    apiUrl: secrets.apiUrl,
+    alertChannel: secrets.alertChannel,
+    port: 3000,
+    host: '127.0.0.1',
   };
 }

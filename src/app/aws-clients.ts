@@ -1,6 +1,8 @@
 import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { isLoopbackUrl } from '../local/index.ts';
 
 /**
@@ -51,6 +53,24 @@ export function createBedrockRuntimeClient(target: ServiceEndpoint): BedrockRunt
 /** The KMS client the audit chain key is derived through. */
 export function createKmsClient(target: ServiceEndpoint): KMSClient {
   return new KMSClient({
+    region: target.region,
+    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+    ...(isLoopbackUrl(target.endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
+  });
+}
+
+/** The SQS client the Slack ingress enqueues jobs with (SqsJobQueue). */
+export function createSqsClient(target: ServiceEndpoint): SQSClient {
+  return new SQSClient({
+    region: target.region,
+    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+    ...(isLoopbackUrl(target.endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
+  });
+}
+
+/** The Secrets Manager client the Lambda functions read the Slack credentials with at cold start. */
+export function createSecretsManagerClient(target: ServiceEndpoint): SecretsManagerClient {
+  return new SecretsManagerClient({
     region: target.region,
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
     ...(isLoopbackUrl(target.endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),

@@ -2,25 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
 import { type App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import { DynamoDbTraceStore } from '../agents/index.ts';
 import {
   type BotJob,
   createBotApp,
   createNotifier,
-  createWorker,
   DynamoDbAlertMessages,
   DynamoDbDeliveryLedger,
   InProcessJobQueue,
   type Notifier,
 } from '../bot/index.ts';
 import type { Config, SlackConfig } from '../config.ts';
-import { directoryApprovalGate } from '../identity/index.ts';
 import type { Logger } from '../logger.ts';
 import type { ConsolidationDeps } from '../memory/index.ts';
-import { type AgentCaller, openAgentCaller } from './agent-caller.ts';
+import { openBotWorker } from './bot-worker.ts';
 import { principalDirectory } from './identity.ts';
-import { wireMemory } from './memory.ts';
-import { createModelClient } from './model.ts';
 import type { SettlementRuntime } from './settlement.ts';
 
 export interface RunningBot {
@@ -65,10 +60,7 @@ export async function startBot(
   options: BotOptions,
 ): Promise<RunningBot> {
   const { logger } = options;
-  const model = createModelClient(config);
-  const memory = wireMemory(config, rt, model);
   const directory = principalDirectory(rt);
-  let agent: AgentCaller | undefined;
   let ready = false;
   const receiver = receiverOf(slack, () => ready);
   const queueRef: { queue?: InProcessJobQueue<BotJob> } = {};
@@ -91,20 +83,9 @@ export async function startBot(
       logger,
     },
   });
+  const bot = await openBotWorker(config, rt, { slack: app.client, botUserId: auth.user_id, logger });
   try {
-    agent = await openAgentCaller(config, rt, logger);
-    const caller = agent;
-    const worker = createWorker({
-      slack: app.client,
-      directory,
-      approvals: directoryApprovalGate(directory),
-      settlement: rt.deps,
-      facts: memory.facts,
-      traces: new DynamoDbTraceStore(rt.doc, rt.table, rt.deps.now),
-      agent: caller,
-      botUserId: auth.user_id,
-      logger,
-    });
+    const worker = bot.handle;
     const queue = new InProcessJobQueue<BotJob>(options.decorateWorker?.(worker) ?? worker, logger);
     queueRef.queue = queue;
     const notifier = createNotifier({
@@ -138,7 +119,7 @@ export async function startBot(
       url,
       queue,
       notifier,
-      consolidation: memory.consolidation,
+      consolidation: bot.memory.consolidation,
       async idle() {
         do {
           await app.tracker.settled();
@@ -149,13 +130,11 @@ export async function startBot(
         ready = false;
         await app.stop();
         await queue.idle();
-        await caller.close();
-        memory.close();
+        await bot.close();
       },
     };
   } catch (error) {
-    await agent?.close();
-    memory.close();
+    await bot.close();
     throw error;
   }
 }

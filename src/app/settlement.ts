@@ -78,7 +78,8 @@ export async function openSettlement(
     await engine?.close();
   };
   try {
-    await ensureTable(clients.client, config.dynamodb.table);
+    // A table provisioned by infrastructure is used as it is: no CreateTable, no UpdateTimeToLive.
+    if (!config.dynamodb.provisioned) await ensureTable(clients.client, config.dynamodb.table);
   } catch (error) {
     await close();
     if (isConnectionError(error)) {
@@ -93,8 +94,13 @@ export async function openSettlement(
   const store = new DynamoDbSettlementStore(clients.doc, config.dynamodb.table, { chainKey });
   // A data directory from before the trade index gets its entries once (one GetItem when it has them).
   try {
-    const backfilled = await store.backfillTradeIndex();
-    if (backfilled > 0) log(`indexed ${backfilled} trades stored before the trade search index`);
+    if (config.dynamodb.provisioned) {
+      // Created empty by the stack for this version, so no trade predates the index (and no Scan).
+      await store.markTradeIndexComplete('provisioned');
+    } else {
+      const backfilled = await store.backfillTradeIndex();
+      if (backfilled > 0) log(`indexed ${backfilled} trades stored before the trade search index`);
+    }
   } catch (error) {
     await close();
     throw error;

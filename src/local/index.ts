@@ -65,3 +65,4 @@ export {
   type ViewSubmissionInput,
 } from './slack/slack-request-client.ts';
 export { startSlackEmulator } from './slack/slack-web-api-server.ts';
+export { type LocalSqsEndpoint, type LocalSqsMessage, startLocalSqs } from './sqs-endpoint.ts';

@@ -87,6 +87,7 @@ export class TraceRecorder implements TraceSink {
     await this.options.store.put(t);
     this.log.info('trace recorded', {
       steps: t.steps.length,
+      toolCalls: t.steps.filter((s) => s.kind === 'tool').length,
       totals: t.totals,
       estimatedCostUsd: t.estimatedCostUsd,
       answeredBy: t.answeredBy,

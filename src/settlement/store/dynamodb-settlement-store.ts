@@ -495,6 +495,34 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return this.#indexVersion;
   }
 
+  /**
+   * Records that every trade of the table has its index item, without a backfill: for a table that
+   * infrastructure created empty (it has written current index items from the first trade). A table
+   * marked by an older version holds trades without the newer keys, so it gets the backfill instead.
+   * Idempotent; a GetItem when the mark is there.
+   */
+  async markTradeIndexComplete(by: string): Promise<void> {
+    if (await this.tradeIndexComplete()) return;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...tradeIndexKeys.complete,
+            itemType: 'META',
+            completedBy: by,
+            version: TRADE_INDEX_VERSION,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      this.#indexVersion = TRADE_INDEX_VERSION;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await this.backfillTradeIndex();
+    }
+  }
+
   async backfillTradeIndex(): Promise<number> {
     if (await this.tradeIndexComplete()) return 0;
     let written = 0;

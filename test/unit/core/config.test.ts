@@ -1,12 +1,12 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Config, ConfigError, loadConfig } from '../../../src/config.ts';
+import { type Config, ConfigError, loadConfig, slackConfigWithSecrets } from '../../../src/config.ts';
 
 const CWD = '/srv/settleops';
 
 const DEFAULTS: Config = {
-  dynamodb: { endpoint: undefined, region: 'us-east-1', table: 'settleops' },
+  dynamodb: { endpoint: undefined, region: 'us-east-1', table: 'settleops', provisioned: false },
   dataDir: '/srv/settleops/.settleops',
   cacheDir: join(homedir(), '.cache', 'settleops'),
   matching: { thresholds: {}, profilePath: undefined },
@@ -24,6 +24,8 @@ const DEFAULTS: Config = {
   },
   memory: { idleMinutes: 15, maxFacts: 50 },
   slack: undefined,
+  slackSecrets: undefined,
+  jobQueueUrl: undefined,
   bedrock: {
     modelId: undefined,
     fastModelId: undefined,
@@ -58,6 +60,8 @@ describe('loadConfig', () => {
           DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
           AWS_REGION: 'eu-west-1',
           SETTLEOPS_TABLE: 'settleops-test.v2',
+          SETTLEOPS_TABLE_PROVISIONED: 'true',
+          SETTLEOPS_JOB_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/settleops-jobs.fifo',
           SETTLEOPS_DATA_DIR: 'var/data',
           SETTLEOPS_CACHE_DIR: '/tmp/settleops-cache',
           SETTLEOPS_AUTO_MATCH_THRESHOLD: '95',
@@ -93,7 +97,12 @@ describe('loadConfig', () => {
         CWD,
       ),
     ).toStrictEqual<Config>({
-      dynamodb: { endpoint: 'http://127.0.0.1:8000', region: 'eu-west-1', table: 'settleops-test.v2' },
+      dynamodb: {
+        endpoint: 'http://127.0.0.1:8000',
+        region: 'eu-west-1',
+        table: 'settleops-test.v2',
+        provisioned: true,
+      },
       dataDir: '/srv/settleops/var/data',
       cacheDir: '/tmp/settleops-cache',
       matching: {
@@ -122,6 +131,8 @@ describe('loadConfig', () => {
         port: 3030,
         host: '127.0.0.1',
       },
+      slackSecrets: undefined,
+      jobQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/settleops-jobs.fifo',
       bedrock: {
         modelId: 'us.anthropic.claude-sonnet-4-v1:0',
         fastModelId: 'us.anthropic.claude-haiku-4-v1:0',
@@ -131,6 +142,74 @@ describe('loadConfig', () => {
         capabilities: { 'us.example.model': { cachePoints: ['system'], minCacheTokens: 2048 } },
       },
       modelPrices: { 'us.example.model': { input: 1.5, output: 6 } },
+    });
+  });
+
+  describe('Slack credentials from Secrets Manager', () => {
+    const ARNS = {
+      SLACK_BOT_TOKEN_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:SlackBotToken-AbCdEf',
+      SLACK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:SlackSigning-AbCdEf',
+      SLACK_ALERT_CHANNEL: 'C0OPSALERTS',
+    };
+
+    it('names the secrets, never their values', () => {
+      const config = loadConfig(ARNS, CWD);
+      expect(config.slackSecrets).toStrictEqual({
+        botTokenArn: ARNS.SLACK_BOT_TOKEN_ARN,
+        signingSecretArn: ARNS.SLACK_SIGNING_SECRET_ARN,
+        alertChannel: 'C0OPSALERTS',
+        apiUrl: undefined,
+      });
+      expect(config.slack).toBeUndefined();
+    });
+
+    it('builds the Slack configuration from the values read at cold start', () => {
+      const secrets = loadConfig(ARNS, CWD).slackSecrets;
+      if (secrets === undefined) throw new Error('no slack secrets');
+      expect(
+        slackConfigWithSecrets(secrets, {
+          botToken: 'xoxb-1-2-abc',
+          signingSecret: '8f742231b10e8888abcd99yyyzzz85a5',
+        }),
+      ).toStrictEqual({
+        botToken: 'xoxb-1-2-abc',
+        signingSecret: '8f742231b10e8888abcd99yyyzzz85a5',
+        appToken: undefined,
+        apiUrl: undefined,
+        alertChannel: 'C0OPSALERTS',
+        port: 3000,
+        host: '127.0.0.1',
+      });
+    });
+
+    it('refuses a bad secret value, naming the secret and not echoing the value', () => {
+      const secrets = loadConfig(ARNS, CWD).slackSecrets;
+      if (secrets === undefined) throw new Error('no slack secrets');
+      let problems: readonly string[] = [];
+      try {
+        slackConfigWithSecrets(secrets, { botToken: 'not-a-token', signingSecret: 'short' });
+      } catch (error) {
+        if (error instanceof ConfigError) problems = error.problems;
+      }
+      expect(problems).toStrictEqual([
+        `secret ${ARNS.SLACK_BOT_TOKEN_ARN}: must be a bot token (xoxb-…)`,
+        `secret ${ARNS.SLACK_SIGNING_SECRET_ARN}: must be the app's signing secret`,
+      ]);
+    });
+
+    it('refuses a value and an ARN for the same credential, an ARN without a channel, and a bad ARN', () => {
+      expect(
+        problemsOf({ ...ARNS, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET_ARN: 'secret' }),
+      ).toStrictEqual([
+        'SLACK_SIGNING_SECRET_ARN: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)',
+        'SLACK_BOT_TOKEN_ARN: set either SLACK_BOT_TOKEN or SLACK_BOT_TOKEN_ARN, not both',
+      ]);
+      expect(problemsOf({ SLACK_BOT_TOKEN_ARN: ARNS.SLACK_BOT_TOKEN_ARN })).toStrictEqual([
+        'SLACK_ALERT_CHANNEL: is required with Slack (the channel alerts are posted to)',
+      ]);
+      expect(problemsOf({ SETTLEOPS_TABLE_PROVISIONED: 'yes' })).toStrictEqual([
+        'SETTLEOPS_TABLE_PROVISIONED: must be true or false',
+      ]);
     });
   });
 
