@@ -83,5 +83,12 @@ export { SlaPolicy } from './sla-policy.ts';
 export { createDynamoDbClients } from './store/dynamodb-client.ts';
 export { DynamoDbSettlementStore } from './store/dynamodb-settlement-store.ts';
 export { auditItem, fromItem, type Item, ROOT_SK } from './store/items.ts';
-export type { DayQuery, DayRecords, Page, SettlementStore, TradeHeader } from './store/settlement-store.ts';
+export type {
+  DayQuery,
+  DayRecords,
+  OutboxClaim,
+  Page,
+  SettlementStore,
+  TradeHeader,
+} from './store/settlement-store.ts';
 export { ensureTable, TTL_ATTRIBUTE } from './store/table.ts';

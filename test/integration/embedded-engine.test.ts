@@ -72,7 +72,7 @@ describe('one engine per data directory', () => {
     timeout: 180_000,
   }, async () => {
     const { dir, env } = await dataDir();
-    const first = runCli(['seed', '--trades', '400'], env);
+    const first = runCli(['seed', '--trades', '150'], env);
     // The second asks once the first holds the directory.
     expect(await until(async () => (await lockOf(dir)).ownerPid !== undefined, 60_000)).toBe(true);
     const second = runCli(['report', '--json'], env);
@@ -80,7 +80,7 @@ describe('one engine per data directory', () => {
     const [a, b] = await Promise.all([first, second]);
 
     expect([a.code, b.code]).toStrictEqual([0, 0]);
-    expect(b.stderr).toContain('waiting: `settleops seed --trades 400`');
+    expect(b.stderr).toContain('waiting: `settleops seed --trades 150`');
     expect(b.stderr).not.toContain('InternalFailure');
   });
 

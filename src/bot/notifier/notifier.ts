@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { WebClient } from '@slack/web-api';
 import type { PrincipalDirectory } from '../../identity/index.ts';
 import type { Logger } from '../../logger.ts';
 import type { OutboxRecord, SettlementDeps } from '../../settlement/index.ts';
 import type { SlackMessage } from '../views/index.ts';
 import type { AlertMessages } from './alert-messages.ts';
+import { claimantIsGone, notifierClaimant } from './claimant.ts';
 import { type RenderedAlert, renderAlert } from './render-alert.ts';
 
 /** Alerts rendered ahead of the one being posted. */
@@ -32,6 +31,11 @@ export interface NotifierDeps {
   readonly leaseMs?: number;
   /** Wall clock for leases (not the settlement clock, which tests fix). */
   readonly wallClock?: () => Date;
+  /**
+   * Whether a claimant holding a lease can no longer deliver, so its lease is taken over at once
+   * (default: a notifier of a dead process on this host, see claimantIsGone).
+   */
+  readonly isClaimantGone?: (claimant: string) => boolean;
 }
 
 export interface NotifierPass {
@@ -56,8 +60,10 @@ export function createNotifier(deps: NotifierDeps) {
   const interval = deps.minIntervalMs ?? 1100;
   const leaseMs = deps.leaseMs ?? 60_000;
   const wallClock = deps.wallClock ?? (() => new Date());
-  // Unique per notifier instance: a restarted process is another claimant and waits out old leases.
-  const claimant = `notifier:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // Unique per notifier instance: a restarted process is another claimant. It takes over the leases
+  // its killed predecessor left on this host at once, and waits out any other.
+  const claimant = notifierClaimant();
+  const isGone = deps.isClaimantGone ?? claimantIsGone;
   let lastPost = 0;
   const pace = async () => {
     const wait = lastPost + interval - Date.now();
@@ -118,9 +124,15 @@ export function createNotifier(deps: NotifierDeps) {
       // Rendering only reads, so a few are rendered ahead while posts go out one at a time, in order.
       for (let i = 0; i < pending.length; i += RENDER_AHEAD) {
         const batch = pending.slice(i, i + RENDER_AHEAD);
-        const rendered = batch.map((record) => renderAlert(deps, record));
+        const rendered = batch.map((record) => settledLater(renderAlert(deps, record)));
+        // Claimed ahead too (a lease outlasts the batch's posts): each post then waits on Slack only.
+        const claimed = batch.map((record) => settledLater(claim(record.outboxId)));
         for (const [j, record] of batch.entries()) {
           try {
+            if (!(await (claimed[j] as Promise<boolean>))) {
+              tally.elsewhere++;
+              continue;
+            }
             const outcome = await deliver(record, await (rendered[j] as Promise<RenderedAlert>), already);
             tally[outcome]++;
           } catch (error) {
@@ -133,15 +145,25 @@ export function createNotifier(deps: NotifierDeps) {
     },
   };
 
+  async function claim(outboxId: string): Promise<boolean> {
+    const wall = wallClock();
+    const lease = { until: new Date(wall.getTime() + leaseMs).toISOString(), at: wall.toISOString() };
+    const first = await deps.settlement.store.claimOutbox(outboxId, claimant, lease);
+    if (first.claimed) return true;
+    if (first.heldBy === undefined || !isGone(first.heldBy)) return false;
+    deps.logger.info('alert lease taken over from a notifier that is gone', { outboxId, from: first.heldBy });
+    const again = await deps.settlement.store.claimOutbox(outboxId, claimant, {
+      ...lease,
+      takeOverFrom: first.heldBy,
+    });
+    return again.claimed;
+  }
+
   async function deliver(
     record: OutboxRecord,
     rendered: RenderedAlert,
     already: Map<string, string>,
-  ): Promise<'posted' | 'updated' | 'recovered' | 'skipped' | 'elsewhere'> {
-    const wall = wallClock();
-    const until = new Date(wall.getTime() + leaseMs).toISOString();
-    if (!(await deps.settlement.store.claimOutbox(record.outboxId, claimant, until, wall.toISOString())))
-      return 'elsewhere';
+  ): Promise<'posted' | 'updated' | 'recovered' | 'skipped'> {
     const now = deps.settlement.now().toISOString();
     const done = (delivery: Record<string, string>) =>
       deps.settlement.store.markOutboxDelivered(record.outboxId, delivery, now);
@@ -185,3 +207,12 @@ export function createNotifier(deps: NotifierDeps) {
 }
 
 export type Notifier = ReturnType<typeof createNotifier>;
+
+/**
+ * A promise awaited later, after other awaits: marked handled now, so a failure that comes first is
+ * not an unhandled rejection (which ends the process); awaiting it still throws.
+ */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}

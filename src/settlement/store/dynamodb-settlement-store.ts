@@ -50,6 +50,7 @@ import type {
   CommitResult,
   DayQuery,
   DayRecords,
+  OutboxClaim,
   Page,
   SettlementStore,
   TradeHeader,
@@ -696,7 +697,12 @@ export class DynamoDbSettlementStore implements SettlementStore {
     );
   }
 
-  async claimOutbox(outboxId: string, claimant: string, until: string, at: string): Promise<boolean> {
+  async claimOutbox(
+    outboxId: string,
+    claimant: string,
+    lease: { readonly until: string; readonly at: string; readonly takeOverFrom?: string },
+  ): Promise<OutboxClaim> {
+    const { until, at, takeOverFrom } = lease;
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -704,15 +710,24 @@ export class DynamoDbSettlementStore implements SettlementStore {
           Key: keys.outbox(outboxId),
           UpdateExpression: 'SET claimedBy = :who, claimedUntil = :until',
           ConditionExpression:
-            '#s = :pending AND (attribute_not_exists(claimedUntil) OR claimedUntil < :at OR claimedBy = :who)',
+            '#s = :pending AND (attribute_not_exists(claimedUntil) OR claimedUntil < :at OR claimedBy = :who' +
+            (takeOverFrom === undefined ? ')' : ' OR claimedBy = :dead)'),
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':who': claimant, ':until': until, ':at': at, ':pending': 'PENDING' },
+          ExpressionAttributeValues: {
+            ':who': claimant,
+            ':until': until,
+            ':at': at,
+            ':pending': 'PENDING',
+            ...(takeOverFrom === undefined ? {} : { ':dead': takeOverFrom }),
+          },
         }),
       );
-      return true;
+      return { claimed: true };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const held = await this.#get(keys.outbox(outboxId));
+      const by = held?.status === 'PENDING' ? held.claimedBy : undefined;
+      return { claimed: false, heldBy: typeof by === 'string' ? by : undefined };
     }
   }
 

@@ -76,6 +76,11 @@ export type CommitResult =
  * The settlement store port. Every read is a GetItem or a Query on a key or index; every state
  * change goes through `commit`, one transaction conditional on the versions it was based on.
  */
+/** The outcome of claiming an outbox record: held now by the caller, or by `heldBy` (none if delivered). */
+export type OutboxClaim =
+  | { readonly claimed: true }
+  | { readonly claimed: false; readonly heldBy: string | undefined };
+
 export interface SettlementStore {
   getTrade(ref: string): Promise<Trade | undefined>;
   getTrades(refs: readonly string[]): Promise<Trade[]>;
@@ -170,11 +175,16 @@ export interface SettlementStore {
   /** Stores a report snapshot (kept 7 days); the newest write wins. */
   putReportSnapshot(tradeDate: string, scope: string, report: SettlementReport): Promise<void>;
   /**
-   * Claims a pending outbox record for one notifier until `until` (a lease): true only if it is
-   * still pending and nobody else holds an unexpired claim. Two notifiers over one outbox then post
-   * each record once; a claim left by a crash expires and the record is taken again.
+   * Claims a pending outbox record for one notifier until `until` (a lease): claimed only if it is
+   * still pending and nobody else holds an unexpired claim — or the claim is `takeOverFrom`'s, a
+   * claimant known to be dead. Two notifiers over one outbox then post each record once; a claim left
+   * by a crash expires (or is taken over) and the record is taken again. Not claimed: who holds it.
    */
-  claimOutbox(outboxId: string, claimant: string, until: string, at: string): Promise<boolean>;
+  claimOutbox(
+    outboxId: string,
+    claimant: string,
+    lease: { readonly until: string; readonly at: string; readonly takeOverFrom?: string },
+  ): Promise<OutboxClaim>;
   /** Marks an alert delivered (once: false if it was not pending any more). */
   markOutboxDelivered(
     outboxId: string,

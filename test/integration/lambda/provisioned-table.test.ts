@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { openSettlement } from '../../../src/app/settlement.ts';
 import { loadConfig } from '../../../src/config.ts';
@@ -24,9 +24,33 @@ describe('a table provisioned by infrastructure (SETTLEOPS_TABLE_PROVISIONED)', 
     await rt.close();
 
     const mark = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: MARK }));
-    expect(mark.Item).toStrictEqual({ ...MARK, itemType: 'META', completedBy: 'provisioned' });
+    expect(mark.Item).toStrictEqual({ ...MARK, itemType: 'META', completedBy: 'provisioned', version: 2 });
     await expect(
       openSettlement(loadConfig({ ...env, SETTLEOPS_TABLE: `absent-${table.tableName}` })),
     ).rejects.toThrow(/non-existent table|not found/i);
+  });
+
+  it('backfills instead when the table carries the mark of an older index version', async () => {
+    const table = await createTestTable();
+    // The mark as the version before the undated search keys wrote it (no version).
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...MARK, itemType: 'META', completedBy: 'provisioned' },
+      }),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'settleops-provisioned-'));
+    const rt = await openSettlement(
+      loadConfig({
+        DYNAMODB_ENDPOINT: table.endpoint,
+        SETTLEOPS_DATA_DIR: dir,
+        SETTLEOPS_TABLE_PROVISIONED: 'true',
+        SETTLEOPS_TABLE: table.tableName,
+      }),
+    );
+    await rt.close();
+
+    const mark = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: MARK }));
+    expect(mark.Item).toMatchObject({ completedBy: 'backfill', version: 2 });
   });
 });
