@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     // The integration files mostly wait (on DynamoDB Local, child processes, loopback servers): on a
     // 2-CPU machine Vitest's default of one worker per spare CPU would run them one at a time.
-    maxWorkers: 3,
+    maxWorkers: 4,
     projects: [
       {
         test: {

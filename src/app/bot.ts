@@ -10,6 +10,7 @@ import {
   DynamoDbDeliveryLedger,
   InProcessJobQueue,
   type Notifier,
+  notifierSlackClient,
 } from '../bot/index.ts';
 import type { Config, SlackConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -89,7 +90,8 @@ export async function startBot(
     const queue = new InProcessJobQueue<BotJob>(options.decorateWorker?.(worker) ?? worker, logger);
     queueRef.queue = queue;
     const notifier = createNotifier({
-      slack: app.client,
+      // Its own client: it retries itself, knowing which failures may have posted (see NOTIFIER_CLIENT_OPTIONS).
+      slack: notifierSlackClient(slack.botToken, clientOptions),
       messages: new DynamoDbAlertMessages(rt.doc, rt.table),
       settlement: rt.deps,
       directory,

@@ -14,9 +14,11 @@ export {
 export {
   ALERT_EVENT_TYPE,
   createNotifier,
+  NOTIFIER_CLIENT_OPTIONS,
   type Notifier,
   type NotifierDeps,
   type NotifierPass,
+  notifierSlackClient,
 } from './notifier/notifier.ts';
 export { type FifoKeys, SqsJobQueue, sqsId } from './sqs-job-queue.ts';
 export { createWorker, parseReportArgs, type WorkerDeps, withoutMention } from './worker/index.ts';

@@ -1,13 +1,7 @@
-import { createNotifier, DynamoDbAlertMessages } from '../../bot/index.ts';
+import { createNotifier, DynamoDbAlertMessages, notifierSlackClient } from '../../bot/index.ts';
 import { loadConfig } from '../../config.ts';
 import { principalDirectory } from '../identity.ts';
-import {
-  coldStart,
-  functionLogger,
-  functionSlackClient,
-  openFunctionSettlement,
-  readSlackSecrets,
-} from '../serverless.ts';
+import { coldStart, functionLogger, openFunctionSettlement, readSlackSecrets } from '../serverless.ts';
 
 /**
  * The outbox notifier as a Lambda function: woken by the table's stream (outbox items only) or by its
@@ -21,7 +15,10 @@ const boot = coldStart(async () => {
   const rt = await openFunctionSettlement(config, logger);
   const slack = await readSlackSecrets(config, { signing: false });
   const notifier = createNotifier({
-    slack: functionSlackClient(slack),
+    slack: notifierSlackClient(
+      slack.botToken,
+      slack.apiUrl === undefined ? {} : { slackApiUrl: slack.apiUrl },
+    ),
     messages: new DynamoDbAlertMessages(rt.doc, rt.table),
     settlement: rt.deps,
     directory: principalDirectory(rt),

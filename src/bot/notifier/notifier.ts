@@ -1,6 +1,7 @@
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { PrincipalDirectory } from '../../identity/index.ts';
 import type { Logger } from '../../logger.ts';
+import { realSleep } from '../../retry.ts';
 import type { OutboxRecord, SettlementDeps } from '../../settlement/index.ts';
 import type { SlackMessage } from '../views/index.ts';
 import type { AlertMessages } from './alert-messages.ts';
@@ -13,7 +14,27 @@ const RENDER_AHEAD = 16;
 /** Marks every alert the bot posts, so a post whose delivery was never recorded is found again. */
 export const ALERT_EVENT_TYPE = 'settleops_alert';
 
+/**
+ * How the notifier's WebClient must be made: it never retries by itself (a post whose answer was lost
+ * may have landed, and a blind retry posts it twice), 429s come back to the notifier, which waits
+ * Slack's Retry-After (nothing was done) and tries again, and a call that hangs is given up after 30 s.
+ */
+export const NOTIFIER_CLIENT_OPTIONS = {
+  retryConfig: { retries: 0 },
+  rejectRateLimitedCalls: true,
+  timeout: 30_000,
+} as const satisfies WebClientOptions;
+
+/** The notifier's Web API client: `options` (API URL, logger) with NOTIFIER_CLIENT_OPTIONS. */
+export function notifierSlackClient(token: string, options: WebClientOptions = {}): WebClient {
+  return new WebClient(token, { ...options, ...NOTIFIER_CLIENT_OPTIONS });
+}
+
+/** Attempts per Slack call: 429s waited out, or answers lost, before the alert is left for the next pass. */
+const ATTEMPTS = 5;
+
 export interface NotifierDeps {
+  /** Made by notifierSlackClient (no retries of its own). */
   readonly slack: WebClient;
   readonly settlement: SettlementDeps;
   readonly directory: PrincipalDirectory;
@@ -93,15 +114,51 @@ export function createNotifier(deps: NotifierDeps) {
     return found;
   };
 
-  const post = async (key: string, message: SlackMessage): Promise<string> => {
-    await pace();
-    const out = await deps.slack.chat.postMessage({
-      channel: deps.channel,
-      ...message,
-      metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { key } },
-    });
-    if (out.ts === undefined) throw new Error('chat.postMessage answered without a ts');
-    return out.ts;
+  /**
+   * Posts an alert once. A 429 did nothing: wait and post. A lost answer (reset, timeout, 5xx) may
+   * hide a post that landed: look for it in the channel before posting again.
+   */
+  const post = async (key: string, message: SlackMessage, since: string): Promise<string> => {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      await pace();
+      try {
+        const out = await deps.slack.chat.postMessage({
+          channel: deps.channel,
+          ...message,
+          metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { key } },
+        });
+        if (out.ts === undefined) throw new Error('chat.postMessage answered without a ts');
+        return out.ts;
+      } catch (error) {
+        if (attempt >= ATTEMPTS) throw error;
+        const wait = rateLimitedFor(error);
+        if (wait !== undefined) {
+          // Not past half the lease (claimed up to a batch ahead): another notifier never takes it meanwhile.
+          if (Date.now() - started + wait > leaseMs / 2) throw error;
+          await realSleep(wait);
+          continue;
+        }
+        if (!outcomeUnknown(error)) throw error;
+        deps.logger.warn('alert post unanswered; checking the channel before posting again', { key, error });
+        const landed = await idempotent(() => postedSince(since));
+        const ts = landed.get(key);
+        if (ts !== undefined) return ts;
+      }
+    }
+  };
+
+  /** A call that is safe to repeat (a read, an update to the same content), repeated as Slack allows. */
+  const idempotent = async <T>(call: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const wait = rateLimitedFor(error) ?? (outcomeUnknown(error) ? 250 * attempt : undefined);
+        if (wait === undefined || attempt >= ATTEMPTS) throw error;
+        await realSleep(wait);
+      }
+    }
   };
 
   return {
@@ -120,7 +177,8 @@ export function createNotifier(deps: NotifierDeps) {
       } while (cursor !== undefined);
       if (pending.length === 0) return tally;
       pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.outboxId.localeCompare(b.outboxId));
-      const already = await postedSince(pending[0]?.createdAt ?? new Date().toISOString());
+      const since = pending[0]?.createdAt ?? new Date().toISOString();
+      const already = await idempotent(() => postedSince(since));
       // Rendering only reads, so a few are rendered ahead while posts go out one at a time, in order.
       for (let i = 0; i < pending.length; i += RENDER_AHEAD) {
         const batch = pending.slice(i, i + RENDER_AHEAD);
@@ -133,7 +191,12 @@ export function createNotifier(deps: NotifierDeps) {
               tally.elsewhere++;
               continue;
             }
-            const outcome = await deliver(record, await (rendered[j] as Promise<RenderedAlert>), already);
+            const outcome = await deliver(
+              record,
+              await (rendered[j] as Promise<RenderedAlert>),
+              already,
+              since,
+            );
             tally[outcome]++;
           } catch (error) {
             tally.failed++;
@@ -163,6 +226,7 @@ export function createNotifier(deps: NotifierDeps) {
     record: OutboxRecord,
     rendered: RenderedAlert,
     already: Map<string, string>,
+    since: string,
   ): Promise<'posted' | 'updated' | 'recovered' | 'skipped'> {
     const now = deps.settlement.now().toISOString();
     const done = (delivery: Record<string, string>) =>
@@ -179,7 +243,7 @@ export function createNotifier(deps: NotifierDeps) {
         return 'skipped';
       }
       for (const { ts, message } of rendered.updates) {
-        await deps.slack.chat.update({ channel: deps.channel, ts, ...message });
+        await idempotent(() => deps.slack.chat.update({ channel: deps.channel, ts, ...message }));
       }
       await done({
         channel: deps.channel,
@@ -193,7 +257,7 @@ export function createNotifier(deps: NotifierDeps) {
     for (const [i, { key, about, message }] of rendered.posts.entries()) {
       let ts = already.get(key);
       if (ts === undefined) {
-        ts = await post(key, message);
+        ts = await post(key, message, since);
         already.set(key, ts);
       } else {
         recovered++;
@@ -207,6 +271,22 @@ export function createNotifier(deps: NotifierDeps) {
 }
 
 export type Notifier = ReturnType<typeof createNotifier>;
+
+/** Milliseconds Slack asked to wait (a 429 from a client made with NOTIFIER_CLIENT_OPTIONS). */
+function rateLimitedFor(error: unknown): number | undefined {
+  if (!hasCode(error, ErrorCode.RateLimitedError)) return undefined;
+  const seconds = (error as { retryAfter?: unknown }).retryAfter;
+  return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : 1000;
+}
+
+/** No answer, or not Slack's (reset, timeout, HTTP 5xx): the call may or may not have taken effect. */
+function outcomeUnknown(error: unknown): boolean {
+  return hasCode(error, ErrorCode.RequestError) || hasCode(error, ErrorCode.HTTPError);
+}
+
+function hasCode(error: unknown, code: ErrorCode): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
 
 /**
  * A promise awaited later, after other awaits: marked handled now, so a failure that comes first is

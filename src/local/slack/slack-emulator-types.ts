@@ -5,7 +5,7 @@ export interface RecordedCall {
   readonly params: Readonly<Record<string, unknown>>;
   readonly token: string | undefined;
   readonly at: Date;
-  /** HTTP status: 200 (also for `ok: false`) or 429. */
+  /** HTTP status: 200 (also for `ok: false`) or 429; 0 when the connection was dropped unanswered. */
   readonly status: number;
   readonly response: Readonly<Record<string, unknown>>;
 }
@@ -73,10 +73,15 @@ export interface OpenedView {
   readonly at: Date;
 }
 
-/** A failure served instead of the method's answer: a platform error, or HTTP 429 with `Retry-After`. */
+/**
+ * A failure served instead of the method's answer: a platform error, HTTP 429 with `Retry-After`, or
+ * the connection dropped with no answer at all — `before` the method does anything, or `after` it took
+ * effect (a message posted whose `ts` the app never hears: the case a blind retry duplicates).
+ */
 export type SlackFailure =
   | { readonly error: string }
-  | { readonly status: 429; readonly retryAfterSeconds: number };
+  | { readonly status: 429; readonly retryAfterSeconds: number }
+  | { readonly reset: 'before' | 'after' };
 
 /** Automatic 429s for a method once a channel goes over `perChannelPerSecond` (bucket of `burst`). */
 export interface SlackRateLimit {

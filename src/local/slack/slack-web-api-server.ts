@@ -20,6 +20,9 @@ const METHODS: Readonly<Record<string, MethodHandler>> = {
 
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
+/** A call answered by dropping the connection. */
+const DROPPED = Symbol('dropped');
+
 /**
  * Starts a local Slack on a loopback port: the Web API at `/api/{method}` (JSON or form bodies, the
  * token as `Authorization: Bearer` or a `token` form field), upload URLs, and response_urls, with
@@ -45,7 +48,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
   const limiter = new SlackRateLimiter(now);
   const failures = new Map<string, SlackFailure[]>();
 
-  function webApi(method: string, params: Params, token: string | undefined): Reply {
+  function webApi(method: string, params: Params, token: string | undefined): Reply | typeof DROPPED {
     const handler = METHODS[method];
     if (handler === undefined) return { body: { ok: false, error: 'unknown_method', req_method: method } };
     if (token === undefined) return fail('not_authed');
@@ -53,6 +56,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     const failure = failures.get(method)?.shift();
     if (failure !== undefined) {
       if ('error' in failure) return fail(failure.error);
+      if ('reset' in failure) {
+        if (failure.reset === 'after') handler(state, params);
+        return DROPPED;
+      }
       return tooMany(failure.retryAfterSeconds);
     }
     const wait = limiter.take(method, str(params, 'channel') ?? str(params, 'channel_id'));
@@ -75,11 +82,16 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
       // Slack takes the token from the header for JSON bodies, and from the header or a field otherwise.
       const isJson = contentType?.startsWith('application/json') === true;
       const token = bearer ?? (isJson || parsed === undefined ? undefined : str(parsed, 'token'));
-      let reply: Reply;
+      let reply: Reply | typeof DROPPED;
       try {
         reply = parsed === undefined ? fail('invalid_json') : webApi(method, parsed, token);
       } catch {
         reply = { status: 500, body: { ok: false, error: 'internal_error' } };
+      }
+      if (reply === DROPPED) {
+        state.calls.push({ method, params: snapshot(parsed ?? {}), token, at, status: 0, response: {} });
+        res.destroy();
+        return;
       }
       state.calls.push({
         method,

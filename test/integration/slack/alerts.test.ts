@@ -1,7 +1,6 @@
-import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { principalDirectory } from '../../../src/app/identity.ts';
-import { createNotifier, DynamoDbAlertMessages } from '../../../src/bot/index.ts';
+import { createNotifier, DynamoDbAlertMessages, notifierSlackClient } from '../../../src/bot/index.ts';
 import { ACTION_IDS, forgetFactActionId } from '../../../src/bot/views/index.ts';
 import {
   appMentionEvent,
@@ -128,7 +127,7 @@ describe('alerts from the outbox', () => {
     expect(await pendingOutbox(t)).toBe(40);
     // Each with its own Web API client, as a second process would have.
     const second = createNotifier({
-      slack: new WebClient(BOT_TOKEN, { slackApiUrl: t.emulator.apiUrl }),
+      slack: notifierSlackClient(BOT_TOKEN, { slackApiUrl: t.emulator.apiUrl }),
       messages: new DynamoDbAlertMessages(t.rt.doc, t.rt.table),
       settlement: t.rt.deps,
       directory: principalDirectory(t.rt),
@@ -147,6 +146,32 @@ describe('alerts from the outbox', () => {
     expect(await pendingOutbox(t)).toBe(0);
   }, 120_000);
 
+  it('posts once when Slack took a post but its answer was lost, and when the connection dropped first', async () => {
+    const t = await bot();
+    const rows = ['T-82001', 'T-82002', 'T-82003'].map((tradeId) => {
+      const ours = aTrade({ tradeId });
+      return [ours, aCounterpartyRecordOf(ours, { price: '180.00' })];
+    });
+    await ingestTrades(t.rt.deps, rowsOf(...rows.flat()));
+    // First post: Slack posts it and the connection drops before the answer (a blind retry posts it
+    // again). Second: dropped before Slack does anything. Third: a 429.
+    t.emulator.failNext('chat.postMessage', { reset: 'after' });
+    t.emulator.failNext('chat.postMessage', { reset: 'before' });
+    t.emulator.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
+
+    const pass = await t.bot.notifier.runOnce();
+
+    expect(pass.failed).toBe(0);
+    const posts = t.emulator.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.status);
+    expect(posts.slice(0, 3)).toStrictEqual([0, 0, 429]);
+    const keys = alertKeys(t.emulator);
+    expect(keys.size).toBe(3);
+    expect([...keys.values()]).toStrictEqual([1, 1, 1]);
+    expect(await pendingOutbox(t)).toBe(0);
+    expect(await t.bot.notifier.runOnce()).toMatchObject({ posted: 0, recovered: 0 });
+    expect(t.emulator.messages(ALERTS)).toHaveLength(3);
+  }, 120_000);
+
   it('posts once after a restart, for an alert written while the bot was down and one posted just before a crash', async () => {
     const emulator = await startSlackEmulator({ botToken: BOT_TOKEN, teamId: TEAM });
     const first = await bot({ principals: [slackPerson('alice')], emulator });
@@ -157,7 +182,7 @@ describe('alerts from the outbox', () => {
       rowsOf(ours, aCounterpartyRecordOf(ours, { counterpartyBic: 'DEUTDEFF600' })),
     );
     const crashing = createNotifier({
-      slack: first.bot.app.client,
+      slack: notifierSlackClient(BOT_TOKEN, { slackApiUrl: first.emulator.apiUrl }),
       messages: new DynamoDbAlertMessages(first.rt.doc, first.rt.table),
       settlement: {
         ...first.rt.deps,
