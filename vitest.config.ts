@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // The integration files mostly wait (on DynamoDB Local, child processes, loopback servers): on a
-    // 2-CPU machine Vitest's default of one worker per spare CPU would run them one at a time.
-    maxWorkers: 4,
+    // 2-CPU machine five at a time keep both CPUs busy (three left them a quarter idle; measured on
+    // clean-clone runs: 3 workers 689 s, 4 workers 538 s).
+    maxWorkers: 5,
     projects: [
       {
         test: {

@@ -96,7 +96,10 @@ export async function openSettlement(
   try {
     if (config.dynamodb.provisioned) {
       // Created empty by the stack for this version, so no trade predates the index (and no Scan).
-      await store.markTradeIndexComplete('provisioned');
+      if (!(await store.markTradeIndexComplete('provisioned')))
+        log(
+          'the trade search index is from an older version: searches read day by day until it is backfilled',
+        );
     } else {
       const backfilled = await store.backfillTradeIndex();
       if (backfilled > 0) log(`indexed ${backfilled} trades stored before the trade search index`);

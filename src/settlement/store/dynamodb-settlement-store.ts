@@ -499,11 +499,12 @@ export class DynamoDbSettlementStore implements SettlementStore {
   /**
    * Records that every trade of the table has its index item, without a backfill: for a table that
    * infrastructure created empty (it has written current index items from the first trade). A table
-   * marked by an older version holds trades without the newer keys, so it gets the backfill instead.
-   * Idempotent; a GetItem when the mark is there.
+   * marked by an older index version keeps its mark (its trades lack the newer keys, and searches read
+   * day by day until it is backfilled, which needs a Scan the deployed roles do not have). True when
+   * the table is marked current. Idempotent; a GetItem when the mark is there.
    */
-  async markTradeIndexComplete(by: string): Promise<void> {
-    if (await this.tradeIndexComplete()) return;
+  async markTradeIndexComplete(by: string): Promise<boolean> {
+    if (await this.tradeIndexComplete()) return true;
     try {
       await this.doc.send(
         new PutCommand({
@@ -518,9 +519,10 @@ export class DynamoDbSettlementStore implements SettlementStore {
         }),
       );
       this.#indexVersion = TRADE_INDEX_VERSION;
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      await this.backfillTradeIndex();
+      return false;
     }
   }
 
