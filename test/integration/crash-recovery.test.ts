@@ -8,7 +8,7 @@ import { runCli } from '../support/cli.ts';
 import { cliEnvFor, dayPicture } from '../support/day-picture.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 
-const DAY = generateSettlementDay({ trades: 400, seed: 11, date: '2026-11-24' });
+const DAY = generateSettlementDay({ trades: 200, seed: 11, date: '2026-11-24' });
 const RECORDS = [...DAY.internal, ...DAY.counterparty];
 
 async function ingestFile(): Promise<string> {

@@ -63,8 +63,8 @@ async function pendingOutbox(t: TestBot): Promise<number> {
 
 describe('alerts from the outbox', () => {
   it('delivers an alert storm (500 exception alerts, Slack answering 429) exactly once each', async () => {
-    // The notifier paced at Slack's limit here (40 a second, not Slack's 1, to keep the test short).
-    const t = await bot({ bot: { alertIntervalMs: 25 } });
+    // The notifier paced at the limit set here (100 a second, not Slack's 1, to keep the test short).
+    const t = await bot({ bot: { alertIntervalMs: 10 } });
     // 250 bookings whose confirmations disagree on price and quantity: 500 exception alerts.
     const rows = Array.from({ length: 250 }, (_, i) => {
       const ours = aTrade({ tradeId: `T-9${String(i).padStart(4, '0')}` });
@@ -74,7 +74,7 @@ describe('alerts from the outbox', () => {
     const owed = await pendingOutbox(t);
     expect(owed).toBe(250);
     // Slack's per-channel limit, and 429s thrown in now and then on top of it.
-    t.emulator.rateLimit('chat.postMessage', { perChannelPerSecond: 40, burst: 10 });
+    t.emulator.rateLimit('chat.postMessage', { perChannelPerSecond: 100, burst: 10 });
     const storm = [300, 1500, 3000, 5000, 8000].map((ms) =>
       setTimeout(() => t.emulator.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 }), ms),
     );
