@@ -118,8 +118,12 @@ export function createNotifier(deps: NotifierDeps) {
    * Posts an alert once. A 429 did nothing: wait and post. A lost answer (reset, timeout, 5xx) may
    * hide a post that landed: look for it in the channel before posting again.
    */
-  const post = async (key: string, message: SlackMessage, since: string): Promise<string> => {
-    const started = Date.now();
+  const post = async (
+    key: string,
+    message: SlackMessage,
+    since: string,
+    lease: { readonly heldSince: number },
+  ): Promise<string> => {
     for (let attempt = 1; ; attempt++) {
       await pace();
       try {
@@ -134,8 +138,8 @@ export function createNotifier(deps: NotifierDeps) {
         if (attempt >= ATTEMPTS) throw error;
         const wait = rateLimitedFor(error);
         if (wait !== undefined) {
-          // Not past half the lease (claimed up to a batch ahead): another notifier never takes it meanwhile.
-          if (Date.now() - started + wait > leaseMs / 2) throw error;
+          // Never past half the lease: another notifier cannot take the alert while this one may post.
+          if (wallClock().getTime() - lease.heldSince + wait > leaseMs / 2) throw error;
           await realSleep(wait);
           continue;
         }
@@ -187,16 +191,15 @@ export function createNotifier(deps: NotifierDeps) {
         const claimed = batch.map((record) => settledLater(claim(record.outboxId)));
         for (const [j, record] of batch.entries()) {
           try {
-            if (!(await (claimed[j] as Promise<boolean>))) {
+            const claimedAt = await (claimed[j] as Promise<number | undefined>);
+            if (claimedAt === undefined) {
               tally.elsewhere++;
               continue;
             }
-            const outcome = await deliver(
-              record,
-              await (rendered[j] as Promise<RenderedAlert>),
-              already,
+            const outcome = await deliver(record, await (rendered[j] as Promise<RenderedAlert>), already, {
               since,
-            );
+              claimedAt,
+            });
             tally[outcome]++;
           } catch (error) {
             tally.failed++;
@@ -208,26 +211,28 @@ export function createNotifier(deps: NotifierDeps) {
     },
   };
 
-  async function claim(outboxId: string): Promise<boolean> {
+  /** Claims (or renews) the lease on an alert: the wall-clock ms it was taken at, or undefined. */
+  async function claim(outboxId: string): Promise<number | undefined> {
     const wall = wallClock();
     const lease = { until: new Date(wall.getTime() + leaseMs).toISOString(), at: wall.toISOString() };
     const first = await deps.settlement.store.claimOutbox(outboxId, claimant, lease);
-    if (first.claimed) return true;
-    if (first.heldBy === undefined || !isGone(first.heldBy)) return false;
+    if (first.claimed) return wall.getTime();
+    if (first.heldBy === undefined || !isGone(first.heldBy)) return undefined;
     deps.logger.info('alert lease taken over from a notifier that is gone', { outboxId, from: first.heldBy });
     const again = await deps.settlement.store.claimOutbox(outboxId, claimant, {
       ...lease,
       takeOverFrom: first.heldBy,
     });
-    return again.claimed;
+    return again.claimed ? wall.getTime() : undefined;
   }
 
   async function deliver(
     record: OutboxRecord,
     rendered: RenderedAlert,
     already: Map<string, string>,
-    since: string,
-  ): Promise<'posted' | 'updated' | 'recovered' | 'skipped'> {
+    pass: { readonly since: string; readonly claimedAt: number },
+  ): Promise<'posted' | 'updated' | 'recovered' | 'skipped' | 'elsewhere'> {
+    const lease = { heldSince: pass.claimedAt };
     const now = deps.settlement.now().toISOString();
     const done = (delivery: Record<string, string>) =>
       deps.settlement.store.markOutboxDelivered(record.outboxId, delivery, now);
@@ -257,7 +262,14 @@ export function createNotifier(deps: NotifierDeps) {
     for (const [i, { key, about, message }] of rendered.posts.entries()) {
       let ts = already.get(key);
       if (ts === undefined) {
-        ts = await post(key, message, since);
+        // Claimed a batch ahead: renewed before posting if a quarter of it has gone (posts and 429
+        // waits before it), so it never runs out while this notifier may still post.
+        if (wallClock().getTime() - lease.heldSince > leaseMs / 4) {
+          const renewed = await claim(record.outboxId);
+          if (renewed === undefined) return 'elsewhere';
+          lease.heldSince = renewed;
+        }
+        ts = await post(key, message, pass.since, lease);
         already.set(key, ts);
       } else {
         recovered++;
