@@ -22,6 +22,16 @@ const optionalUrl = z
   .optional();
 
 /** A blank or whitespace-only value counts as unset, so the default applies. */
+/** A variable holding JSON: parsed, or "must be JSON"; `.pipe` a schema for what it must hold. */
+const jsonText = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+    return z.NEVER;
+  }
+});
+
 const blankAsUnset = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
 
@@ -154,16 +164,7 @@ const EnvSchema = z
         .optional(),
     ),
     BEDROCK_MODEL_CAPABILITIES: blankAsUnset(
-      z
-        .string()
-        .transform((text, ctx) => {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch {
-            ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-            return z.NEVER;
-          }
-        })
+      jsonText
         .pipe(
           z.record(
             z.string().min(1),
@@ -189,16 +190,7 @@ const EnvSchema = z
         .optional(),
     ),
     SETTLEOPS_MODEL_PRICES: blankAsUnset(
-      z
-        .string()
-        .transform((text, ctx) => {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch {
-            ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-            return z.NEVER;
-          }
-        })
+      jsonText
         .pipe(
           z.record(
             z.string().min(1),

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTurnLimits } from '../../../src/agents/limits/session-limits.ts';
 import {
   type RunTurnOptions,
@@ -10,18 +10,17 @@ import { MemoryTraceSink } from '../../../src/agents/loop/trace.ts';
 import type { Message } from '../../../src/agents/model/types.ts';
 import type { ToolOutcome } from '../../../src/agents/tools/tool.ts';
 import {
-  type ConverseServer,
   field,
   internalError,
   NOVA,
   STRONG,
-  startConverseServer,
   streamedTextTurn,
   streamedToolUseTurn,
   testBedrockClient,
   textTurn,
   toolUseTurn,
   truncatedToolUseTurn,
+  useConverseServer,
 } from '../../support/converse/index.ts';
 import {
   openExceptionsTool,
@@ -36,19 +35,7 @@ import {
  * over many turns, on each model family, through errors and cut streams.
  */
 
-let server: ConverseServer;
-
-beforeAll(async () => {
-  server = await startConverseServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
-});
+const stand = useConverseServer();
 
 const SYSTEM = 'You are SettleOps. Answer settlement questions with the tools.';
 
@@ -89,12 +76,12 @@ function busyDeskTool() {
 
 describe('a conversation kept within Bedrock’s rules', () => {
   it('answers a seventh tool-using turn in one thread: history trimmed by whole turns to fit the window', async () => {
-    const { client } = testBedrockClient(server);
+    const { client } = testBedrockClient(stand.server);
     const sessionId = 'session-seventh-turn-000000000000001';
     let history: Message[] = [];
     const results = [];
     for (let turn = 1; turn <= 7; turn++) {
-      server.script(
+      stand.server.script(
         STRONG,
         toolUseTurn([{ toolUseId: `tu-${turn}`, name: 'list_open_exceptions', input: { desk: 'EQ-US' } }], {
           text: 'Looking at the open exceptions.',
@@ -115,14 +102,14 @@ describe('a conversation kept within Bedrock’s rules', () => {
       history = [...history, ...result.messages];
     }
 
-    expect(server.rejections()).toStrictEqual([]);
+    expect(stand.server.rejections()).toStrictEqual([]);
     expect(results.map(({ result }) => result.stopReason)).toStrictEqual(Array(7).fill('end_turn'));
     expect(results.at(-1)?.result.text).toBe(
       'Turn 7: 400 exceptions are open on EQ-US, all price mismatches.',
     );
     // The last request starts with a person's question (never an assistant message or an orphan
     // tool result) and dropped the oldest turns whole; the trace says so.
-    const lastBody = server.requests.at(-1)?.body;
+    const lastBody = stand.server.requests.at(-1)?.body;
     expect(field(lastBody, 'messages', 0, 'role')).toBe('user');
     expect(field(lastBody, 'messages', 0, 'content', 0, 'text')).toMatch(/^How many exceptions are open/);
     const trims =
@@ -137,7 +124,7 @@ describe('a conversation kept within Bedrock’s rules', () => {
   it('drops a blank text block before sending the assistant message back', async () => {
     // Claude can answer with an empty or whitespace text block next to a tool use (Anthropic's
     // "Handling stop reasons": empty responses); Converse refuses blank text when it is sent back.
-    server.script(
+    stand.server.script(
       STRONG,
       {
         kind: 'response',
@@ -149,7 +136,7 @@ describe('a conversation kept within Bedrock’s rules', () => {
       },
       textTurn('T-10042 is UNMATCHED.'),
     );
-    const { client } = testBedrockClient(server);
+    const { client } = testBedrockClient(stand.server);
 
     const result = await runTurn({
       ...turnOptions('session-blank-text-00000000000000001'),
@@ -158,21 +145,21 @@ describe('a conversation kept within Bedrock’s rules', () => {
       question: 'Status of T-10042?',
     });
 
-    expect(server.rejections()).toStrictEqual([]);
+    expect(stand.server.rejections()).toStrictEqual([]);
     expect(result).toMatchObject({ text: 'T-10042 is UNMATCHED.', stopReason: 'end_turn' });
-    expect(field(server.requests[1]?.body, 'messages', 1)).toStrictEqual({
+    expect(field(stand.server.requests[1]?.body, 'messages', 1)).toStrictEqual({
       role: 'assistant',
       content: [{ toolUse: { toolUseId: 'tu-1', name: 'get_trade_status', input: { tradeId: 'T-10042' } } }],
     });
   });
 
   it('runs Amazon Nova with tools: no cache point among the tool specs', async () => {
-    server.script(
+    stand.server.script(
       NOVA,
       toolUseTurn([{ toolUseId: 'tu-1', name: 'get_trade_status', input: { tradeId: 'T-10042' } }]),
       textTurn('T-10042 is UNMATCHED.'),
     );
-    const { client } = testBedrockClient(server, { strongModelId: NOVA, fastModelId: NOVA });
+    const { client } = testBedrockClient(stand.server, { strongModelId: NOVA, fastModelId: NOVA });
 
     const result = await runTurn({
       ...turnOptions('session-nova-tools-00000000000000001'),
@@ -181,15 +168,15 @@ describe('a conversation kept within Bedrock’s rules', () => {
       question: 'Status of T-10042?',
     });
 
-    expect(server.rejections()).toStrictEqual([]);
+    expect(stand.server.rejections()).toStrictEqual([]);
     expect(result).toMatchObject({ text: 'T-10042 is UNMATCHED.', stopReason: 'end_turn', answeredBy: NOVA });
-    const tools = field(server.requests[0]?.body, 'toolConfig', 'tools') as unknown[];
+    const tools = field(stand.server.requests[0]?.body, 'toolConfig', 'tools') as unknown[];
     expect(tools.every((t) => typeof t === 'object' && t !== null && 'toolSpec' in t)).toBe(true);
   });
 
   it('retries a 500 InternalServerException, then answers', async () => {
-    server.script(STRONG, internalError(), textTurn('Recovered after an internal error.'));
-    const { client, sleeps } = testBedrockClient(server);
+    stand.server.script(STRONG, internalError(), textTurn('Recovered after an internal error.'));
+    const { client, sleeps } = testBedrockClient(stand.server);
 
     const result = await runTurn({
       ...turnOptions('session-internal-error-000000000001'),
@@ -199,18 +186,18 @@ describe('a conversation kept within Bedrock’s rules', () => {
     });
 
     expect(result).toMatchObject({ text: 'Recovered after an internal error.', stopReason: 'end_turn' });
-    expect(server.callsFor(STRONG)).toHaveLength(2);
+    expect(stand.server.callsFor(STRONG)).toHaveLength(2);
     expect(sleeps).toStrictEqual([50]);
   });
 
   it('reports a tool input cut off at max_tokens as truncated, and runs no tool', async () => {
-    server.script(
+    stand.server.script(
       STRONG,
       truncatedToolUseTurn({ toolUseId: 'tu-1', name: 'get_trade_status' }, ['{"trade', 'Id": "T-1'], {
         textDeltas: ['Let me ', 'check.'],
       }),
     );
-    const { client } = testBedrockClient(server);
+    const { client } = testBedrockClient(stand.server);
     const trace = new MemoryTraceSink();
 
     const { result } = await streamed({
@@ -228,11 +215,11 @@ describe('a conversation kept within Bedrock’s rules', () => {
   });
 
   it('does not take a stream cut before messageStop for a complete answer', async () => {
-    server.script(STRONG, {
+    stand.server.script(STRONG, {
       ...streamedTextTurn(['T-10042 is ', 'UNMATCHED ', 'because the price']),
       cutAfterEvents: 3,
     });
-    const { client } = testBedrockClient(server);
+    const { client } = testBedrockClient(stand.server);
 
     const { result, deltas } = await streamed({
       ...turnOptions('session-stream-cut-0000000000000001'),
@@ -247,7 +234,7 @@ describe('a conversation kept within Bedrock’s rules', () => {
   });
 
   it('streams a tool call on Nova too', async () => {
-    server.script(
+    stand.server.script(
       NOVA,
       streamedToolUseTurn({ toolUseId: 'tu-1', name: 'get_trade_status', input: { tradeId: 'T-10042' } }, [
         '{"tradeId"',
@@ -255,7 +242,7 @@ describe('a conversation kept within Bedrock’s rules', () => {
       ]),
       streamedTextTurn(['T-10042 is ', 'UNMATCHED.']),
     );
-    const { client } = testBedrockClient(server, { strongModelId: NOVA, fastModelId: NOVA });
+    const { client } = testBedrockClient(stand.server, { strongModelId: NOVA, fastModelId: NOVA });
 
     const { result } = await streamed({
       ...turnOptions('session-nova-stream-0000000000000001'),
@@ -264,7 +251,7 @@ describe('a conversation kept within Bedrock’s rules', () => {
       question: 'Status of T-10042?',
     });
 
-    expect(server.rejections()).toStrictEqual([]);
+    expect(stand.server.rejections()).toStrictEqual([]);
     expect(result.text).toBe('T-10042 is UNMATCHED.');
   });
 });

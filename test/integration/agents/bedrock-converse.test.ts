@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   closeUntrusted,
   openUntrusted,
@@ -9,7 +9,6 @@ import { runTurn, streamTurn, type TurnEvent } from '../../../src/agents/loop/ru
 import { MemoryTraceSink } from '../../../src/agents/loop/trace.ts';
 import type { BedrockConverseOptions } from '../../../src/agents/model/bedrock-converse.ts';
 import {
-  type ConverseServer,
   FAST,
   field,
   guardrailTurn,
@@ -17,11 +16,11 @@ import {
   reportedUsage,
   STRONG,
   serviceUnavailable,
-  startConverseServer,
   testBedrockClient,
   textTurn,
   throttled,
   toolUseTurn,
+  useConverseServer,
 } from '../../support/converse/index.ts';
 import {
   openExceptionsTool,
@@ -30,22 +29,10 @@ import {
   tradeStatusTool,
 } from '../../unit/agents/loop/test-tools.ts';
 
-let server: ConverseServer;
+const stand = useConverseServer({ guardrails: { 'gr-settleops': { deniedTopics: [] } } });
 
-beforeAll(async () => {
-  server = await startConverseServer();
-  server.guardrail('gr-settleops', { deniedTopics: [] });
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
-});
-
-const bedrock = (overrides: Partial<BedrockConverseOptions> = {}) => testBedrockClient(server, overrides);
+const bedrock = (overrides: Partial<BedrockConverseOptions> = {}) =>
+  testBedrockClient(stand.server, overrides);
 
 /** A body field, read without trusting its shape. */
 
@@ -59,7 +46,7 @@ const baseTurn = (sessionId: string) => ({
 
 describe('Bedrock Converse through the real SDK client', () => {
   it('runs a multi-tool conversation: two tools, then an answer', async () => {
-    server.script(
+    stand.server.script(
       STRONG,
       toolUseTurn([{ toolUseId: 'tu-1', name: 'get_trade_status', input: { tradeId: 'T-10042' } }], {
         text: 'Let me look that up.',
@@ -88,12 +75,12 @@ describe('Bedrock Converse through the real SDK client', () => {
       { kind: 'exception', id: 'X-1' },
     ]);
     // The usage Bedrock reported for the three calls, summed.
-    expect(result.usage).toStrictEqual(reportedUsage(server.requests));
-    expect(server.callsFor(STRONG)).toHaveLength(3);
+    expect(result.usage).toStrictEqual(reportedUsage(stand.server.requests));
+    expect(stand.server.callsFor(STRONG)).toHaveLength(3);
 
     // The third request carries both tool results, in Converse's wire shape.
     // Each result travels between its untrusted-data markers.
-    const third = server.requests[2]?.body;
+    const third = stand.server.requests[2]?.body;
     const tag = untrustedTag(
       toolContext(principal(), 'session-multi-tool-000000000000000001').traceId,
       'tu-1',
@@ -131,7 +118,7 @@ describe('Bedrock Converse through the real SDK client', () => {
   });
 
   it('returns the validation error to the model, which corrects its tool input', async () => {
-    server.script(
+    stand.server.script(
       STRONG,
       toolUseTurn([{ toolUseId: 'tu-bad', name: 'get_trade_status', input: { tradeId: '10042' } }]),
       toolUseTurn([{ toolUseId: 'tu-good', name: 'get_trade_status', input: { tradeId: 'T-10042' } }]),
@@ -147,7 +134,7 @@ describe('Bedrock Converse through the real SDK client', () => {
 
     expect(result.text).toBe('T-10042 is UNMATCHED.');
     expect(result.records).toStrictEqual([{ kind: 'trade', id: 'T-10042' }]);
-    const second = server.requests[1]?.body;
+    const second = stand.server.requests[1]?.body;
     expect(field(second, 'messages', 2, 'content', 0)).toStrictEqual({
       toolResult: {
         toolUseId: 'tu-bad',
@@ -159,14 +146,14 @@ describe('Bedrock Converse through the real SDK client', () => {
         ],
       },
     });
-    expect(field(server.requests[2]?.body, 'messages', 4, 'content', 0, 'toolResult', 'status')).toBe(
+    expect(field(stand.server.requests[2]?.body, 'messages', 4, 'content', 0, 'toolResult', 'status')).toBe(
       'success',
     );
   });
 
   it('retries a throttled model with full jitter, then falls back to the other model', async () => {
-    server.script(STRONG, throttled(), throttled(), throttled());
-    server.script(FAST, textTurn('Answered by the fast model.'));
+    stand.server.script(STRONG, throttled(), throttled(), throttled());
+    stand.server.script(FAST, textTurn('Answered by the fast model.'));
     const { client, sleeps } = bedrock();
 
     const result = await runTurn({
@@ -180,14 +167,14 @@ describe('Bedrock Converse through the real SDK client', () => {
       stopReason: 'end_turn',
       answeredBy: FAST,
     });
-    expect(server.callsFor(STRONG)).toHaveLength(3);
-    expect(server.callsFor(FAST)).toHaveLength(1);
+    expect(stand.server.callsFor(STRONG)).toHaveLength(3);
+    expect(stand.server.callsFor(FAST)).toHaveLength(1);
     // random() = 0.5: half of min(cap, base·2^attempt) for attempts 0 and 1.
     expect(sleeps).toStrictEqual([50, 100]);
   });
 
   it('retries a 503 ServiceUnavailableException on the same model', async () => {
-    server.script(STRONG, serviceUnavailable(), textTurn('Recovered.'));
+    stand.server.script(STRONG, serviceUnavailable(), textTurn('Recovered.'));
     const { client, sleeps } = bedrock();
 
     const response = await client.converse({
@@ -199,14 +186,14 @@ describe('Bedrock Converse through the real SDK client', () => {
     });
 
     expect(response.modelId).toBe(STRONG);
-    expect(server.callsFor(STRONG)).toHaveLength(2);
-    expect(server.callsFor(FAST)).toHaveLength(0);
+    expect(stand.server.callsFor(STRONG)).toHaveLength(2);
+    expect(stand.server.callsFor(FAST)).toHaveLength(0);
     expect(sleeps).toStrictEqual([50]);
   });
 
   it('routes the fast tier to the fast model and falls back to the strong one', async () => {
-    server.script(FAST, throttled());
-    server.script(STRONG, textTurn('Strong model answer.'));
+    stand.server.script(FAST, throttled());
+    stand.server.script(STRONG, textTurn('Strong model answer.'));
     const { client } = bedrock({ retry: { maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 1_000 } });
 
     const response = await client.converse({
@@ -218,12 +205,12 @@ describe('Bedrock Converse through the real SDK client', () => {
     });
 
     expect(response.modelId).toBe(STRONG);
-    expect(server.requests.map((r) => r.modelId)).toStrictEqual([FAST, STRONG]);
+    expect(stand.server.requests.map((r) => r.modelId)).toStrictEqual([FAST, STRONG]);
   });
 
   it('ends the turn with a clear message when every model is throttled', async () => {
-    server.script(STRONG, throttled(), throttled());
-    server.script(FAST, throttled());
+    stand.server.script(STRONG, throttled(), throttled());
+    stand.server.script(FAST, throttled());
     const { client } = bedrock({ retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 100 } });
     const trace = new MemoryTraceSink();
 
@@ -240,7 +227,7 @@ describe('Bedrock Converse through the real SDK client', () => {
   });
 
   it('handles a max_tokens stop with a clear message', async () => {
-    server.script(STRONG, maxTokensTurn('T-10042 is unmatched because the price differs by'));
+    stand.server.script(STRONG, maxTokensTurn('T-10042 is unmatched because the price differs by'));
     const { client } = bedrock();
 
     const result = await runTurn({
@@ -254,11 +241,11 @@ describe('Bedrock Converse through the real SDK client', () => {
     expect(result.text).toBe(
       'T-10042 is unmatched because the price differs by\n\n(The answer was cut short at the output length limit. Ask a narrower question for the rest.)',
     );
-    expect(field(server.requests[0]?.body, 'inferenceConfig')).toStrictEqual({ maxTokens: 64 });
+    expect(field(stand.server.requests[0]?.body, 'inferenceConfig')).toStrictEqual({ maxTokens: 64 });
   });
 
   it('puts one cache point after the system prompt, which covers the tool specs before it', async () => {
-    server.script(STRONG, textTurn('ok'));
+    stand.server.script(STRONG, textTurn('ok'));
     const { client } = bedrock();
 
     await runTurn({
@@ -267,7 +254,7 @@ describe('Bedrock Converse through the real SDK client', () => {
       question: 'Status of T-10042?',
     });
 
-    const body = server.requests[0]?.body;
+    const body = stand.server.requests[0]?.body;
     expect(field(body, 'system')).toStrictEqual([
       { text: 'You are SettleOps. Answer settlement questions with the tools.' },
       { cachePoint: { type: 'default' } },
@@ -280,16 +267,16 @@ describe('Bedrock Converse through the real SDK client', () => {
     expect(field(tools, 1, 'toolSpec', 'name')).toBe('list_open_exceptions');
     expect(field(body, 'guardrailConfig')).toBeUndefined();
     // A prompt this short is under Claude Sonnet 4's 1,024-token minimum: nothing is cached.
-    expect(server.requests[0]?.checkpoints).toStrictEqual([
+    expect(stand.server.requests[0]?.checkpoints).toStrictEqual([
       { prefixTokens: expect.any(Number), effective: false },
     ]);
-    expect(server.requests[0]?.outcome).toMatchObject({
+    expect(stand.server.requests[0]?.outcome).toMatchObject({
       usage: { cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
     });
   });
 
   it('sends guardrailConfig when a guardrail is configured and maps its intervention', async () => {
-    server.script(STRONG, guardrailTurn('Sorry, I cannot help with that.'));
+    stand.server.script(STRONG, guardrailTurn('Sorry, I cannot help with that.'));
     const { client } = bedrock({ guardrail: { id: 'gr-settleops', version: '3' } });
     const trace = new MemoryTraceSink();
 
@@ -300,7 +287,7 @@ describe('Bedrock Converse through the real SDK client', () => {
       trace,
     });
 
-    expect(field(server.requests[0]?.body, 'guardrailConfig')).toStrictEqual({
+    expect(field(stand.server.requests[0]?.body, 'guardrailConfig')).toStrictEqual({
       guardrailIdentifier: 'gr-settleops',
       guardrailVersion: '3',
       trace: 'enabled',
@@ -321,7 +308,7 @@ describe('Bedrock Converse through the real SDK client', () => {
   });
 
   it('streams progress per tool and the final text', async () => {
-    server.script(
+    stand.server.script(
       STRONG,
       toolUseTurn([{ toolUseId: 'tu-1', name: 'get_trade_status', input: { tradeId: 'T-10042' } }]),
       textTurn('T-10042 is UNMATCHED.'),
@@ -341,6 +328,6 @@ describe('Bedrock Converse through the real SDK client', () => {
     expect(
       events.map((e) => (e.type === 'done' ? 'done' : `${e.type}: ${'message' in e ? e.message : e.delta}`)),
     ).toStrictEqual(['progress: Looking up trade status…', 'text: T-10042 is ', 'text: UNMATCHED.', 'done']);
-    expect(server.requests.every((r) => r.path.endsWith('/converse-stream'))).toBe(true);
+    expect(stand.server.requests.every((r) => r.path.endsWith('/converse-stream'))).toBe(true);
   });
 });

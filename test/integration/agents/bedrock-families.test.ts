@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTurnLimits } from '../../../src/agents/limits/session-limits.ts';
 import { runTurn, streamTurn } from '../../../src/agents/loop/run-turn.ts';
 import { MemoryTraceSink } from '../../../src/agents/loop/trace.ts';
@@ -7,7 +7,6 @@ import type { Message, ModelRequest } from '../../../src/agents/model/types.ts';
 import { createModelClient } from '../../../src/app/agent.ts';
 import { loadConfig } from '../../../src/config.ts';
 import {
-  type ConverseServer,
   converseClientFor,
   FAST,
   field,
@@ -15,11 +14,11 @@ import {
   NOVA,
   SONNET_45,
   STRONG,
-  startConverseServer,
   streamedTextTurn,
   testBedrockClient,
   textTurn,
   toolUseTurn,
+  useConverseServer,
 } from '../../support/converse/index.ts';
 import { principal, toolContext, tradeStatusTool } from '../../unit/agents/loop/test-tools.ts';
 
@@ -29,22 +28,10 @@ import { principal, toolContext, tradeStatusTool } from '../../unit/agents/loop/
  * prompt caching that pays only above the family's minimum prefix.
  */
 
-let server: ConverseServer;
-
-beforeAll(async () => {
+const stand = useConverseServer({
   // Small windows for the context-window tests (the families' real ones are 200K+ tokens).
-  server = await startConverseServer({ models: { [SONNET_45]: { contextWindow: 10_500 } } });
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
+  server: { models: { [SONNET_45]: { contextWindow: 10_500 } } },
+  staticCredentials: true,
 });
 
 const TOOL_SPEC = {
@@ -72,12 +59,12 @@ const longSystem = (tokens: number) =>
 
 describe('model families within their capabilities', () => {
   it('sends a Llama model no cache point and no toolChoice, and runs its tool calls through Converse', async () => {
-    server.script(
+    stand.server.script(
       LLAMA,
       toolUseTurn([{ toolUseId: 'tu-1', name: 'get_trade_status', input: { tradeId: 'T-10042' } }]),
       textTurn('T-10042 is UNMATCHED.'),
     );
-    const { client } = testBedrockClient(server, { strongModelId: LLAMA, fastModelId: LLAMA });
+    const { client } = testBedrockClient(stand.server, { strongModelId: LLAMA, fastModelId: LLAMA });
     const events = [];
 
     for await (const event of streamTurn({
@@ -92,67 +79,67 @@ describe('model families within their capabilities', () => {
       events.push(event);
     }
 
-    expect(server.rejections()).toStrictEqual([]);
+    expect(stand.server.rejections()).toStrictEqual([]);
     // Llama 3.1 takes tools only through Converse, not ConverseStream.
-    expect(server.requests.map((r) => r.streaming)).toStrictEqual([false, false]);
-    expect(JSON.stringify(server.requests.map((r) => r.body))).not.toContain('cachePoint');
+    expect(stand.server.requests.map((r) => r.streaming)).toStrictEqual([false, false]);
+    expect(JSON.stringify(stand.server.requests.map((r) => r.body))).not.toContain('cachePoint');
     expect(events.at(-1)).toMatchObject({ type: 'done', result: { text: 'T-10042 is UNMATCHED.' } });
   });
 
   it('sends toolChoice only to models that take it', async () => {
-    server.script(
+    stand.server.script(
       STRONG,
       toolUseTurn([{ toolUseId: 'tu-1', name: 'get_trade_status', input: { tradeId: 'T-1' } }]),
     );
-    server.script(LLAMA, textTurn('Llama answers in text.'));
-    const claude = testBedrockClient(server).client;
-    const llama = testBedrockClient(server, { strongModelId: LLAMA, fastModelId: LLAMA }).client;
+    stand.server.script(LLAMA, textTurn('Llama answers in text.'));
+    const claude = testBedrockClient(stand.server).client;
+    const llama = testBedrockClient(stand.server, { strongModelId: LLAMA, fastModelId: LLAMA }).client;
 
     await claude.converse(request({ toolChoice: 'any' }));
     await llama.converse(request({ toolChoice: 'any' }));
 
-    expect(server.rejections()).toStrictEqual([]);
-    expect(field(server.requests[0]?.body, 'toolConfig', 'toolChoice')).toStrictEqual({ any: {} });
-    expect(field(server.requests[1]?.body, 'toolConfig', 'toolChoice')).toBeUndefined();
+    expect(stand.server.rejections()).toStrictEqual([]);
+    expect(field(stand.server.requests[0]?.body, 'toolConfig', 'toolChoice')).toStrictEqual({ any: {} });
+    expect(field(stand.server.requests[1]?.body, 'toolConfig', 'toolChoice')).toBeUndefined();
   });
 
   it('asks no more output tokens than the model can give', async () => {
-    server.script(FAST, textTurn('Short.'));
-    const { client } = testBedrockClient(server);
+    stand.server.script(FAST, textTurn('Short.'));
+    const { client } = testBedrockClient(stand.server);
 
     await client.converse(request({ tier: 'fast', maxTokens: 20_000 }));
 
-    expect(server.rejections()).toStrictEqual([]);
+    expect(stand.server.rejections()).toStrictEqual([]);
     // Claude 3.5 Haiku writes at most 8,192 tokens.
-    expect(field(server.requests[0]?.body, 'inferenceConfig')).toStrictEqual({ maxTokens: 8_192 });
+    expect(field(stand.server.requests[0]?.body, 'inferenceConfig')).toStrictEqual({ maxTokens: 8_192 });
   });
 
   it('caches a prefix above the family minimum (Sonnet 4: 1,024) and reports the reads honestly', async () => {
     const system = longSystem(1_500);
-    server.script(STRONG, textTurn('First.'), textTurn('Second.'));
-    const { client } = testBedrockClient(server);
+    stand.server.script(STRONG, textTurn('First.'), textTurn('Second.'));
+    const { client } = testBedrockClient(stand.server);
 
     const first = await client.converse(request({ system }));
     const second = await client.converse(request({ system }));
 
-    expect(server.requests.map((r) => r.checkpoints?.map((c) => c.effective))).toStrictEqual([
+    expect(stand.server.requests.map((r) => r.checkpoints?.map((c) => c.effective))).toStrictEqual([
       [true],
       [true],
     ]);
-    const prefix = server.requests[0]?.checkpoints?.[0]?.prefixTokens ?? 0;
+    const prefix = stand.server.requests[0]?.checkpoints?.[0]?.prefixTokens ?? 0;
     expect(prefix).toBeGreaterThan(1_024);
     expect(first.usage).toMatchObject({ cacheWriteInputTokens: prefix, cacheReadInputTokens: 0 });
     expect(second.usage).toMatchObject({ cacheWriteInputTokens: 0, cacheReadInputTokens: prefix });
   });
 
   it('caches nothing below the family minimum (Claude 3.5 Haiku: 2,048), whatever the cache point', async () => {
-    server.script(FAST, textTurn('First.'), textTurn('Second.'));
-    const { client } = testBedrockClient(server);
+    stand.server.script(FAST, textTurn('First.'), textTurn('Second.'));
+    const { client } = testBedrockClient(stand.server);
 
     await client.converse(request({ system: longSystem(1_500), tier: 'fast' }));
     const second = await client.converse(request({ system: longSystem(1_500), tier: 'fast' }));
 
-    expect(server.requests.map((r) => r.checkpoints?.map((c) => c.effective))).toStrictEqual([
+    expect(stand.server.requests.map((r) => r.checkpoints?.map((c) => c.effective))).toStrictEqual([
       [false],
       [false],
     ]);
@@ -160,25 +147,25 @@ describe('model families within their capabilities', () => {
   });
 
   it('takes capability overrides from BEDROCK_MODEL_CAPABILITIES', async () => {
-    server.script(NOVA, textTurn('No cache point.'));
+    stand.server.script(NOVA, textTurn('No cache point.'));
     const config = loadConfig({
       BEDROCK_MODEL_ID: NOVA,
-      BEDROCK_ENDPOINT: server.url,
+      BEDROCK_ENDPOINT: stand.server.url,
       BEDROCK_MODEL_CAPABILITIES: JSON.stringify({ 'amazon.nova-pro': { cachePoints: [] } }),
     });
     const model = createModelClient(config);
 
     await model.converse(request({ tools: [] }));
 
-    expect(server.rejections()).toStrictEqual([]);
-    expect(field(server.requests[0]?.body, 'system')).toStrictEqual([{ text: 'You are SettleOps.' }]);
+    expect(stand.server.rejections()).toStrictEqual([]);
+    expect(field(stand.server.requests[0]?.body, 'system')).toStrictEqual([{ text: 'You are SettleOps.' }]);
   });
 
   it('refuses at start-up a guardrail on a model that cannot take it', () => {
     expect(
       () =>
         new BedrockConverseClient({
-          client: converseClientFor(server),
+          client: converseClientFor(stand.server),
           strongModelId: STRONG,
           fastModelId: FAST,
           guardrail: { id: 'gr-settleops', version: '1' },
@@ -201,9 +188,13 @@ describe('the context window', () => {
     ]).flat();
 
   it('retries once without the earlier turns when the model stops at its context window, then answers', async () => {
-    server.script(SONNET_45, streamedTextTurn(['Partial']), streamedTextTurn(['T-10042 is ', 'UNMATCHED.']));
+    stand.server.script(
+      SONNET_45,
+      streamedTextTurn(['Partial']),
+      streamedTextTurn(['T-10042 is ', 'UNMATCHED.']),
+    );
     // The client believes in a 200K window; the service counts 10.5K: the estimate was off.
-    const { client } = testBedrockClient(server, { strongModelId: SONNET_45 });
+    const { client } = testBedrockClient(stand.server, { strongModelId: SONNET_45 });
     const trace = new MemoryTraceSink();
 
     const result = await runTurn({
@@ -217,12 +208,11 @@ describe('the context window', () => {
       trace,
     });
 
-    expect(server.requests.map((r) => r.outcome?.kind === 'answered' && r.outcome.stopReason)).toStrictEqual([
-      'model_context_window_exceeded',
-      'end_turn',
-    ]);
+    expect(
+      stand.server.requests.map((r) => r.outcome?.kind === 'answered' && r.outcome.stopReason),
+    ).toStrictEqual(['model_context_window_exceeded', 'end_turn']);
     expect(result).toMatchObject({ text: 'T-10042 is UNMATCHED.', stopReason: 'end_turn' });
-    expect(field(server.requests[1]?.body, 'messages')).toStrictEqual([
+    expect(field(stand.server.requests[1]?.body, 'messages')).toStrictEqual([
       { role: 'user', content: [{ text: 'Status of T-10042?' }] },
     ]);
     expect(trace.ofType('limit').map((e) => [e.limit, e.detail])).toStrictEqual([
@@ -234,7 +224,7 @@ describe('the context window', () => {
   });
 
   it('tells the person the thread is full when even the question alone does not fit', async () => {
-    const { client } = testBedrockClient(server, {
+    const { client } = testBedrockClient(stand.server, {
       strongModelId: SONNET_45,
       // The client knows the window this time: the history is trimmed before the call.
       capabilities: { 'anthropic.claude-sonnet-4-5': { contextWindowTokens: 12_000 } },
@@ -256,7 +246,7 @@ describe('the context window', () => {
     expect(result.text).toMatch(/context is full.*Start a new thread/);
     expect(result.text).not.toMatch(/narrower/);
     // Rejected as "Input is too long" once: with no earlier turn left, nothing is retried.
-    expect(server.rejections().map((r) => r.outcome)).toStrictEqual([
+    expect(stand.server.rejections().map((r) => r.outcome)).toStrictEqual([
       {
         kind: 'rejected',
         rejection: {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAgentService } from '../../../src/agents/agent-service.ts';
 import { InMemoryTraceStore } from '../../../src/agents/traces/index.ts';
 import { createModelClient } from '../../../src/app/agent.ts';
@@ -7,13 +7,12 @@ import { LOCAL_ADMIN } from '../../../src/identity/index.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { agentMemoryOn } from '../../support/agent-stack.ts';
 import {
-  type ConverseServer,
   DEFAULT_BLOCKED_MESSAGING,
   FAST,
   field,
   STRONG,
-  startConverseServer,
   textTurn,
+  useConverseServer,
 } from '../../support/converse/index.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
 import { settlementDeps, TestClock } from '../../support/settlement.ts';
@@ -24,25 +23,11 @@ import { settlementDeps, TestClock } from '../../support/settlement.ts';
  */
 
 const GUARDRAIL = 'gr-settleops';
-let server: ConverseServer;
-
-beforeAll(async () => {
-  server = await startConverseServer();
-  server.guardrail(GUARDRAIL, {
-    deniedTopics: [{ name: 'Personal data of staff', pattern: /home address/i }],
-  });
-  // Static credentials for the SDK's default chain (instance metadata would be network).
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
+const stand = useConverseServer({
+  guardrails: {
+    [GUARDRAIL]: { deniedTopics: [{ name: 'Personal data of staff', pattern: /home address/i }] },
+  },
+  staticCredentials: true,
 });
 
 async function service() {
@@ -50,7 +35,7 @@ async function service() {
   const config = loadConfig({
     BEDROCK_MODEL_ID: STRONG,
     BEDROCK_FAST_MODEL_ID: FAST,
-    BEDROCK_ENDPOINT: server.url,
+    BEDROCK_ENDPOINT: stand.server.url,
     BEDROCK_GUARDRAIL_ID: GUARDRAIL,
     BEDROCK_GUARDRAIL_VERSION: '1',
   });
@@ -75,7 +60,7 @@ describe('Bedrock Guardrails on the agent', () => {
       { question: 'Explain T-10042 and give me the home address of the trader who booked it.' },
       ctx,
     );
-    server.script(
+    stand.server.script(
       STRONG,
       textTurn('T-10042 broke on price: the counterparty booked 101.20, we booked 101.25.'),
     );
@@ -86,8 +71,8 @@ describe('Bedrock Guardrails on the agent', () => {
     expect(benign.answer).toBe('T-10042 broke on price: the counterparty booked 101.20, we booked 101.25.');
     expect(benign.stoppedBy).toBeUndefined();
     // The guardrail saw only the new question, not the thread.
-    expect(server.requests.at(-1)?.guarded).toStrictEqual(['Why is T-10042 not matched?']);
-    expect(JSON.stringify(field(server.requests.at(-1)?.body, 'messages'))).not.toMatch(/home address/);
+    expect(stand.server.requests.at(-1)?.guarded).toStrictEqual(['Why is T-10042 not matched?']);
+    expect(JSON.stringify(field(stand.server.requests.at(-1)?.body, 'messages'))).not.toMatch(/home address/);
     // The intervention is in the blocked turn's trace, with what the guardrail found.
     const trace = await traces.get(blocked.traceId);
     const step = trace?.steps.find((s) => s.kind === 'guardrail' && s.guardrail === 'bedrock_guardrail');

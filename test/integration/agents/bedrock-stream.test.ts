@@ -1,44 +1,31 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTurnLimits } from '../../../src/agents/limits/session-limits.ts';
 import { type RunTurnOptions, streamTurn, type TurnEvent } from '../../../src/agents/loop/run-turn.ts';
 import { MemoryTraceSink } from '../../../src/agents/loop/trace.ts';
 import { type BedrockConverseOptions, ModelCallError } from '../../../src/agents/model/bedrock-converse.ts';
 import {
-  type ConverseServer,
   FAST,
   field,
   reportedUsage,
   STRONG,
-  startConverseServer,
   streamedTextTurn,
   streamedToolUseTurn,
   testBedrockClient,
   throttled,
+  useConverseServer,
 } from '../../support/converse/index.ts';
 import { principal, toolContext, tradeStatusTool } from '../../unit/agents/loop/test-tools.ts';
 
 /*
  * The Bedrock path streamed end to end: the real `BedrockRuntimeClient` speaks ConverseStream to the
- * local server (event-stream frames over h2c), `BedrockConverseClient.converseStream` assembles the
+ * local stand.server (event-stream frames over h2c), `BedrockConverseClient.converseStream` assembles the
  * answer, and the loop forwards redacted partial text as `text` events.
  */
 
-let server: ConverseServer;
+const stand = useConverseServer({ guardrails: { 'gr-settleops': { deniedTopics: [] } } });
 
-beforeAll(async () => {
-  server = await startConverseServer();
-  server.guardrail('gr-settleops', { deniedTopics: [] });
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
-});
-
-const bedrock = (overrides: Partial<BedrockConverseOptions> = {}) => testBedrockClient(server, overrides);
+const bedrock = (overrides: Partial<BedrockConverseOptions> = {}) =>
+  testBedrockClient(stand.server, overrides);
 
 async function collect(
   options: Omit<RunTurnOptions, 'onProgress' | 'system' | 'history' | 'tools' | 'toolContext' | 'limits'> & {
@@ -65,7 +52,7 @@ async function collect(
 
 describe('Bedrock ConverseStream through the real SDK client', () => {
   it('streams partial text in several events before done, and done repeats them', async () => {
-    server.script(
+    stand.server.script(
       STRONG,
       streamedTextTurn(['T-10042 is ', 'UNMATCHED: exception ', 'X-1 (price ', 'mismatch) is open.']),
     );
@@ -82,16 +69,18 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
     expect(result.text).toBe('T-10042 is UNMATCHED: exception X-1 (price mismatch) is open.');
     expect(deltas.join('')).toBe(result.text);
     expect(result.stopReason).toBe('end_turn');
-    expect(result.usage).toStrictEqual(reportedUsage(server.requests));
-    expect(server.requests.map((r) => r.path)).toStrictEqual([
+    expect(result.usage).toStrictEqual(reportedUsage(stand.server.requests));
+    expect(stand.server.requests.map((r) => r.path)).toStrictEqual([
       `/model/${encodeURIComponent(STRONG)}/converse-stream`,
     ]);
     // Same request mapping as converse: cache point after the system prompt.
-    expect(field(server.requests[0]?.body, 'system', 1)).toStrictEqual({ cachePoint: { type: 'default' } });
+    expect(field(stand.server.requests[0]?.body, 'system', 1)).toStrictEqual({
+      cachePoint: { type: 'default' },
+    });
   });
 
   it('parses a tool call streamed in fragments, runs it, and masks an account split across deltas', async () => {
-    server.script(
+    stand.server.script(
       STRONG,
       streamedToolUseTurn(
         { toolUseId: 'tu-1', name: 'get_trade_status', input: { tradeId: 'T-10042' } },
@@ -115,7 +104,7 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
       ['get_trade_status', true, { level: 'full', args: { tradeId: 'T-10042' } }],
     ]);
     // The assembled tool use went back to the model with its parsed input and the tool's result.
-    const second = server.requests[1]?.body;
+    const second = stand.server.requests[1]?.body;
     expect(field(second, 'messages', 1)).toStrictEqual({
       role: 'assistant',
       content: [
@@ -139,12 +128,12 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
     expect(trace.ofType('guardrail')).toMatchObject([
       { stage: 'output', kind: 'redaction', detail: 'account×2' },
     ]);
-    expect(result.usage).toStrictEqual(reportedUsage(server.requests));
+    expect(result.usage).toStrictEqual(reportedUsage(stand.server.requests));
   });
 
   it('retries a 429 before the stream starts, then falls back to the other model', async () => {
-    server.script(STRONG, throttled(), throttled(), throttled());
-    server.script(FAST, streamedTextTurn(['Answered by ', 'the fast ', 'model.']));
+    stand.server.script(STRONG, throttled(), throttled(), throttled());
+    stand.server.script(FAST, streamedTextTurn(['Answered by ', 'the fast ', 'model.']));
     const { client, sleeps } = bedrock();
 
     const { deltas, result } = await collect({
@@ -156,12 +145,12 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
     expect(result).toMatchObject({ text: 'Answered by the fast model.', answeredBy: FAST });
     expect(deltas.join('')).toBe(result.text);
     expect(sleeps).toStrictEqual([50, 100]);
-    expect(server.callsFor(STRONG)).toHaveLength(3);
-    expect(server.callsFor(FAST)).toHaveLength(1);
+    expect(stand.server.callsFor(STRONG)).toHaveLength(3);
+    expect(stand.server.callsFor(FAST)).toHaveLength(1);
   });
 
   it('retries an exception that arrives in the stream before any text', async () => {
-    server.script(
+    stand.server.script(
       STRONG,
       { ...streamedTextTurn(['never ', 'sent']), failAfterEvents: 1 },
       streamedTextTurn(['Second ', 'try.']),
@@ -179,7 +168,7 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
   });
 
   it('does not retry once text has been streamed: the failure is the turn’s model error', async () => {
-    server.script(STRONG, {
+    stand.server.script(STRONG, {
       ...streamedTextTurn(['T-10042 is ', 'UNMATCHED ', 'because']),
       failAfterEvents: 3,
     });
@@ -193,14 +182,14 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
 
     expect(result.stopReason).toBe('model_error');
     expect(sleeps).toStrictEqual([]);
-    expect(server.callsFor(STRONG)).toHaveLength(1);
-    expect(server.callsFor(FAST)).toHaveLength(0);
+    expect(stand.server.callsFor(STRONG)).toHaveLength(1);
+    expect(stand.server.callsFor(FAST)).toHaveLength(0);
     expect(result.text.startsWith('T-10042 is UNMATCHED \n\n')).toBe(true);
     expect(deltas.join('')).toBe(result.text);
   });
 
   it('sends the guardrail with stream processing mode sync', async () => {
-    server.script(STRONG, streamedTextTurn(['All ', 'good.']));
+    stand.server.script(STRONG, streamedTextTurn(['All ', 'good.']));
     const { client } = bedrock({ guardrail: { id: 'gr-settleops', version: '3' } });
 
     const response = await client.converseStream(
@@ -215,7 +204,7 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
     );
 
     expect(response.message).toStrictEqual({ role: 'assistant', content: [{ text: 'All good.' }] });
-    expect(field(server.requests[0]?.body, 'guardrailConfig')).toStrictEqual({
+    expect(field(stand.server.requests[0]?.body, 'guardrailConfig')).toStrictEqual({
       guardrailIdentifier: 'gr-settleops',
       guardrailVersion: '3',
       trace: 'enabled',
@@ -224,8 +213,8 @@ describe('Bedrock ConverseStream through the real SDK client', () => {
   });
 
   it('reports a throttled stream as a transient ModelCallError when every model is busy', async () => {
-    server.script(STRONG, throttled(), throttled(), throttled());
-    server.script(FAST, throttled());
+    stand.server.script(STRONG, throttled(), throttled(), throttled());
+    stand.server.script(FAST, throttled());
     const { client } = bedrock();
     const deltas: string[] = [];
 

@@ -42,3 +42,4 @@ export {
   STRONG,
   testBedrockClient,
 } from './test-client.ts';
+export { type ConverseStandIn, useConverseServer } from './use-converse-server.ts';
